@@ -1,0 +1,87 @@
+/**
+ * A reader for numeric CSV (or TSV/semicolon-separated) text with an optional header row,
+ * built on d3-dsv, producing the same row-major {@link Matrix} as the `.npy` reader.
+ *
+ * @module
+ */
+
+import { dsvFormat } from "d3-dsv";
+import { DataError } from "./errors.js";
+import type { Matrix } from "./matrix.js";
+import { checkFinite } from "./finite.js";
+
+/** A decimal number as written by NumPy, pandas or a spreadsheet (no hex, no empty cells). */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Spellings of non-finite values, parsed so they can be refused with the finite-value message. */
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
+/** Options for {@link parseCsv}. */
+export interface CsvOptions {
+  /** Whether the first row holds column names: "auto" (default) decides from its cells. */
+  header?: boolean | "auto";
+}
+
+/** A parsed CSV: the points, and the column names when the file had a header row. */
+export interface CsvTable extends Matrix {
+  columns?: string[];
+}
+
+function numeric(cell: string): number | undefined {
+  const s = cell.trim();
+  if (NUMBER.test(s)) return Number(s);
+  if (NON_FINITE.test(s)) return s.toLowerCase().includes("nan") ? NaN : s.startsWith("-") ? -Infinity : Infinity;
+  return undefined;
+}
+
+/** Picks the delimiter from the first line: tab or semicolon when it has those and no comma. */
+function sniffDelimiter(firstLine: string): string {
+  if (firstLine.includes(",")) return ",";
+  if (firstLine.includes("\t")) return "\t";
+  if (firstLine.includes(";")) return ";";
+  return ",";
+}
+
+/**
+ * Parses numeric delimited text (one point per row) into a row-major float64 matrix. A first
+ * row with any non-numeric cell is taken as a header. Refuses, with one sentence naming the
+ * row and column: an empty file, ragged rows, non-numeric cells, non-finite values.
+ *
+ * @example
+ * ```ts
+ * parseCsv("x,y\n1,2\n3,4").rows; // 2
+ * ```
+ */
+export function parseCsv(text: string, { header = "auto" }: CsvOptions = {}): CsvTable {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark from Excel
+  const lines = dsvFormat(sniffDelimiter(body.slice(0, body.indexOf("\n") >>> 0)))
+    .parseRows(body)
+    .filter((row) => !(row.length === 1 && row[0].trim() === ""));
+  if (lines.length === 0) throw new DataError("the CSV file is empty; it needs one point per row.");
+  const hasHeader = header === "auto" ? lines[0].some((cell) => numeric(cell) === undefined) : header;
+  const columns = hasHeader ? lines[0].map((cell) => cell.trim()) : undefined;
+  const rowsText = hasHeader ? lines.slice(1) : lines;
+  const cols = lines[0].length;
+  if (rowsText.length === 0) throw new DataError("the CSV file has a header but no rows; it needs at least one point.");
+  const data = new Float64Array(rowsText.length * cols);
+  const lineOffset = hasHeader ? 2 : 1;
+  for (let i = 0; i < rowsText.length; i++) {
+    const row = rowsText[i];
+    if (row.length !== cols) {
+      throw new DataError(
+        `line ${i + lineOffset} of the CSV has ${row.length} value${row.length === 1 ? "" : "s"}, expected ${cols}; every row needs the same number of columns.`,
+      );
+    }
+    for (let j = 0; j < cols; j++) {
+      const value = numeric(row[j]);
+      if (value === undefined) {
+        throw new DataError(
+          `line ${i + lineOffset}, column ${j + 1} of the CSV is ${JSON.stringify(row[j].slice(0, 40))}, not a number; every cell must be numeric.`,
+        );
+      }
+      data[i * cols + j] = value;
+    }
+  }
+  const matrix: CsvTable = { rows: rowsText.length, cols, data, ...(columns ? { columns } : {}) };
+  checkFinite(matrix, "the CSV file");
+  return matrix;
+}

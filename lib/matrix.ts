@@ -1,0 +1,57 @@
+/**
+ * Points as a row-major matrix: `data[i * cols + j]` is coordinate j of point i. Every
+ * function in `lib/` takes and returns this shape, so data flows between readers, the RNG,
+ * Lloyd and the trainers without copies into nested arrays.
+ *
+ * @module
+ */
+
+/** A dense row-major float64 matrix of `rows` points in `cols` dimensions. */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** Makes a matrix from nested arrays (all rows the same length), mostly for tests and JSON. */
+export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
+  const cols = rows.length ? rows[0].length : 0;
+  const data = new Float64Array(rows.length * cols);
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i].length !== cols) throw new RangeError(`row ${i} has ${rows[i].length} values, expected ${cols}`);
+    for (let j = 0; j < cols; j++) data[i * cols + j] = rows[i][j];
+  }
+  return { rows: rows.length, cols, data };
+}
+
+/** The matrix as nested arrays, one array per row (for JSON output and charts). */
+export function toRows(matrix: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < matrix.rows; i++) {
+    out.push(Array.from(matrix.data.subarray(i * matrix.cols, (i + 1) * matrix.cols)));
+  }
+  return out;
+}
+
+/** The rows of `matrix` at `indices`, in that order (NumPy's `X[indices]`). */
+export function takeRows(matrix: Matrix, indices: ArrayLike<number>): Matrix {
+  const { cols } = matrix;
+  const data = new Float64Array(indices.length * cols);
+  for (let i = 0; i < indices.length; i++) {
+    const from = indices[i] * cols;
+    data.set(matrix.data.subarray(from, from + cols), i * cols);
+  }
+  return { rows: indices.length, cols, data };
+}
+
+/** Squared Euclidean distance between row `i` of `a` and row `j` of `b` (same width). */
+export function squaredDistance(a: Matrix, i: number, b: Matrix, j: number): number {
+  const d = a.cols;
+  const x = a.data, y = b.data;
+  let sum = 0;
+  for (let c = 0, p = i * d, q = j * d; c < d; c++, p++, q++) {
+    const diff = x[p] - y[q];
+    sum += diff * diff;
+  }
+  return sum;
+}
