@@ -163,12 +163,11 @@ export function kmeansPlusPlus(points: Matrix, k: number, rng: RandomState): Int
   const trials = 2 + Math.floor(Math.log(k));
   const chosen = new Int32Array(k);
   chosen[0] = rng.randint(n);
-  let closest = new Float64Array(n);
-  for (let i = 0; i < n; i++) closest[i] = squaredDistanceRows(points, i, chosen[0]);
-  let potential = sum(closest);
+  let closest = new Float64Array(n).fill(Infinity);
+  let potential = distancesToRow(points, chosen[0], closest, closest);
   const cumulative = new Float64Array(n);
   const candidateIds = new Int32Array(trials);
-  const candidateDistances = Array.from({ length: trials }, () => new Float64Array(n));
+  let candidate = new Float64Array(n), best = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     let running = 0;
     for (let i = 0; i < n; i++) cumulative[i] = running += closest[i];
@@ -177,31 +176,47 @@ export function kmeansPlusPlus(points: Matrix, k: number, rng: RandomState): Int
     }
     let bestTrial = 0, bestPotential = Infinity;
     for (let t = 0; t < trials; t++) {
-      const distances = candidateDistances[t];
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        const dist = Math.min(closest[i], squaredDistanceRows(points, i, candidateIds[t]));
-        distances[i] = dist;
-        total += dist;
-      }
+      const total = distancesToRow(points, candidateIds[t], closest, candidate);
       if (total < bestPotential) {
         bestPotential = total;
         bestTrial = t;
+        [best, candidate] = [candidate, best];
       }
     }
     potential = bestPotential;
-    [closest, candidateDistances[bestTrial]] = [candidateDistances[bestTrial], closest];
+    [closest, best] = [best, closest];
     chosen[c] = candidateIds[bestTrial];
   }
   return chosen;
 }
 
-function squaredDistanceRows(points: Matrix, i: number, j: number): number {
-  const { cols: d, data } = points;
+/**
+ * Writes into `out` the squared distance of every point to point `j`, capped by `cap`
+ * (k-means++'s "distance to the closest centre so far"), and returns their sum.
+ * `cap` and `out` may be the same array.
+ */
+function distancesToRow(points: Matrix, j: number, cap: Float64Array, out: Float64Array): number {
+  const { rows: n, cols: d, data: x } = points;
   let total = 0;
-  for (let t = 0, p = i * d, q = j * d; t < d; t++, p++, q++) {
-    const diff = data[p] - data[q];
-    total += diff * diff;
+  if (d === 2) {
+    const c0 = x[2 * j], c1 = x[2 * j + 1];
+    for (let i = 0; i < n; i++) {
+      const a = x[2 * i] - c0, b = x[2 * i + 1] - c1;
+      const dist = Math.min(cap[i], a * a + b * b);
+      out[i] = dist;
+      total += dist;
+    }
+    return total;
+  }
+  for (let i = 0; i < n; i++) {
+    let dist = 0;
+    for (let t = 0, p = i * d, q = j * d; t < d; t++, p++, q++) {
+      const diff = x[p] - x[q];
+      dist += diff * diff;
+    }
+    dist = Math.min(cap[i], dist);
+    out[i] = dist;
+    total += dist;
   }
   return total;
 }
@@ -235,7 +250,7 @@ export function lloydFrom(
   { maxIter = 5000, tolerance = 0 }: { maxIter?: number; tolerance?: number } = {},
 ): LloydResult {
   checkWidth(points, initial);
-  const { rows: n, cols: d, data: x } = points;
+  const { rows: n, cols: d } = points;
   const k = initial.rows;
   let centres = new Float64Array(initial.data);
   let next = new Float64Array(k * d);
@@ -243,22 +258,24 @@ export function lloydFrom(
   const labels = new Int32Array(n).fill(-1);
   const previousLabels = new Int32Array(n).fill(-1);
   const distances = new Float64Array(n);
+  let mean: Float64Array | undefined;
   let iterations = 0, strict = false, converged = false;
   for (let iteration = 0; iteration < maxIter; iteration++) {
     iterations = iteration + 1;
     assignInto(points, { rows: k, cols: d, data: centres }, labels, distances);
     next.fill(0);
     counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const q = labels[i] * d;
-      counts[labels[i]]++;
-      for (let t = 0; t < d; t++) next[q + t] += x[i * d + t];
-    }
+    accumulateClusterSums(points, labels, next, counts);
     relocateEmptyClusters(points, labels, distances, next, counts);
     let shift = 0;
     for (let j = 0; j < k; j++) {
+      // A cluster whose only point was relocated is left empty. scikit-learn leaves its zero sum
+      // unscaled on data it has centred, so its centre lands on the data mean; dividing 0 by 0
+      // would give a NaN centre instead.
+      const emptied = counts[j] === 0;
+      if (emptied) mean ??= columnMeans(points);
       for (let t = 0; t < d; t++) {
-        const value = next[j * d + t] / counts[j];
+        const value = emptied ? mean![t] : next[j * d + t] / counts[j];
         next[j * d + t] = value;
         const diff = value - centres[j * d + t];
         shift += diff * diff;
@@ -279,6 +296,34 @@ export function lloydFrom(
   // Labels were computed against the centres before the last update: refresh them unless nothing moved.
   if (!strict) assignInto(points, finalCentres, labels, distances);
   return { centres: finalCentres, labels, inertia: sum(distances), iterations, converged };
+}
+
+/** The mean of every column (the data's centroid). */
+function columnMeans(points: Matrix): Float64Array {
+  const { rows, cols, data } = points;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
+  for (let t = 0; t < cols; t++) mean[t] /= rows;
+  return mean;
+}
+
+/** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */
+function accumulateClusterSums(points: Matrix, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+  const { rows: n, cols: d, data: x } = points;
+  if (d === 2) {
+    for (let i = 0; i < n; i++) {
+      const j = labels[i];
+      counts[j]++;
+      sums[2 * j] += x[2 * i];
+      sums[2 * j + 1] += x[2 * i + 1];
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const q = labels[i] * d;
+    counts[labels[i]]++;
+    for (let t = 0; t < d; t++) sums[q + t] += x[i * d + t];
+  }
 }
 
 function sameLabels(a: Int32Array, b: Int32Array): boolean {

@@ -10,3 +10,4 @@ export * from "./csv.js";
 export * from "./random_state.js";
 export * from "./split.js";
 export * from "./kmeans.js";
+export * from "./read_points.js";

@@ -1,0 +1,37 @@
+/**
+ * Shared by the data loaders: reads the shipped dataset once and splits it as the notebook does.
+ * Loaders run with the repository root as working directory (Framework runs them from there).
+ */
+import { parseNpy } from "../lib/npy.js";
+import { NOTEBOOK_SPLIT_SEED, split } from "../lib/split.js";
+import { takeRows } from "../lib/matrix.js";
+import type { Matrix } from "../lib/matrix.js";
+
+/** Path of the dataset every page uses by default, relative to the repository root. */
+export const DATASET_PATH = "src/data/data2D.npy";
+
+/** The dataset's bytes, its points, and its SHA-256 (hex), so results say what they were computed on. */
+export async function loadDataset(path = DATASET_PATH): Promise<{ points: Matrix; sha256: string }> {
+  const bytes = await Deno.readFile(path);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return { points: parseNpy(bytes), sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("") };
+}
+
+/** The notebook's split of `points` into training and validation sets, with the indices. */
+export function splitPoints(points: Matrix, validDivisor: number) {
+  const indices = split(points.rows, { validDivisor });
+  return { indices, train: takeRows(points, indices.train), valid: takeRows(points, indices.valid) };
+}
+
+/** The JSON a split loader prints: the dataset's identity, the seed, and both index lists. */
+export async function splitRecord(validDivisor: number) {
+  const { points, sha256 } = await loadDataset();
+  const { valid, train } = split(points.rows, { validDivisor });
+  return {
+    dataset: { name: "data2D.npy", sha256, rows: points.rows, cols: points.cols },
+    seed: NOTEBOOK_SPLIT_SEED,
+    validDivisor,
+    valid: Array.from(valid),
+    train: Array.from(train),
+  };
+}

@@ -1,0 +1,4 @@
+// The K-means split of data2D.npy: validation = the first quarter of NumPy's seeded shuffle.
+import { splitRecord } from "./dataset.js";
+
+console.log(JSON.stringify(await splitRecord(4)));

@@ -1,0 +1,82 @@
+/**
+ * Shared by the browser tests: serves the built site (dist/) on a free localhost port with
+ * Deno's HTTP server, and launches Debian's Chromium through playwright-core, recording every
+ * request that leaves the site's origin and every console error or page error.
+ */
+import { chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript",
+  css: "text/css",
+  json: "application/json",
+  wasm: "application/wasm",
+  svg: "image/svg+xml",
+  png: "image/png",
+  npy: "application/octet-stream",
+  onnx: "application/octet-stream",
+  csv: "text/csv",
+};
+
+/** Serves `root` like a static host does: `/kmeans` → `kmeans.html`, `/` → `index.html`. */
+export function serveStatic(root = "dist"): { origin: string; close: () => Promise<void> } {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    let path = decodeURIComponent(new URL(request.url).pathname);
+    if (path.includes("..")) return new Response("bad path", { status: 400 });
+    if (path.endsWith("/")) path += "index";
+    const candidates = [path, `${path}.html`];
+    for (const candidate of candidates) {
+      try {
+        const body = await Deno.readFile(`${root}${candidate}`);
+        const ext = candidate.split(".").pop() ?? "";
+        return new Response(body, { headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" } });
+      } catch {
+        // try the next candidate
+      }
+    }
+    return new Response("not found", { status: 404 });
+  });
+  const { port } = server.addr as Deno.NetAddr;
+  return { origin: `http://127.0.0.1:${port}`, close: () => server.shutdown() };
+}
+
+/** A browser page with what went wrong on it: console errors, page errors, requests off-site. */
+export interface WatchedPage {
+  page: Page;
+  errors: string[];
+  externalRequests: string[];
+}
+
+/** Launches headless Chromium. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** Opens a page that records errors and any request outside `origin`. */
+export async function openWatchedPage(browser: Browser, origin: string): Promise<WatchedPage> {
+  const page = await browser.newPage();
+  const watched: WatchedPage = { page, errors: [], externalRequests: [] };
+  page.on("console", (message) => {
+    if (message.type() === "error") watched.errors.push(message.text());
+  });
+  page.on("pageerror", (error) => watched.errors.push(String(error)));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      watched.externalRequests.push(url);
+    }
+  });
+  return watched;
+}
