@@ -26,7 +26,10 @@ export function parseCommand(args: string[], options: OptionSpec, { positionals 
         : `unexpected argument ${JSON.stringify(parsed.positionals[0])}`,
     );
   }
-  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return {
+    values: parsed.values as Record<string, string | boolean | undefined>,
+    positionals: parsed.positionals,
+  };
 }
 
 /** Reads option `--name` as an integer in [min, max], or `fallback` when absent. */
@@ -39,7 +42,9 @@ export function integerOption(
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (typeof raw !== "string" || raw.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof raw !== "string" || raw.trim() === "" || !Number.isInteger(value) || value < min || value > max
+  ) {
     throw new UsageError(`--${name} ${JSON.stringify(raw)} must be an integer${range(min, max)}`);
   }
   return value;

@@ -92,7 +92,9 @@ export async function main(args: string[]): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     const command = commands[name];
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; run with --help for the list`);
+    if (!command) {
+      throw new UsageError(`unknown command ${JSON.stringify(name)}; run with --help for the list`);
+    }
     console.log(JSON.stringify(await command(rest)));
     return 0;
   } catch (error) {

@@ -80,14 +80,30 @@ export class AdamWOptimizer extends tf.Optimizer {
   readonly #slots = new Map<string, Slots>();
 
   constructor(
-    { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01 }: AdamWOptions = {},
+    { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0.01 }: AdamWOptions =
+      {},
   ) {
     super();
-    checkHyperParameter("learningRate", learningRate, learningRate >= 0 && Number.isFinite(learningRate), "a finite number of at least 0");
+    checkHyperParameter(
+      "learningRate",
+      learningRate,
+      learningRate >= 0 && Number.isFinite(learningRate),
+      "a finite number of at least 0",
+    );
     checkHyperParameter("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
     checkHyperParameter("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
-    checkHyperParameter("epsilon", epsilon, epsilon >= 0 && Number.isFinite(epsilon), "a finite number of at least 0");
-    checkHyperParameter("weightDecay", weightDecay, weightDecay >= 0 && Number.isFinite(weightDecay), "a finite number of at least 0");
+    checkHyperParameter(
+      "epsilon",
+      epsilon,
+      epsilon >= 0 && Number.isFinite(epsilon),
+      "a finite number of at least 0",
+    );
+    checkHyperParameter(
+      "weightDecay",
+      weightDecay,
+      weightDecay >= 0 && Number.isFinite(weightDecay),
+      "a finite number of at least 0",
+    );
     this.learningRate = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -109,7 +125,9 @@ export class AdamWOptimizer extends tf.Optimizer {
       if (gradient == null) continue;
       const variable = tf.engine().registeredVariables[name];
       if (variable === undefined) {
-        throw new DataError(`AdamW was given a gradient for '${name}', which is not a live variable; pass gradients of tf.variable()s.`);
+        throw new DataError(
+          `AdamW was given a gradient for '${name}', which is not a live variable; pass gradients of tf.variable()s.`,
+        );
       }
       const slots = this.#slotsFor(variable);
       const step = ++slots.step;

@@ -29,7 +29,9 @@ export interface CsvTable extends Matrix {
 function numeric(cell: string): number | undefined {
   const s = cell.trim();
   if (NUMBER.test(s)) return Number(s);
-  if (NON_FINITE.test(s)) return s.toLowerCase().includes("nan") ? NaN : s.startsWith("-") ? -Infinity : Infinity;
+  if (NON_FINITE.test(s)) {
+    return s.toLowerCase().includes("nan") ? NaN : s.startsWith("-") ? -Infinity : Infinity;
+  }
   return undefined;
 }
 
@@ -61,21 +63,27 @@ export function parseCsv(text: string, { header = "auto" }: CsvOptions = {}): Cs
   const columns = hasHeader ? lines[0].map((cell) => cell.trim()) : undefined;
   const rowsText = hasHeader ? lines.slice(1) : lines;
   const cols = lines[0].length;
-  if (rowsText.length === 0) throw new DataError("the CSV file has a header but no rows; it needs at least one point.");
+  if (rowsText.length === 0) {
+    throw new DataError("the CSV file has a header but no rows; it needs at least one point.");
+  }
   const data = new Float64Array(rowsText.length * cols);
   const lineOffset = hasHeader ? 2 : 1;
   for (let i = 0; i < rowsText.length; i++) {
     const row = rowsText[i];
     if (row.length !== cols) {
       throw new DataError(
-        `line ${i + lineOffset} of the CSV has ${row.length} value${row.length === 1 ? "" : "s"}, expected ${cols}; every row needs the same number of columns.`,
+        `line ${i + lineOffset} of the CSV has ${row.length} value${
+          row.length === 1 ? "" : "s"
+        }, expected ${cols}; every row needs the same number of columns.`,
       );
     }
     for (let j = 0; j < cols; j++) {
       const value = numeric(row[j]);
       if (value === undefined) {
         throw new DataError(
-          `line ${i + lineOffset}, column ${j + 1} of the CSV is ${JSON.stringify(row[j].slice(0, 40))}, not a number; every cell must be numeric.`,
+          `line ${i + lineOffset}, column ${j + 1} of the CSV is ${
+            JSON.stringify(row[j].slice(0, 40))
+          }, not a number; every cell must be numeric.`,
         );
       }
       data[i * cols + j] = value;

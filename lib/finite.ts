@@ -15,7 +15,9 @@ export function checkFinite(matrix: Matrix, what: string): void {
   }
   if (count) {
     throw new DataError(
-      `${what} has ${count} non-finite value${count === 1 ? "" : "s"} (NaN or infinity), the first in row ${firstRow}; remove or fill them.`,
+      `${what} has ${count} non-finite value${
+        count === 1 ? "" : "s"
+      } (NaN or infinity), the first in row ${firstRow}; remove or fill them.`,
     );
   }
 }

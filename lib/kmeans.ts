@@ -48,15 +48,21 @@ export interface Assignment {
 }
 
 function checkK(points: Matrix, k: number): void {
-  if (!Number.isInteger(k) || k < 1) throw new DataError(`k = ${k} is not a positive integer; choose k of at least 1.`);
+  if (!Number.isInteger(k) || k < 1) {
+    throw new DataError(`k = ${k} is not a positive integer; choose k of at least 1.`);
+  }
   if (k > points.rows) {
-    throw new DataError(`k = ${k} is more than the ${points.rows} points available; choose k of at most ${points.rows}.`);
+    throw new DataError(
+      `k = ${k} is more than the ${points.rows} points available; choose k of at most ${points.rows}.`,
+    );
   }
 }
 
 function checkWidth(points: Matrix, centres: Matrix): void {
   if (points.cols !== centres.cols) {
-    throw new DataError(`the points have ${points.cols} columns but the centres have ${centres.cols}; they must match.`);
+    throw new DataError(
+      `the points have ${points.cols} columns but the centres have ${centres.cols}; they must match.`,
+    );
   }
 }
 
@@ -115,7 +121,9 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
  */
 export function assign(points: Matrix, centres: Matrix): Assignment {
   checkWidth(points, centres);
-  if (centres.rows < 1) throw new DataError("there are no centres to assign points to; train with k of at least 1.");
+  if (centres.rows < 1) {
+    throw new DataError("there are no centres to assign points to; train with k of at least 1.");
+  }
   const labels = new Int32Array(points.rows);
   const distances = new Float64Array(points.rows);
   assignInto(points, centres, labels, distances);
@@ -308,7 +316,12 @@ function columnMeans(points: Matrix): Float64Array {
 }
 
 /** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */
-function accumulateClusterSums(points: Matrix, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+function accumulateClusterSums(
+  points: Matrix,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+): void {
   const { rows: n, cols: d, data: x } = points;
   if (d === 2) {
     for (let i = 0; i < n; i++) {
@@ -347,7 +360,10 @@ function relocateEmptyClusters(
   for (let j = 0; j < counts.length; j++) if (counts[j] === 0) empty.push(j);
   if (empty.length === 0) return;
   const { cols: d, data: x } = points;
-  const farthest = Array.from(distances.keys()).sort((a, b) => distances[b] - distances[a]).slice(0, empty.length);
+  const farthest = Array.from(distances.keys()).sort((a, b) => distances[b] - distances[a]).slice(
+    0,
+    empty.length,
+  );
   empty.forEach((cluster, e) => {
     const i = farthest[e], old = labels[i];
     for (let t = 0; t < d; t++) {
@@ -379,10 +395,17 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
  * const { centres, inertia } = lloyd(points, { k: 5 });
  * ```
  */
-export function lloyd(points: Matrix, { k, nInit = 10, maxIter = 5000, tol = 1e-4, seed = 0 }: LloydOptions): LloydResult {
+export function lloyd(
+  points: Matrix,
+  { k, nInit = 10, maxIter = 5000, tol = 1e-4, seed = 0 }: LloydOptions,
+): LloydResult {
   checkK(points, k);
-  if (!Number.isInteger(nInit) || nInit < 1) throw new DataError(`nInit = ${nInit} must be a positive integer.`);
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new DataError(`maxIter = ${maxIter} must be a positive integer.`);
+  if (!Number.isInteger(nInit) || nInit < 1) {
+    throw new DataError(`nInit = ${nInit} must be a positive integer.`);
+  }
+  if (!Number.isInteger(maxIter) || maxIter < 1) {
+    throw new DataError(`maxIter = ${maxIter} must be a positive integer.`);
+  }
   if (!(tol >= 0)) throw new DataError(`tol = ${tol} must be a non-negative number.`);
   const rng = new RandomState(seed);
   const tolerance = meanFeatureVariance(points) * tol;
@@ -398,7 +421,9 @@ export function lloyd(points: Matrix, { k, nInit = 10, maxIter = 5000, tol = 1e-
       }),
     };
     const result = lloydFrom(points, initial, { maxIter, tolerance });
-    if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))) best = result;
+    if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))) {
+      best = result;
+    }
   }
   return best!;
 }

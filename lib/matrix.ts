@@ -18,7 +18,9 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   const cols = rows.length ? rows[0].length : 0;
   const data = new Float64Array(rows.length * cols);
   for (let i = 0; i < rows.length; i++) {
-    if (rows[i].length !== cols) throw new RangeError(`row ${i} has ${rows[i].length} values, expected ${cols}`);
+    if (rows[i].length !== cols) {
+      throw new RangeError(`row ${i} has ${rows[i].length} values, expected ${cols}`);
+    }
     for (let j = 0; j < cols; j++) data[i * cols + j] = rows[i][j];
   }
   return { rows: rows.length, cols, data };

@@ -83,16 +83,22 @@ const KIND_NAMES: Record<string, string> = {
  */
 export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new DataError("this is not a .npy file: it does not start with the bytes \\x93NUMPY; save it with numpy.save.");
+    throw new DataError(
+      "this is not a .npy file: it does not start with the bytes \\x93NUMPY; save it with numpy.save.",
+    );
   }
   const major = bytes[6], minor = bytes[7];
   if (major < 1 || major > 3) {
-    throw new DataError(`.npy format version ${major}.${minor} is not supported; only versions 1, 2 and 3 are.`);
+    throw new DataError(
+      `.npy format version ${major}.${minor} is not supported; only versions 1, 2 and 3 are.`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
   const start = 8 + lengthBytes;
-  if (bytes.length < start) throw new DataError("the .npy header is truncated: the file ends inside its length field.");
+  if (bytes.length < start) {
+    throw new DataError("the .npy header is truncated: the file ends inside its length field.");
+  }
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (start + headerLength > bytes.length) {
     throw new DataError(
@@ -109,14 +115,23 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   }
   const { descr, fortran_order: fortranOrder, shape } = dict as Record<string, PyValue>;
   if (Array.isArray(descr)) {
-    throw new DataError("the array has a structured dtype (named fields), which is not supported; save a plain numeric 2-D array.");
+    throw new DataError(
+      "the array has a structured dtype (named fields), which is not supported; save a plain numeric 2-D array.",
+    );
   }
-  if (typeof descr !== "string") throw new DataError("the .npy header has no valid 'descr' (dtype) entry; the file is damaged.");
+  if (typeof descr !== "string") {
+    throw new DataError("the .npy header has no valid 'descr' (dtype) entry; the file is damaged.");
+  }
   if (typeof fortranOrder !== "boolean") {
     throw new DataError("the .npy header has no valid 'fortran_order' entry; the file is damaged.");
   }
-  if (!(shape instanceof PyTuple) || !shape.items.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0)) {
-    throw new DataError("the .npy header has no valid 'shape' entry (a tuple of non-negative integers); the file is damaged.");
+  if (
+    !(shape instanceof PyTuple) ||
+    !shape.items.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0)
+  ) {
+    throw new DataError(
+      "the .npy header has no valid 'shape' entry (a tuple of non-negative integers); the file is damaged.",
+    );
   }
   return {
     version: [major, minor],
@@ -144,19 +159,29 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
 export function parseNpy(bytes: Uint8Array): Matrix {
   const header = parseNpyHeader(bytes);
   const match = /^([<>|=])?([a-zA-Z])(\d*)$/.exec(header.descr);
-  if (!match) throw new DataError(`the dtype '${header.descr}' is not understood; save a plain numeric array.`);
+  if (!match) {
+    throw new DataError(`the dtype '${header.descr}' is not understood; save a plain numeric array.`);
+  }
   const [, order = "|", kind, sizeText] = match;
   if (KIND_NAMES[kind]) {
-    throw new DataError(`the array holds ${KIND_NAMES[kind]} (dtype '${header.descr}'); save it as float64 numbers.`);
+    throw new DataError(
+      `the array holds ${KIND_NAMES[kind]} (dtype '${header.descr}'); save it as float64 numbers.`,
+    );
   }
   const size = Number(sizeText);
   const little = order !== ">"; // '=' is native order: little-endian on every platform NumPy writes from today
   const read = elementReader(kind, size, little);
-  if (!read) throw new DataError(`the dtype '${header.descr}' is not supported; save the array as float64 or float32.`);
+  if (!read) {
+    throw new DataError(
+      `the dtype '${header.descr}' is not supported; save the array as float64 or float32.`,
+    );
+  }
   const { shape } = header;
   if (shape.length !== 2) {
     throw new DataError(
-      `the array has shape (${shape.join(", ")}${shape.length === 1 ? "," : ""}), not 2-D; save it as N rows by d columns.`,
+      `the array has shape (${shape.join(", ")}${
+        shape.length === 1 ? "," : ""
+      }), not 2-D; save it as N rows by d columns.`,
     );
   }
   const [rows, cols] = shape;

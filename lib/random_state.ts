@@ -84,7 +84,9 @@ export class RandomState {
   interval(max: number): number {
     if (max === 0) return 0;
     if (!Number.isInteger(max) || max < 0 || max > 0xffffffff) {
-      throw new DataError(`interval bound ${max} is outside [0, 2^32 - 1]; NumPy's 64-bit path is not implemented.`);
+      throw new DataError(
+        `interval bound ${max} is outside [0, 2^32 - 1]; NumPy's 64-bit path is not implemented.`,
+      );
     }
     let mask = max;
     mask |= mask >>> 1;
@@ -100,7 +102,9 @@ export class RandomState {
 
   /** `randint(high)`: a uniform integer in [0, high), as the legacy `RandomState.randint`. */
   randint(high: number): number {
-    if (!Number.isInteger(high) || high < 1) throw new DataError(`randint bound ${high} must be a positive integer.`);
+    if (!Number.isInteger(high) || high < 1) {
+      throw new DataError(`randint bound ${high} must be a positive integer.`);
+    }
     return this.interval(high - 1);
   }
 

@@ -29,7 +29,9 @@ export interface Split {
  * ```
  */
 export function split(n: number, { seed = NOTEBOOK_SPLIT_SEED, validDivisor = 4 }: SplitOptions = {}): Split {
-  if (!Number.isInteger(n) || n < 1) throw new DataError(`cannot split ${n} rows: the data needs at least one row.`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new DataError(`cannot split ${n} rows: the data needs at least one row.`);
+  }
   if (!(validDivisor >= 1) || !Number.isFinite(validDivisor)) {
     throw new DataError(`validation divisor ${validDivisor} must be a finite number of at least 1.`);
   }

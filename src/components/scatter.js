@@ -46,7 +46,14 @@ export function clusterScatter(points, labels, centres, { width, height = 320, t
     y: { label: "x₁" },
     marks: [
       Plot.dot(rows, { x: "x", y: "y", fill: "cluster", r: 1.4, fillOpacity: 0.7 }),
-      Plot.dot(centreRows, { x: "x", y: "y", symbol: "times", r: 7, stroke: "currentColor", strokeWidth: 2.5 }),
+      Plot.dot(centreRows, {
+        x: "x",
+        y: "y",
+        symbol: "times",
+        r: 7,
+        stroke: "currentColor",
+        strokeWidth: 2.5,
+      }),
     ],
   });
 }

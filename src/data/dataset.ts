@@ -14,7 +14,10 @@ export const DATASET_PATH = "src/data/data2D.npy";
 export async function loadDataset(path = DATASET_PATH): Promise<{ points: Matrix; sha256: string }> {
   const bytes = await Deno.readFile(path);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return { points: parseNpy(bytes), sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("") };
+  return {
+    points: parseNpy(bytes),
+    sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+  };
 }
 
 /** The notebook's split of `points` into training and validation sets, with the indices. */

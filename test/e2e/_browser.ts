@@ -41,7 +41,9 @@ export function serveStatic(root = "dist"): { origin: string; close: () => Promi
       try {
         const body = await Deno.readFile(`${root}${candidate}`);
         const ext = candidate.split(".").pop() ?? "";
-        return new Response(body, { headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" } });
+        return new Response(body, {
+          headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" },
+        });
       } catch {
         // try the next candidate
       }

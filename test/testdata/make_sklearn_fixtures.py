@@ -9,7 +9,7 @@ It regenerates, deterministically:
 
 - sklearn_data2d.json   Lloyd on the notebook's K-means split of src/data/data2D.npy (first
                         int(N / 4) indices of np.random.seed(45689); shuffle(arange(N)) held out),
-                        k = 1..5: validation score and centres. These are the same numbers as
+                        k = 1..5: validation score, inertia, centres and k-means++ indices. These are the same numbers as
                         kmeans[k] in ../shared/reference/data2D-reference.json (made by
                         ../shared/reference/seed_reference.py, the notebook's own code); when that
                         file is present this script checks that they agree.
@@ -17,7 +17,8 @@ It regenerates, deterministically:
                         on disk for d >= 100 to keep the repository small; fitted as float64).
 - sklearn_blobs.json    for each dataset and several k: inertia, centres and iterations of
                         KMeans(n_clusters=k, n_init=10, max_iter=5000, algorithm="lloyd",
-                        random_state=0).
+                        random_state=0), and the indices kmeans_plusplus(X, k, random_state=0)
+                        picks (the same draws as KMeans' first restart).
 """
 
 import json
@@ -26,7 +27,7 @@ import warnings
 
 import numpy as np
 import sklearn
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, kmeans_plusplus
 from sklearn.datasets import make_blobs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,6 +60,8 @@ def data2d():
             "lloyd_valid": validation_score(valid, model.cluster_centers_),
             "lloyd_inertia": float(model.inertia_),
             "lloyd_centers": model.cluster_centers_.tolist(),
+            # The seeding alone: sklearn.cluster.kmeans_plusplus draws the same as KMeans' first restart.
+            "kmeans_plusplus_indices": kmeans_plusplus(train, k, random_state=0)[1].tolist(),
         }
     if os.path.exists(SHARED_REFERENCE):
         with open(SHARED_REFERENCE) as f:
@@ -105,6 +108,7 @@ def blobs():
                 "k": k,
                 "inertia": float(model.inertia_),
                 "n_iter": int(model.n_iter_),
+                "kmeans_plusplus_indices": kmeans_plusplus(X, k, random_state=0)[1].tolist(),
                 "centers": model.cluster_centers_.tolist(),
             })
         out.append({"file": "blobs/" + name + ".npy", "n": n, "d": d, "runs": runs})

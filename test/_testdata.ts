@@ -1,0 +1,63 @@
+/**
+ * Helpers shared by the tests: reading fixtures from test/testdata/ (made by the NumPy and
+ * scikit-learn scripts there) wherever `deno test` is run from, and hashing index arrays the
+ * way the fixtures do.
+ *
+ * @module
+ */
+
+/** The URL of a file under test/testdata/. */
+export function testdata(name: string): URL {
+  return new URL(`./testdata/${name}`, import.meta.url);
+}
+
+/** The URL of a file relative to the repository root. */
+export function repoFile(name: string): URL {
+  return new URL(`../${name}`, import.meta.url);
+}
+
+/** A fixture's bytes. */
+export function readTestdata(name: string): Uint8Array {
+  return Deno.readFileSync(testdata(name));
+}
+
+/** A JSON fixture, parsed. */
+export function readJson<T>(name: string): T {
+  return JSON.parse(Deno.readTextFileSync(testdata(name))) as T;
+}
+
+/** The names of the files directly in a testdata folder, sorted. */
+export function listTestdata(folder: string): string[] {
+  return [...Deno.readDirSync(testdata(`${folder}/`))]
+    .filter((entry) => entry.isFile)
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Hex SHA-256 of some bytes. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * SHA-256 of integers packed as 32-bit little-endian words, i.e. NumPy's
+ * `hashlib.sha256(a.astype('<i4').tobytes())` (or '<u4': the bytes are the same).
+ * Written through a DataView so the result does not depend on the platform's byte order.
+ */
+export function sha256Int32LE(values: ArrayLike<number>): Promise<string> {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint32(4 * i, values[i] >>> 0, true);
+  return sha256Hex(bytes);
+}
+
+/** |actual - expected| <= tolerance * |expected|, with a message naming both numbers. */
+export function assertRelativelyClose(actual: number, expected: number, tolerance: number, what = "value"): void {
+  const error = Math.abs(actual - expected);
+  if (!(error <= tolerance * Math.abs(expected))) {
+    throw new Error(
+      `${what}: ${actual} differs from ${expected} by ${error} (relative ${error / Math.abs(expected)}, allowed ${tolerance})`,
+    );
+  }
+}
