@@ -4,16 +4,18 @@ export default {
   root: "src",
   pages: [
     { name: "Report", path: "/" },
+    { name: "K-means by gradient descent", path: "/kmeans" },
   ],
   // The default theme loads Source Serif from Google Fonts; the site must make no request
   // outside its own origin (offline builds, privacy), so use the system font stack instead.
   globalStylesheets: [],
-  theme: ["air", "near-midnight"],
+  style: "style.css",
+  // style.css imports the air (light) and near-midnight (dark) themes, then our additions.
   head: '<link rel="icon" href="data:,">',
   footer: "K-means and Gaussian mixtures by gradient descent, beside exact references.",
   search: true,
   // Data loaders are TypeScript run by Deno (installed from npm), over the same lib/ as the pages.
   interpreters: {
-    ".ts": ["deno", "run", "--allow-read", "--quiet"],
+    ".ts": ["deno", "run", "--allow-read", "--allow-env", "--quiet"],
   },
 };

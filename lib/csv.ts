@@ -55,41 +55,43 @@ function sniffDelimiter(firstLine: string): string {
  */
 export function parseCsv(text: string, { header = "auto" }: CsvOptions = {}): CsvTable {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark from Excel
+  // Keep each row's line number (1-based) through the removal of blank lines, for messages.
   const lines = dsvFormat(sniffDelimiter(body.slice(0, body.indexOf("\n") >>> 0)))
     .parseRows(body)
-    .filter((row) => !(row.length === 1 && row[0].trim() === ""));
+    .map((cells, index) => ({ cells, line: index + 1 }))
+    .filter(({ cells }) => !(cells.length === 1 && cells[0].trim() === ""));
   if (lines.length === 0) throw new DataError("the CSV file is empty; it needs one point per row.");
-  const hasHeader = header === "auto" ? lines[0].some((cell) => numeric(cell) === undefined) : header;
-  const columns = hasHeader ? lines[0].map((cell) => cell.trim()) : undefined;
-  const rowsText = hasHeader ? lines.slice(1) : lines;
-  const cols = lines[0].length;
-  if (rowsText.length === 0) {
+  const first = lines[0].cells;
+  const hasHeader = header === "auto" ? first.some((cell) => numeric(cell) === undefined) : header;
+  const columns = hasHeader ? first.map((cell) => cell.trim()) : undefined;
+  const pointRows = hasHeader ? lines.slice(1) : lines;
+  const cols = first.length;
+  if (pointRows.length === 0) {
     throw new DataError("the CSV file has a header but no rows; it needs at least one point.");
   }
-  const data = new Float64Array(rowsText.length * cols);
-  const lineOffset = hasHeader ? 2 : 1;
-  for (let i = 0; i < rowsText.length; i++) {
-    const row = rowsText[i];
-    if (row.length !== cols) {
+  const data = new Float64Array(pointRows.length * cols);
+  for (let i = 0; i < pointRows.length; i++) {
+    const { cells, line } = pointRows[i];
+    if (cells.length !== cols) {
       throw new DataError(
-        `line ${i + lineOffset} of the CSV has ${row.length} value${
-          row.length === 1 ? "" : "s"
+        `line ${line} of the CSV has ${cells.length} value${
+          cells.length === 1 ? "" : "s"
         }, expected ${cols}; every row needs the same number of columns.`,
       );
     }
     for (let j = 0; j < cols; j++) {
-      const value = numeric(row[j]);
+      const value = numeric(cells[j]);
       if (value === undefined) {
         throw new DataError(
-          `line ${i + lineOffset}, column ${j + 1} of the CSV is ${
-            JSON.stringify(row[j].slice(0, 40))
+          `line ${line}, column ${j + 1} of the CSV is ${
+            JSON.stringify(cells[j].slice(0, 40))
           }, not a number; every cell must be numeric.`,
         );
       }
       data[i * cols + j] = value;
     }
   }
-  const matrix: CsvTable = { rows: rowsText.length, cols, data, ...(columns ? { columns } : {}) };
-  checkFinite(matrix, "the CSV file");
+  const matrix: CsvTable = { rows: pointRows.length, cols, data, ...(columns ? { columns } : {}) };
+  checkFinite(matrix, "the CSV file", (row) => `line ${pointRows[row].line}`);
   return matrix;
 }

@@ -258,6 +258,9 @@ export function lloydFrom(
   { maxIter = 5000, tolerance = 0 }: { maxIter?: number; tolerance?: number } = {},
 ): LloydResult {
   checkWidth(points, initial);
+  if (initial.rows < 1) {
+    throw new DataError("Lloyd's algorithm needs at least one initial centre; give k of at least 1.");
+  }
   const { rows: n, cols: d } = points;
   const k = initial.rows;
   let centres = new Float64Array(initial.data);
@@ -360,12 +363,15 @@ function relocateEmptyClusters(
   for (let j = 0; j < counts.length; j++) if (counts[j] === 0) empty.push(j);
   if (empty.length === 0) return;
   const { cols: d, data: x } = points;
-  const farthest = Array.from(distances.keys()).sort((a, b) => distances[b] - distances[a]).slice(
-    0,
-    empty.length,
-  );
-  empty.forEach((cluster, e) => {
-    const i = farthest[e], old = labels[i];
+  // Farthest first (ties: the later point, as NumPy's argpartition tends to give). A point already
+  // sitting on its centre would not lower the inertia by moving, and taking it can empty its own
+  // cluster again and again when points repeat, so only points off their centre are candidates.
+  const farthest = Array.from(distances.keys())
+    .filter((i) => distances[i] > 0)
+    .sort((a, b) => distances[b] - distances[a] || b - a)
+    .slice(0, empty.length);
+  farthest.forEach((i, e) => {
+    const cluster = empty[e], old = labels[i];
     for (let t = 0; t < d; t++) {
       sums[old * d + t] -= x[i * d + t];
       sums[cluster * d + t] = x[i * d + t];

@@ -1,5 +1,7 @@
 /**
- * The pure core, re-exported: readers, NumPy's RNG and split, Lloyd's K-means.
+ * The pure core, re-exported: readers, NumPy's RNG and split, Lloyd's K-means, and K-means by
+ * gradient descent with TensorFlow.js (AdamW as PyTorch's). Importing this module loads TensorFlow.js;
+ * import the individual modules to avoid that.
  *
  * @module
  */
@@ -10,4 +12,7 @@ export * from "./csv.js";
 export * from "./random_state.js";
 export * from "./split.js";
 export * from "./kmeans.js";
+export * from "./adamw.js";
+export * from "./gradient_kmeans.js";
 export * from "./read_points.js";
+export * from "./match_centres.js";

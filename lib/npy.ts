@@ -67,7 +67,7 @@ function float16(bits: number): number {
 }
 
 const KIND_NAMES: Record<string, string> = {
-  O: "Python objects (a pickled array)",
+  O: "pickled Python objects",
   c: "complex numbers",
   S: "byte strings",
   a: "byte strings",
@@ -82,9 +82,15 @@ const KIND_NAMES: Record<string, string> = {
  * `fortran_order` and `shape`. Throws a {@link DataError} naming what is wrong.
  */
 export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+  if (bytes.length === 0) throw new DataError("the file is empty; save the array with numpy.save.");
+  if (MAGIC.some((b, i) => i < bytes.length && bytes[i] !== b)) {
     throw new DataError(
       "this is not a .npy file: it does not start with the bytes \\x93NUMPY; save it with numpy.save.",
+    );
+  }
+  if (bytes.length < 10) {
+    throw new DataError(
+      `the .npy header is truncated: the file ends after ${bytes.length} bytes; save it again.`,
     );
   }
   const major = bytes[6], minor = bytes[7];
@@ -158,14 +164,13 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
  */
 export function parseNpy(bytes: Uint8Array): Matrix {
   const header = parseNpyHeader(bytes);
-  const match = /^([<>|=])?([a-zA-Z])(\d*)$/.exec(header.descr);
-  if (!match) {
-    throw new DataError(`the dtype '${header.descr}' is not understood; save a plain numeric array.`);
-  }
+  const descr = JSON.stringify(header.descr.slice(0, 40)); // quoted: a damaged header may hold anything
+  const match = /^([<>|=])?([a-zA-Z])(\d*)(\[\w+\])?$/.exec(header.descr);
+  if (!match) throw new DataError(`the dtype ${descr} is not understood; save a plain numeric array.`);
   const [, order = "|", kind, sizeText] = match;
   if (KIND_NAMES[kind]) {
     throw new DataError(
-      `the array holds ${KIND_NAMES[kind]} (dtype '${header.descr}'); save it as float64 numbers.`,
+      `the array holds ${KIND_NAMES[kind]} (dtype ${descr}); save it as float64 numbers.`,
     );
   }
   const size = Number(sizeText);
@@ -173,7 +178,7 @@ export function parseNpy(bytes: Uint8Array): Matrix {
   const read = elementReader(kind, size, little);
   if (!read) {
     throw new DataError(
-      `the dtype '${header.descr}' is not supported; save the array as float64 or float32.`,
+      `the dtype ${descr} is not supported; save the array as float64 or float32.`,
     );
   }
   const { shape } = header;
@@ -190,8 +195,9 @@ export function parseNpy(bytes: Uint8Array): Matrix {
   const available = bytes.length - header.dataOffset;
   const needed = rows * cols * size;
   if (!Number.isSafeInteger(needed) || needed > available) {
+    const exact = BigInt(rows) * BigInt(cols) * BigInt(size); // shape entries are integers: exact in BigInt
     throw new DataError(
-      `the data is truncated: shape (${rows}, ${cols}) of ${size}-byte items needs ${needed} bytes but the file has ${available}.`,
+      `the data is truncated: shape (${rows}, ${cols}) of ${size}-byte items needs ${exact} bytes but the file has ${available}.`,
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, needed);

@@ -53,11 +53,18 @@ export function sha256Int32LE(values: ArrayLike<number>): Promise<string> {
 }
 
 /** |actual - expected| <= tolerance * |expected|, with a message naming both numbers. */
-export function assertRelativelyClose(actual: number, expected: number, tolerance: number, what = "value"): void {
+export function assertRelativelyClose(
+  actual: number,
+  expected: number,
+  tolerance: number,
+  what = "value",
+): void {
   const error = Math.abs(actual - expected);
   if (!(error <= tolerance * Math.abs(expected))) {
     throw new Error(
-      `${what}: ${actual} differs from ${expected} by ${error} (relative ${error / Math.abs(expected)}, allowed ${tolerance})`,
+      `${what}: ${actual} differs from ${expected} by ${error} (relative ${
+        error / Math.abs(expected)
+      }, allowed ${tolerance})`,
     );
   }
 }

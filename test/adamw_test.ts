@@ -67,9 +67,20 @@ function notebookKMeansLoss(points: tf.Tensor2D, centroids: tf.Variable): tf.Sca
 
 Deno.test("AdamWOptimizer defaults are PyTorch's", () => {
   const optimizer = new AdamWOptimizer();
-  assert.deepEqual(optimizer.getConfig(), { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+  assert.deepEqual(optimizer.getConfig(), {
+    learningRate: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    weightDecay: 0.01,
+  });
   assert.deepEqual(
-    { beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon, weightDecay: optimizer.weightDecay },
+    {
+      beta1: optimizer.beta1,
+      beta2: optimizer.beta2,
+      epsilon: optimizer.epsilon,
+      weightDecay: optimizer.weightDecay,
+    },
     { beta1: betas[0], beta2: betas[1], epsilon: eps, weightDecay },
   );
   optimizer.dispose();
@@ -98,8 +109,14 @@ Deno.test("AdamWOptimizer.minimize() retraces PyTorch's trajectory on a quadrati
   const params = variableOf(initial);
   const optimizer = new AdamWOptimizer(pytorchSettings);
   for (const [index, step] of steps.entries()) {
-    const loss = optimizer.minimize(() => tf.sum(tf.mul(curvature, tf.square(tf.sub(params, target)))), true)!;
-    assert.ok(Math.abs((await loss.data())[0] - step.loss) <= ABSOLUTE + RELATIVE * step.loss, `loss at step ${index + 1}`);
+    const loss = optimizer.minimize(
+      () => tf.sum(tf.mul(curvature, tf.square(tf.sub(params, target)))),
+      true,
+    )!;
+    assert.ok(
+      Math.abs((await loss.data())[0] - step.loss) <= ABSOLUTE + RELATIVE * step.loss,
+      `loss at step ${index + 1}`,
+    );
     loss.dispose();
     assertClose(await params.data(), step.params, `step ${index + 1} params`);
   }
@@ -131,7 +148,10 @@ Deno.test("AdamWOptimizer differs measurably from tf.train.adam (the weight deca
   const got = await params.data();
   const expected = steps.at(-1)!.params.flat();
   const worst = Math.max(...expected.map((value, i) => Math.abs(got[i] - value)));
-  assert.ok(worst > 10 * (ABSOLUTE + RELATIVE), `plain Adam is only ${worst} away, the test could not tell them apart`);
+  assert.ok(
+    worst > 10 * (ABSOLUTE + RELATIVE),
+    `plain Adam is only ${worst} away, the test could not tell them apart`,
+  );
   tf.dispose([curvature, target, params]);
   adam.dispose();
 });
@@ -143,7 +163,9 @@ Deno.test("AdamWOptimizer keeps two slots per variable, tidies each step and fre
   optimizer.minimize(() => tf.add(tf.sum(tf.square(a)), tf.sum(tf.square(tf.sub(b, 1)))));
   const afterFirst = tf.memory().numTensors;
   assert.equal(afterFirst, before + 2 + 4, "two variables and two slots each");
-  for (let i = 0; i < 5; i++) optimizer.minimize(() => tf.add(tf.sum(tf.square(a)), tf.sum(tf.square(tf.sub(b, 1)))));
+  for (let i = 0; i < 5; i++) {
+    optimizer.minimize(() => tf.add(tf.sum(tf.square(a)), tf.sum(tf.square(tf.sub(b, 1)))));
+  }
   assert.equal(tf.memory().numTensors, afterFirst, "steps leave no tensors behind");
   optimizer.dispose();
   tf.dispose([a, b]);

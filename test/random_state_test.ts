@@ -100,7 +100,9 @@ Deno.test("RandomState.permutation(n) equals np.random.seed(seed); np.random.shu
   const pairs = fixtures.shuffles;
   // The brief's corner cases must be in the fixture, not silently dropped from it.
   for (const n of [1, 2, 3, 65535, 65536, 65537, 100000]) {
-    for (const seed of [0, 2 ** 32 - 1]) assert.ok(pairs.some((p) => p.n === n && p.seed === seed), `n ${n} seed ${seed}`);
+    for (const seed of [0, 2 ** 32 - 1]) {
+      assert.ok(pairs.some((p) => p.n === n && p.seed === seed), `n ${n} seed ${seed}`);
+    }
   }
   for (const fixture of pairs) {
     await t.step(`n ${fixture.n}, seed ${fixture.seed}`, async () => {
@@ -150,7 +152,11 @@ Deno.test("new RandomState(seed) accepts 0 and 2^32 - 1 and refuses other seeds 
 
 Deno.test("RandomState.randint(), interval() and permutation() refuse bad bounds with a DataError", () => {
   const rng = new RandomState(0);
-  for (const high of [0, -3, 1.5, NaN, 2 ** 32 + 1]) assert.throws(() => rng.randint(high), DataError, `randint(${high})`);
+  for (const high of [0, -3, 1.5, NaN, 2 ** 32 + 1]) {
+    assert.throws(() => rng.randint(high), DataError, `randint(${high})`);
+  }
   for (const max of [-1, 0.5, 2 ** 32]) assert.throws(() => rng.interval(max), DataError, `interval(${max})`);
-  for (const n of [-1, 2.5, NaN, 2 ** 31]) assert.throws(() => rng.permutation(n), DataError, `permutation(${n})`);
+  for (const n of [-1, 2.5, NaN, 2 ** 31]) {
+    assert.throws(() => rng.permutation(n), DataError, `permutation(${n})`);
+  }
 });

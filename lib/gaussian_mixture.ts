@@ -1,0 +1,177 @@
+/**
+ * Spherical Gaussian mixtures scored in float64: the one place where a mixture's likelihood is
+ * computed, whether its parameters came from EM (`em.ts`) or from gradient descent in float32
+ * (`gradient_gmm.ts`). Component j has mean mu_j, covariance sigma_j^2 I and weight pi_j; the
+ * log-density of a point x under it is the notebook's `log_GaussPDF`,
+ * `-0.5 (||x - mu_j||^2 / sigma_j^2 + d log(2 pi) + d log(sigma_j^2))`, which is correct for an
+ * isotropic covariance (its determinant is sigma_j^(2d)). Distances are taken as differences,
+ * not as `||x||^2 - 2 x.mu + ||mu||^2`, so nothing cancels.
+ *
+ * @module
+ */
+
+import { DataError } from "./errors.js";
+import type { Matrix } from "./matrix.js";
+
+/** A mixture of k spherical Gaussians in d dimensions. */
+export interface SphericalGaussianMixture {
+  /** The k x d component means. */
+  means: Matrix;
+  /** The k standard deviations (each component's covariance is sigma^2 I). */
+  sigmas: Float64Array;
+  /** The k mixing weights, non-negative and summing to 1. */
+  weights: Float64Array;
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+function checkModel(points: Matrix, model: SphericalGaussianMixture): void {
+  const { means, sigmas, weights } = model;
+  if (means.rows < 1) throw new DataError("the mixture has no components; fit it with k of at least 1.");
+  if (sigmas.length !== means.rows || weights.length !== means.rows) {
+    throw new DataError(
+      `the mixture has ${means.rows} means but ${sigmas.length} sigmas and ${weights.length} weights; give one of each per component.`,
+    );
+  }
+  if (points.cols !== means.cols) {
+    throw new DataError(
+      `the points have ${points.cols} columns but the mixture's means ${means.cols}; they must match.`,
+    );
+  }
+}
+
+/**
+ * Calls `visit(i, logJoint)` for every point with `logJoint[j] = log pi_j + log N(x_i | mu_j,
+ * sigma_j^2 I)`; the array is reused between calls. The loop every function here shares.
+ */
+function forEachLogJoint(
+  points: Matrix,
+  model: SphericalGaussianMixture,
+  visit: (i: number, logJoint: Float64Array) => void,
+): void {
+  checkModel(points, model);
+  const { rows: n, cols: d, data: x } = points;
+  const { means: { rows: k, data: mu }, sigmas, weights } = model;
+  const halfPrecision = new Float64Array(k), offset = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const variance = sigmas[j] * sigmas[j];
+    halfPrecision[j] = 0.5 / variance;
+    offset[j] = Math.log(weights[j]) - 0.5 * d * (LOG_2PI + Math.log(variance));
+  }
+  const logJoint = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    for (let j = 0; j < k; j++) {
+      const q = j * d;
+      let distance = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = x[p + t] - mu[q + t];
+        distance += diff * diff;
+      }
+      logJoint[j] = offset[j] - distance * halfPrecision[j];
+    }
+    visit(i, logJoint);
+  }
+}
+
+/** log(sum(exp(values))) without overflow; -Infinity when every value is. */
+function logSumExp(values: Float64Array): number {
+  let max = -Infinity;
+  for (let j = 0; j < values.length; j++) if (values[j] > max) max = values[j];
+  if (max === -Infinity || max === Infinity) return max;
+  let sum = 0;
+  for (let j = 0; j < values.length; j++) sum += Math.exp(values[j] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The log-likelihood of every point under the mixture, `log sum_j pi_j N(x_i | mu_j,
+ * sigma_j^2 I)`, by log-sum-exp (scikit-learn's `score_samples`). Its mean is scikit-learn's
+ * `score` and minus the notebook's NLL.
+ *
+ * @example
+ * ```ts
+ * const model = { means: fromRows([[0, 0]]), sigmas: Float64Array.of(1), weights: Float64Array.of(1) };
+ * gmmLogLikelihood(fromRows([[0, 0]]), model)[0]; // -log(2 pi) = -1.8379
+ * ```
+ */
+export function gmmLogLikelihood(points: Matrix, model: SphericalGaussianMixture): Float64Array {
+  const out = new Float64Array(points.rows);
+  forEachLogJoint(points, model, (i, logJoint) => out[i] = logSumExp(logJoint));
+  return out;
+}
+
+/**
+ * The mean negative log-likelihood of the points, the notebook's loss and validation score
+ * (`-score` in scikit-learn). Lower is better.
+ */
+export function negativeLogLikelihood(points: Matrix, model: SphericalGaussianMixture): number {
+  if (points.rows < 1) throw new DataError("there are no points to score; give at least one.");
+  let sum = 0;
+  forEachLogJoint(points, model, (_, logJoint) => sum += logSumExp(logJoint));
+  return -sum / points.rows;
+}
+
+/**
+ * The posterior probability of every component for every point (N x k, rows summing to 1),
+ * scikit-learn's `predict_proba`.
+ */
+export function responsibilities(points: Matrix, model: SphericalGaussianMixture): Matrix {
+  return posterior(points, model).responsibilities;
+}
+
+/**
+ * The responsibilities (N x k) and the per-point log-likelihood together, in one pass over the
+ * points: EM's E-step.
+ */
+export function posterior(
+  points: Matrix,
+  model: SphericalGaussianMixture,
+): { responsibilities: Matrix; logLikelihood: Float64Array } {
+  const k = model.means.rows;
+  const data = new Float64Array(points.rows * k);
+  const logLikelihood = new Float64Array(points.rows);
+  forEachLogJoint(points, model, (i, logJoint) => {
+    const norm = logLikelihood[i] = logSumExp(logJoint);
+    for (let j = 0; j < k; j++) data[i * k + j] = Math.exp(logJoint[j] - norm);
+  });
+  return { responsibilities: { rows: points.rows, cols: k, data }, logLikelihood };
+}
+
+/** The most likely component of every point (the first on ties), scikit-learn's `predict`. */
+export function predict(points: Matrix, model: SphericalGaussianMixture): Int32Array {
+  const labels = new Int32Array(points.rows);
+  forEachLogJoint(points, model, (i, logJoint) => {
+    let best = 0;
+    for (let j = 1; j < logJoint.length; j++) if (logJoint[j] > logJoint[best]) best = j;
+    labels[i] = best;
+  });
+  return labels;
+}
+
+/**
+ * Free parameters of a spherical mixture of k components in d dimensions: k d means, k
+ * variances and k - 1 weights (scikit-learn's `_n_parameters` for `covariance_type="spherical"`).
+ */
+export function sphericalParameterCount(k: number, d: number): number {
+  return k * d + k + k - 1;
+}
+
+/**
+ * The Bayesian information criterion on `points`, `-2 N score + p ln N` with p from
+ * {@link sphericalParameterCount}, as scikit-learn's `GaussianMixture.bic`. Lower is better.
+ */
+export function bic(points: Matrix, model: SphericalGaussianMixture): number {
+  const n = points.rows;
+  return 2 * n * negativeLogLikelihood(points, model) +
+    sphericalParameterCount(model.means.rows, model.means.cols) * Math.log(n);
+}
+
+/**
+ * The Akaike information criterion on `points`, `-2 N score + 2 p`, as scikit-learn's
+ * `GaussianMixture.aic`. Lower is better.
+ */
+export function aic(points: Matrix, model: SphericalGaussianMixture): number {
+  return 2 * points.rows * negativeLogLikelihood(points, model) +
+    2 * sphericalParameterCount(model.means.rows, model.means.cols);
+}

@@ -1,0 +1,342 @@
+/**
+ * A spherical Gaussian mixture trained by gradient descent with TensorFlow.js, as the course
+ * notebook trains it with PyTorch: parameters logits (k), means (k x d) and sigma (k), weights =
+ * softmax(logits), loss = mean negative log-likelihood of the training points by log-sum-exp,
+ * Adam (lr 0.005, betas 0.9 / 0.99, eps 1e-5), 1000 full-batch epochs. Training is step-wise (an
+ * async generator that reports every few epochs and can be stopped at any step), frees every
+ * tensor it makes, and stops on a non-finite loss keeping the last finite parameters.
+ *
+ * TensorFlow.js computes in float32; every NLL shown to the user is computed in float64 on the
+ * host (with `negativeLogLikelihood`, the function the EM reference is scored with) from the
+ * float32 parameters.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { DataError } from "./errors.js";
+import { checkFinite } from "./finite.js";
+import { negativeLogLikelihood, type SphericalGaussianMixture } from "./gaussian_mixture.js";
+import { lloyd } from "./kmeans.js";
+import type { Matrix } from "./matrix.js";
+import { RandomState } from "./random_state.js";
+import { mixtureLossAndGradient, prepareMixturePoints } from "./_gmm_tensors.js";
+
+/**
+ * How the parameters start, each from `new RandomState(seed)`:
+ * - `"random"`: the notebook's `torch.rand(k)` logits, `torch.randn(k, d)` means and
+ *   `|truncnorm(-1, 1)|` sigmas;
+ * - `"kmeans"`: logits all 1, means = Lloyd's centres (`lloyd(points, {k, nInit: 10, seed})`),
+ *   sigmas drawn as for `"random"`.
+ */
+export type MixtureInit = "random" | "kmeans";
+
+/** Options of {@link trainGradientGMM} and {@link fitGradientGMM}. */
+export interface GradientGMMOptions {
+  /** Number of components, 1 <= k <= number of training points. */
+  k: number;
+  /** Adam's learning rate (the notebook's 0.005). */
+  lr?: number;
+  /** Full-batch epochs to train (the notebook's 1000). */
+  epochs?: number;
+  /** How the parameters start. */
+  init?: MixtureInit;
+  /** Seed of the `RandomState` drawing the initial parameters (and of Lloyd for `"kmeans"`). */
+  seed?: number;
+  /** Held-out points: each report then carries their NLL. They never influence training. */
+  valid?: Matrix;
+  /** Stops training at the next epoch; the generator then throws `signal.reason`. */
+  signal?: AbortSignal;
+  /** Report every this many epochs (and after the last one). */
+  reportEvery?: number;
+}
+
+/** The state of a run at a report: the mixture and its scores. */
+export interface GradientGMMStep extends SphericalGaussianMixture {
+  /** Epochs completed by these parameters (fewer than trained if the run diverged). */
+  epoch: number;
+  /** Mean negative log-likelihood of the training points (float64). */
+  trainNLL: number;
+  /** The same on the validation points, when `valid` was given (float64). */
+  validNLL?: number;
+  /** Whether the loss became non-finite; the parameters are then the last finite ones. */
+  diverged: boolean;
+}
+
+/** What {@link fitGradientGMM} returns: the final state and the curves of its reports. */
+export interface GradientGMMFit extends GradientGMMStep {
+  /** Training NLL at each report (every epoch with the default `reportEvery` of 1). */
+  nllCurve: number[];
+  /** Validation NLL at each report, when `valid` was given. */
+  validCurve?: number[];
+  /** Epoch of each point of the curves. */
+  curveEpochs: number[];
+}
+
+/** Initial parameters of one run, in float64 (see {@link MixtureInit}). */
+export interface InitialMixture {
+  /** The k x d means. */
+  means: Matrix;
+  /** The k sigmas, in (0, 1]. */
+  sigmas: Float64Array;
+  /** The k logits; the weights are their softmax. */
+  logits: Float64Array;
+}
+
+interface Settings {
+  k: number;
+  lr: number;
+  epochs: number;
+  init: MixtureInit;
+  seed: number;
+  valid?: Matrix;
+  signal?: AbortSignal;
+  reportEvery: number;
+}
+
+const INITS: readonly MixtureInit[] = ["random", "kmeans"];
+
+function checkSettings(points: Matrix, { k, lr, epochs, init, seed, valid, reportEvery }: Settings): void {
+  if (points.rows < 1) throw new DataError("there are no training points; a mixture needs at least one.");
+  checkFinite(points, "the training data");
+  if (!Number.isInteger(k) || k < 1 || k > points.rows) {
+    throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
+  }
+  if (!(lr > 0) || !Number.isFinite(lr)) {
+    throw new DataError(`lr = ${lr} must be a finite number above 0, such as 0.005.`);
+  }
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new DataError(`epochs = ${epochs} must be a positive integer.`);
+  }
+  if (!INITS.includes(init)) {
+    throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new DataError(`seed ${seed} is not an integer between 0 and 2^32 - 1; pick one in that range.`);
+  }
+  if (!Number.isInteger(reportEvery) || reportEvery < 1) {
+    throw new DataError(`reportEvery = ${reportEvery} must be a positive integer.`);
+  }
+  if (valid) {
+    if (valid.cols !== points.cols) {
+      throw new DataError(
+        `the validation points have ${valid.cols} columns but the training points ${points.cols}; they must match.`,
+      );
+    }
+    if (valid.rows < 1) {
+      throw new DataError("the validation set is empty; pass no `valid` or at least one point.");
+    }
+    checkFinite(valid, "the validation data");
+  }
+}
+
+/**
+ * A standard normal draw truncated to [-1, 1], by rejection: scipy's `truncnorm.rvs(-1, 1)`
+ * samples the same distribution by inverting the CDF, but its stream (like PyTorch's) cannot be
+ * reproduced anyway, so the simplest exact sampler over NumPy's normals is used. About 68% of
+ * draws are accepted.
+ */
+function truncatedStandardNormal(rng: RandomState): number {
+  for (;;) {
+    const z = rng.standardNormal();
+    if (z >= -1 && z <= 1) return z;
+  }
+}
+
+/**
+ * The initial parameters of one seed (see {@link MixtureInit}). Random init draws, from one
+ * `RandomState(seed)` and in the notebook's order, k uniform logits, k x d normal means, then k
+ * sigmas; K-means init draws only the sigmas from it (Lloyd has its own generator, seeded alike).
+ */
+export function initialMixture(
+  points: Matrix,
+  k: number,
+  seed: number,
+  init: MixtureInit = "random",
+): InitialMixture {
+  const d = points.cols;
+  const rng = new RandomState(seed);
+  let logits: Float64Array, means: Matrix;
+  if (init === "random") {
+    logits = Float64Array.from({ length: k }, () => rng.randomSample());
+    means = { rows: k, cols: d, data: Float64Array.from({ length: k * d }, () => rng.standardNormal()) };
+  } else {
+    logits = new Float64Array(k).fill(1);
+    means = lloyd(points, { k, nInit: 10, seed }).centres;
+  }
+  const sigmas = Float64Array.from({ length: k }, () => Math.abs(truncatedStandardNormal(rng)));
+  return { means, sigmas, logits };
+}
+
+function columnMeans({ rows, cols, data }: Matrix): Float64Array {
+  const means = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) means[t] += data[i * cols + t];
+  return means.map((sum) => sum / rows);
+}
+
+function softmax(logits: ArrayLike<number>): Float64Array {
+  const max = Math.max(...Array.from(logits));
+  const out = Float64Array.from(logits, (a) => Math.exp(a - max));
+  const total = out.reduce((a, b) => a + b, 0);
+  return out.map((value) => value / total);
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/**
+ * The training loop. Per epoch, inside one `tf.tidy`: the loss and analytic gradient, the
+ * divergence bookkeeping, one Adam step. Nothing is read back between reports.
+ */
+async function* train(points: Matrix, settings: Settings): AsyncGenerator<GradientGMMStep, void, undefined> {
+  const { k, lr, epochs, init, seed, valid, signal, reportEvery } = settings;
+  const { rows: n, cols: d } = points;
+  const width = d + 2;
+  signal?.throwIfAborted();
+  const start = initialMixture(points, k, seed, init);
+
+  // The variable holds centred means: with the centred points that keeps ||x||^2 and x.mu small
+  // in float32 (see _gmm_tensors.ts). Adam has no weight decay, so the shift changes nothing else.
+  const centre = columnMeans(points);
+  const centred = Float64Array.from(points.data, (value, p) => value - centre[p % d]);
+  const initial = new Float32Array(k * width);
+  for (let j = 0; j < k; j++) {
+    for (let t = 0; t < d; t++) initial[j * width + t] = start.means.data[j * d + t] - centre[t];
+    initial[j * width + d] = start.sigmas[j];
+    initial[j * width + d + 1] = start.logits[j];
+  }
+
+  const describe = (epoch: number, packed: Float32Array, diverged: boolean): GradientGMMStep => {
+    const means = new Float64Array(k * d), sigmas = new Float64Array(k), logits = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      for (let t = 0; t < d; t++) means[j * d + t] = packed[j * width + t] + centre[t];
+      // The density depends on sigma^2 only; a sigma that crossed 0 is the same component.
+      sigmas[j] = Math.abs(packed[j * width + d]);
+      logits[j] = packed[j * width + d + 1];
+    }
+    const model = { means: { rows: k, cols: d, data: means }, sigmas, weights: softmax(logits) };
+    return {
+      epoch,
+      ...model,
+      trainNLL: negativeLogLikelihood(points, model),
+      validNLL: valid ? negativeLogLikelihood(valid, model) : undefined,
+      diverged,
+    };
+  };
+
+  const tensors: tf.Tensor[] = [];
+  let optimizer: tf.Optimizer | undefined;
+  try {
+    const prepared = prepareMixturePoints(centred, n, d);
+    tensors.push(prepared.augmented);
+    const parameters = tf.tidy(() =>
+      tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32")
+    );
+    tensors.push(parameters);
+    // Divergence bookkeeping: whether every loss so far was finite, how many were, and the
+    // parameters that produced the last finite one. Kept on the device so that detecting a
+    // non-finite loss needs no read-back until the next report.
+    const lastFinite = tf.tidy(() => tf.variable(tf.tensor2d(initial, [k, width]), false));
+    const healthy = tf.tidy(() => tf.variable(tf.scalar(1), false));
+    const finiteLosses = tf.tidy(() => tf.variable(tf.scalar(0), false));
+    tensors.push(lastFinite, healthy, finiteLosses);
+    optimizer = tf.train.adam(lr, 0.9, 0.99, 1e-5);
+
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      signal?.throwIfAborted();
+      tf.tidy(() => {
+        const { loss, gradient } = mixtureLossAndGradient(prepared, parameters);
+        // The loss belongs to the parameters before this step, as PyTorch's `loss` in the notebook.
+        const stillHealthy = tf.mul(healthy, tf.cast(tf.isFinite(loss), "float32"));
+        healthy.assign(stillHealthy);
+        finiteLosses.assign(tf.add(finiteLosses, stillHealthy));
+        lastFinite.assign(tf.where(tf.cast(stillHealthy, "bool"), parameters, lastFinite));
+        optimizer!.applyGradients({ [parameters.name]: gradient });
+      });
+      if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
+
+      const [current, healthyNow] = await Promise.all([
+        parameters.data() as Promise<Float32Array>,
+        healthy.data(),
+      ]);
+      if (healthyNow[0] === 1 && allFinite(current)) {
+        yield describe(epoch, current, false);
+        continue;
+      }
+      // Diverged since the last report: fall back to the parameters of the last finite loss. If c
+      // losses were finite, the last of them was computed on the parameters after epoch c - 1.
+      const [finite, count] = await Promise.all([
+        lastFinite.data() as Promise<Float32Array>,
+        finiteLosses.data(),
+      ]);
+      yield describe(Math.max(count[0] - 1, 0), finite, true);
+      return;
+    }
+  } finally {
+    optimizer?.dispose();
+    tf.dispose(tensors);
+  }
+}
+
+/**
+ * Trains a spherical Gaussian mixture by gradient descent, one report at a time: an async
+ * generator yielding the mixture every `reportEvery` epochs and after the last, each with float64
+ * training (and, given `valid`, validation) NLL. Faithful to the notebook: logits, means and
+ * sigmas trained by Adam (lr 0.005, betas 0.9 / 0.99, eps 1e-5) on the mean NLL, from a random or
+ * a K-means start (see {@link MixtureInit}; NumPy's `RandomState(seed)` stands in for PyTorch's
+ * and scipy's generators, whose streams cannot be reproduced).
+ *
+ * Stop early with `break` in a `for await` loop (or `return()` on the generator), or with
+ * `signal` (the generator then throws `signal.reason`); either way every tensor is freed. A
+ * non-finite loss ends training with a last report marked `diverged`, holding the last finite
+ * parameters. Options are checked when called, so bad input throws a `DataError` at once.
+ *
+ * Between reports the epochs run without yielding to the event loop (the CPU backend computes
+ * synchronously); a page that wants to stay responsive should keep `reportEvery` small and await
+ * a frame between reports.
+ *
+ * @example
+ * ```ts
+ * for await (const step of trainGradientGMM(train, { k: 5, init: "kmeans", valid, reportEvery: 50 })) {
+ *   console.log(step.epoch, step.trainNLL, step.validNLL);
+ * }
+ * ```
+ */
+export function trainGradientGMM(
+  points: Matrix,
+  { k, lr = 0.005, epochs = 1000, init = "random", seed = 0, valid, signal, reportEvery = 10 }:
+    GradientGMMOptions,
+): AsyncGenerator<GradientGMMStep, void, undefined> {
+  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery };
+  checkSettings(points, settings);
+  return train(points, settings);
+}
+
+/**
+ * Runs {@link trainGradientGMM} to the end (or to divergence) and returns the final mixture with
+ * the training and validation NLL curves of every report (every epoch by default; pass a larger
+ * `reportEvery` when only the end matters, as each report scores all the points on the host).
+ *
+ * @example
+ * ```ts
+ * const { means, sigmas, weights, validNLL } = await fitGradientGMM(train, { k: 3, valid, seed: 1 });
+ * ```
+ */
+export async function fitGradientGMM(
+  points: Matrix,
+  { reportEvery = 1, ...options }: GradientGMMOptions,
+): Promise<GradientGMMFit> {
+  const nllCurve: number[] = [], validCurve: number[] = [], curveEpochs: number[] = [];
+  let last: GradientGMMStep | undefined;
+  for await (const step of trainGradientGMM(points, { ...options, reportEvery })) {
+    last = step;
+    // A diverged report repeats an earlier epoch's state: it ends the curves, it does not extend them.
+    if (step.diverged && curveEpochs.length && step.epoch <= curveEpochs.at(-1)!) continue;
+    nllCurve.push(step.trainNLL);
+    if (step.validNLL !== undefined) validCurve.push(step.validNLL);
+    curveEpochs.push(step.epoch);
+  }
+  return { ...last!, nllCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
+}

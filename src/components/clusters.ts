@@ -1,0 +1,146 @@
+/**
+ * Charts of clusterings: points coloured by cluster over the centres' decision regions, the
+ * train/validation split, and centroid trajectories. Plot marks only; functions of data and
+ * options that return an element, as Framework's examples do.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Matrix } from "../lib/matrix.js";
+
+/** The categorical palette used for clusters everywhere: Okabe-Ito plus two, safe for colour-blind readers. */
+export const CLUSTER_COLOURS = [
+  "#0072b2",
+  "#e69f00",
+  "#009e73",
+  "#cc79a7",
+  "#56b4e9",
+  "#d55e00",
+  "#f0e442",
+  "#000000",
+  "#8c564b",
+  "#7f7f7f",
+];
+
+/** Cluster j's name in legends (1-based, as readers count). */
+export const clusterName = (j: number) => `cluster ${j + 1}`;
+
+function clusterColour(k: number) {
+  const domain = Array.from({ length: k }, (_, j) => clusterName(j));
+  return { type: "categorical" as const, domain, range: CLUSTER_COLOURS.slice(0, k), legend: true };
+}
+
+/** Row i of `points` as {x, y} (the first two columns). */
+function xy(points: Matrix, i: number) {
+  return { x: points.data[i * points.cols], y: points.data[i * points.cols + 1] };
+}
+
+/** Options of {@link clusterPlot}. */
+export interface ClusterPlotOptions {
+  width?: number;
+  height?: number;
+  title?: string;
+  /** Centroid positions over training, one Matrix per report, drawn as paths. */
+  trajectory?: Matrix[];
+  /** Colour index of each centre (default: its own index); lets matched clusters share a colour. */
+  colourOf?: ArrayLike<number>;
+  /** Shade each centre's decision region (Voronoi cell). */
+  regions?: boolean;
+}
+
+/**
+ * Points coloured by their cluster, centres marked "×", each centre's decision region (its
+ * Voronoi cell: where it is the nearest centre) shaded, and optionally the path each centre
+ * took during training.
+ */
+export function clusterPlot(
+  points: Matrix,
+  labels: ArrayLike<number>,
+  centres: Matrix,
+  { width = 640, height, title, trajectory, colourOf, regions = true }: ClusterPlotOptions = {},
+) {
+  const k = centres.rows;
+  const colour = (j: number) => clusterName(colourOf ? colourOf[j] : j);
+  const dots = Array.from({ length: points.rows }, (_, i) => ({ ...xy(points, i), cluster: colour(labels[i]) }));
+  const centreRows = Array.from({ length: k }, (_, j) => ({ ...xy(centres, j), cluster: colour(j) }));
+  const paths = (trajectory ?? []).flatMap((step, t) =>
+    Array.from({ length: k }, (_, j) => ({ ...xy(step, j), cluster: colour(j), t }))
+  );
+  const extent = (values: number[]) => [Math.min(...values), Math.max(...values)];
+  return Plot.plot({
+    width,
+    height: height ?? Math.min(width, 460),
+    title,
+    grid: true,
+    x: { label: "x₀", domain: extent(dots.map((d) => d.x)), nice: true },
+    y: { label: "x₁", domain: extent(dots.map((d) => d.y)), nice: true },
+    color: clusterColour(Math.max(k, ...(colourOf ? Array.from(colourOf, (c) => c + 1) : [0]))),
+    marks: [
+      regions && k > 1 ? Plot.voronoi(centreRows, { x: "x", y: "y", fill: "cluster", fillOpacity: 0.12 }) : null,
+      Plot.dot(dots, { x: "x", y: "y", fill: "cluster", r: 1.6, fillOpacity: 0.75 }),
+      paths.length ? Plot.line(paths, { x: "x", y: "y", z: "cluster", stroke: "currentColor", strokeOpacity: 0.5 }) : null,
+      Plot.dot(centreRows, { x: "x", y: "y", symbol: "times", r: 8, stroke: "var(--theme-background)", strokeWidth: 5 }),
+      Plot.dot(centreRows, { x: "x", y: "y", symbol: "times", r: 8, stroke: "currentColor", strokeWidth: 2.5 }),
+    ],
+  });
+}
+
+/** The dataset coloured by set (train or validation), so readers see the split is an even shuffle. */
+export function splitPlot(
+  points: Matrix,
+  split: { train: ArrayLike<number>; valid: ArrayLike<number> },
+  { width = 640, height }: { width?: number; height?: number } = {},
+) {
+  const rows = [
+    ...Array.from(split.train, (i) => ({ ...xy(points, i), set: "train" })),
+    ...Array.from(split.valid, (i) => ({ ...xy(points, i), set: "validation" })),
+  ];
+  return Plot.plot({
+    width,
+    height: height ?? Math.min(width * 0.7, 460),
+    grid: true,
+    x: { label: "x₀" },
+    y: { label: "x₁" },
+    color: { legend: true, domain: ["train", "validation"], range: ["#9ca3af", "#d55e00"] },
+    marks: [Plot.dot(rows, { x: "x", y: "y", fill: "set", r: 1.4, fillOpacity: 0.6 })],
+  });
+}
+
+/** One point of a loss curve. */
+export interface CurvePoint {
+  epoch: number;
+  value: number;
+  series: string;
+}
+
+/**
+ * Loss against epoch for several series (e.g. train loss and validation score), with a
+ * dashed reference line (e.g. Lloyd's optimum) labelled at the right.
+ */
+export function lossCurve(
+  points: CurvePoint[],
+  { width = 640, height = 260, epochs, reference, referenceLabel = "reference", yLabel = "loss" }: {
+    width?: number;
+    height?: number;
+    epochs?: number;
+    reference?: number;
+    referenceLabel?: string;
+    yLabel?: string;
+  } = {},
+) {
+  const finite = points.filter((p) => Number.isFinite(p.value));
+  return Plot.plot({
+    width,
+    height,
+    grid: true,
+    x: { label: "epoch", domain: [0, epochs ?? Math.max(1, ...finite.map((p) => p.epoch))] },
+    y: { label: yLabel, type: "log" },
+    color: { legend: true },
+    marks: [
+      reference !== undefined ? Plot.ruleY([reference], { stroke: "currentColor", strokeDasharray: "4,3" }) : null,
+      reference !== undefined
+        ? Plot.text([reference], { y: (d) => d, frameAnchor: "right", dy: -6, text: () => referenceLabel })
+        : null,
+      Plot.line(finite, { x: "epoch", y: "value", stroke: "series" }),
+      Plot.dot(finite, Plot.selectLast({ x: "epoch", y: "value", fill: "series", z: "series", r: 3 })),
+    ],
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Small report elements for the K-means page: training progress, the dead-centroid note, and
+ * the k = 1..5 summary table.
+ */
+import { html } from "htl";
+import * as Inputs from "@observablehq/inputs";
+
+/** The state a training cell yields: the last step, and whether training has finished. */
+export interface TrainingState {
+  step: { epoch: number; diverged: boolean };
+  ms: number;
+  done: boolean;
+}
+
+/** An epoch counter with a progress bar, elapsed time, and a warning when training diverged. */
+export function progressBar(state: TrainingState, { epochs }: { epochs: number }) {
+  const { step, ms, done } = state;
+  const status = step.diverged
+    ? html`<strong class="warning">Training diverged at epoch ${step.epoch + 1}: the loss stopped being finite, so it
+        stopped and shows the last finite centroids. Lower the learning rate.</strong>`
+    : done
+    ? html`done in ${(ms / 1000).toFixed(2)} s`
+    : html`training… ${(ms / 1000).toFixed(1)} s`;
+  return html`<div class="training-progress" aria-live="polite">
+    <label>epoch <strong data-testid="epoch">${step.epoch}</strong> of ${epochs}
+      <progress max=${epochs} value=${step.epoch}></progress></label> ${status}
+  </div>`;
+}
+
+/** A note naming centroids that own no training point, and why they are stuck there. */
+export function deadCentroidNote(trainCounts: number[]) {
+  const dead = trainCounts.flatMap((count, j) => (count === 0 ? [j + 1] : []));
+  if (dead.length === 0) return html``;
+  const names = dead.length === 1 ? `Centroid ${dead[0]} owns` : `Centroids ${dead.join(", ")} own`;
+  return html`<div class="warning" role="note"><strong>${names} no training point.</strong> The loss only involves
+    each point's nearest centroid, so a centroid nearest to no point gets a zero gradient: it never moves toward the
+    data (AdamW's weight decay only pulls it slowly to the origin). Try another seed, or the k-means++ init.</div>`;
+}
+
+/** One row of the build-time summary: Lloyd's score and the gradient scores over seeds for one k. */
+export interface SummaryRow {
+  k: number;
+  lloydScore: number;
+  median: number;
+  worst: number;
+  gapPercent: number;
+  reachesLloyd: number;
+  scores: number[];
+  medianMs: number;
+}
+
+/** The k = 1..5 table: Lloyd's score, the gradient median and worst over seeds, the gap, the time. */
+export function summaryTable(rows: SummaryRow[]) {
+  return Inputs.table(rows, {
+    columns: ["k", "lloydScore", "median", "worst", "gapPercent", "reachesLloyd", "medianMs"],
+    header: {
+      k: "k",
+      lloydScore: "Lloyd",
+      median: "gradient (median)",
+      worst: "gradient (worst)",
+      gapPercent: "gap (%)",
+      reachesLloyd: "seeds within 0.1%",
+      medianMs: "time (ms)",
+    },
+    format: {
+      lloydScore: (v: number) => v.toFixed(5),
+      median: (v: number) => v.toFixed(5),
+      worst: (v: number) => v.toFixed(5),
+      gapPercent: (v: number) => v.toFixed(2),
+      reachesLloyd: (v: number) => `${v} of ${rows[0].scores.length}`,
+      medianMs: (v: number) => v.toFixed(0),
+    },
+    select: false,
+  });
+}
