@@ -20,7 +20,7 @@ import { negativeLogLikelihood, type SphericalGaussianMixture } from "./gaussian
 import { lloyd } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
 import { RandomState } from "./random_state.js";
-import { mixtureLossAndGradient, prepareMixturePoints } from "./_gmm_tensors.js";
+import { mixtureGradient, prepareMixturePoints } from "./_gmm_tensors.js";
 
 /**
  * How the parameters start, each from `new RandomState(seed)`:
@@ -231,46 +231,47 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
   try {
     const prepared = prepareMixturePoints(centred, n, d);
     tensors.push(prepared.augmented);
-    const parameters = tf.tidy(() =>
-      tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32")
-    );
+    const parameters = tf.tidy(() => tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32"));
     tensors.push(parameters);
-    // Divergence bookkeeping: whether every loss so far was finite, how many were, and the
-    // parameters that produced the last finite one. Kept on the device so that detecting a
-    // non-finite loss needs no read-back until the next report.
+    // Divergence bookkeeping: whether every step so far was finite, how many were, and the
+    // parameters of the last finite one. Kept on the device so that detecting a non-finite step
+    // needs no read-back until the next report. A step is finite when its gradient is: a
+    // non-finite loss always makes it non-finite (the responsibilities of the point whose
+    // log-sum-exp is infinite or NaN are NaN), and a finite loss with a non-finite gradient would
+    // make the next parameters NaN, so this stops exactly where the notebook's loss would, or one
+    // step earlier. It saves computing the loss on the device at all.
     const lastFinite = tf.tidy(() => tf.variable(tf.tensor2d(initial, [k, width]), false));
-    const healthy = tf.tidy(() => tf.variable(tf.scalar(1), false));
-    const finiteLosses = tf.tidy(() => tf.variable(tf.scalar(0), false));
-    tensors.push(lastFinite, healthy, finiteLosses);
+    const healthy = tf.tidy(() => tf.variable(tf.scalar(true, "bool"), false));
+    const finiteSteps = tf.tidy(() => tf.variable(tf.scalar(0, "int32"), false));
+    tensors.push(lastFinite, healthy, finiteSteps);
     optimizer = tf.train.adam(lr, 0.9, 0.99, 1e-5);
 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       signal?.throwIfAborted();
       tf.tidy(() => {
-        const { loss, gradient } = mixtureLossAndGradient(prepared, parameters);
-        // The loss belongs to the parameters before this step, as PyTorch's `loss` in the notebook.
-        const stillHealthy = tf.mul(healthy, tf.cast(tf.isFinite(loss), "float32"));
-        healthy.assign(stillHealthy);
-        finiteLosses.assign(tf.add(finiteLosses, stillHealthy));
-        lastFinite.assign(tf.where(tf.cast(stillHealthy, "bool"), parameters, lastFinite));
+        const { gradient } = mixtureGradient(prepared, parameters);
+        // The gradient belongs to the parameters before this step.
+        const ok = tf.logicalAnd(healthy, tf.all(tf.isFinite(gradient)));
+        healthy.assign(ok);
+        finiteSteps.assign(tf.add(finiteSteps, tf.cast(ok, "int32")));
+        lastFinite.assign(tf.where(ok, parameters, lastFinite));
         optimizer!.applyGradients({ [parameters.name]: gradient });
       });
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
 
-      const [current, healthyNow] = await Promise.all([
-        parameters.data() as Promise<Float32Array>,
-        healthy.data(),
-      ]);
+      const [current, healthyNow] = await Promise.all([parameters.data() as Promise<Float32Array>, healthy.data()]);
       if (healthyNow[0] === 1 && allFinite(current)) {
-        yield describe(epoch, current, false);
-        continue;
+        const step = describe(epoch, current, false);
+        // Parameters that are finite but whose likelihood is not (a sigma of exactly 0) count as
+        // diverged too, like those whose gradient was not finite.
+        if (Number.isFinite(step.trainNLL)) {
+          yield step;
+          continue;
+        }
       }
-      // Diverged since the last report: fall back to the parameters of the last finite loss. If c
-      // losses were finite, the last of them was computed on the parameters after epoch c - 1.
-      const [finite, count] = await Promise.all([
-        lastFinite.data() as Promise<Float32Array>,
-        finiteLosses.data(),
-      ]);
+      // Diverged since the last report: fall back to the parameters of the last finite step. If
+      // c steps were finite, the last of them started from the parameters after epoch c - 1.
+      const [finite, count] = await Promise.all([lastFinite.data() as Promise<Float32Array>, finiteSteps.data()]);
       yield describe(Math.max(count[0] - 1, 0), finite, true);
       return;
     }

@@ -165,6 +165,14 @@ export function initialCentroids(
   init: CentroidInit = "uniform",
 ): Matrix {
   const { cols: d } = points;
+  if (!INITS.includes(init)) {
+    throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
+  }
+  if (init !== "uniform" && !(Number.isInteger(k) && k >= 1 && k <= points.rows)) {
+    throw new DataError(
+      `init "${init}" picks k = ${k} of the ${points.rows} points; choose k between 1 and ${points.rows}.`,
+    );
+  }
   const rng = new RandomState(seed);
   const data = new Float64Array(k * d);
   if (init === "uniform") {
@@ -222,7 +230,8 @@ async function* trainBatch(
     prepared = preparePoints(centred, { rows: points.rows, cols: d, k, restarts });
     const centre = tf.tensor2d(Float32Array.from(mean), [1, d]);
     tensors.push(centre);
-    const centroids = tf.tidy(() => tf.variable(tf.tensor2d(initial, [rows, d]), true, undefined, "float32"));
+    // Not trainable: the gradient is computed, not taped, and a minimize() elsewhere must not see it.
+    const centroids = tf.tidy(() => tf.variable(tf.tensor2d(initial, [rows, d]), false));
     tensors.push(centroids);
     optimizer = new AdamWOptimizer({ learningRate: lr });
 

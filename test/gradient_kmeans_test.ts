@@ -16,7 +16,7 @@ import {
   kmeansLossAndGradient,
   preparePoints,
 } from "../lib/_kmeans_tensors.js";
-import { kmeansPlusPlus } from "../lib/kmeans.js";
+import { kmeansPlusPlus, validationScore } from "../lib/kmeans.js";
 import { fromRows, type Matrix, takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/npy.js";
 import { RandomState } from "../lib/random_state.js";
@@ -307,6 +307,30 @@ Deno.test("gradient K-means on data2D: each seed retraces the notebook's PyTorch
       differences.filter((x) => x <= 1e-6).length >= 7,
       `k = ${k}: relative differences ${differences}`,
     );
+  }
+});
+
+Deno.test("gradient K-means on data2D: the training loss follows PyTorch's epoch by epoch", async () => {
+  const fixture: Record<string, { lossAtEpoch: Record<string, number> }[]> = JSON.parse(
+    await Deno.readTextFile(new URL("./testdata/pytorch_kmeans_numpy_init.json", import.meta.url)),
+  ).kmeans;
+  for (const seed of [0, 1, 2]) {
+    const { lossAtEpoch } = fixture[5][seed];
+    // PyTorch's L at epoch e is the loss of the centroids before step e, i.e. after epoch e - 1.
+    const initial = initialCentroids(train, 5, seed);
+    assert.ok(
+      Math.abs(validationScore(train, initial) - lossAtEpoch[1]) <= 1e-12 * lossAtEpoch[1],
+      "epoch 0",
+    );
+    const { lossCurve, curveEpochs } = await fitGradientKMeans(train, { k: 5, seed, epochs: 149 });
+    assert.deepEqual(curveEpochs, Array.from({ length: 149 }, (_, i) => i + 1));
+    for (const epoch of [10, 50, 150]) {
+      const ours = lossCurve[epoch - 2], theirs = lossAtEpoch[epoch];
+      assert.ok(
+        Math.abs(ours - theirs) <= 5e-4 * theirs,
+        `seed ${seed}, epoch ${epoch}: ${ours} vs PyTorch ${theirs}`,
+      );
+    }
   }
 });
 

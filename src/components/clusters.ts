@@ -132,12 +132,12 @@ export function lossCurve(
     height,
     grid: true,
     x: { label: "epoch", domain: [0, epochs ?? Math.max(1, ...finite.map((p) => p.epoch))] },
-    y: { label: yLabel, type: "log" },
+    y: { label: yLabel, type: "log", tickFormat: "~g" },
     color: { legend: true },
     marks: [
       reference !== undefined ? Plot.ruleY([reference], { stroke: "currentColor", strokeDasharray: "4,3" }) : null,
       reference !== undefined
-        ? Plot.text([reference], { y: (d) => d, frameAnchor: "right", dy: -6, text: () => referenceLabel })
+        ? Plot.text([reference], { y: (d) => d, frameAnchor: "left", dx: 8, dy: -8, text: () => referenceLabel })
         : null,
       Plot.line(finite, { x: "epoch", y: "value", stroke: "series" }),
       Plot.dot(finite, Plot.selectLast({ x: "epoch", y: "value", fill: "series", z: "series", r: 3 })),

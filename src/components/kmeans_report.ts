@@ -30,7 +30,7 @@ export function progressBar(state: TrainingState, { epochs }: { epochs: number }
 /** A note naming centroids that own no training point, and why they are stuck there. */
 export function deadCentroidNote(trainCounts: number[]) {
   const dead = trainCounts.flatMap((count, j) => (count === 0 ? [j + 1] : []));
-  if (dead.length === 0) return html``;
+  if (dead.length === 0) return html`<span></span>`;
   const names = dead.length === 1 ? `Centroid ${dead[0]} owns` : `Centroids ${dead.join(", ")} own`;
   return html`<div class="warning" role="note"><strong>${names} no training point.</strong> The loss only involves
     each point's nearest centroid, so a centroid nearest to no point gets a zero gradient: it never moves toward the
