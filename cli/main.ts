@@ -3,7 +3,13 @@
  * Prints one JSON object on stdout. Bad data exits with status 1, bad usage with status 2,
  * each with a single `error:` line on stderr and no stack trace.
  */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
 import { DataError } from "../lib/errors.js";
+import { emGaussianMixture } from "../lib/em.js";
+import { gmmAIC, gmmBIC, gmmNLL } from "../lib/gaussian_mixture.js";
+import { fitGradientGMM } from "../lib/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans.js";
 import { takeRows, toRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
@@ -16,7 +22,10 @@ const UINT32_MAX = 0xffffffff;
 const USAGE = `usage: deno task cli <command> [FILE] [options]
 commands:
   split --n N [--seed 45689] [--valid-divisor 4]
-  lloyd FILE [--k 5] [--seed 0] [--n-init 10] [--max-iter 5000] [--valid-divisor 4] [--split-seed 45689]`;
+  lloyd FILE [--k 5] [--seed 0] [--n-init 10] [--max-iter 5000] [--valid-divisor 4] [--split-seed 45689]
+  gradient-kmeans FILE [--k 5] [--lr 0.1] [--epochs 150] [--seed 0] [--init uniform|kmeans++|points] [--valid-divisor 4]
+  gradient-gmm FILE [--k 5] [--init random|kmeans] [--lr 0.005] [--epochs 1000] [--seed 0] [--valid-divisor 3]
+  em FILE [--k 5] [--seed 0] [--valid-divisor 3]`;
 
 async function readPoints(path: string): Promise<Matrix> {
   let bytes: Uint8Array;
@@ -82,6 +91,126 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
     };
   },
 };
+
+/** The options every training command shares: the file, k, seed and split. */
+const TRAINING_OPTIONS = {
+  k: { type: "string" },
+  seed: { type: "string" },
+  "valid-divisor": { type: "string" },
+  "split-seed": { type: "string" },
+} as const;
+
+/** Reads `--name` as one of `choices`, or `fallback`. */
+function choiceOption<T extends string>(
+  values: Record<string, unknown>,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!choices.includes(raw as T)) {
+    throw new UsageError(`--${name} ${JSON.stringify(raw)} must be one of ${choices.join(", ")}`);
+  }
+  return raw as T;
+}
+
+/** Refuses a training run that ended on a non-finite loss, after saying what to change. */
+function checkConverged(fit: { diverged: boolean; epoch: number }, lr: number): void {
+  if (fit.diverged) {
+    throw new DataError(
+      `training diverged at epoch ${
+        fit.epoch + 1
+      } (the loss stopped being finite) with learning rate ${lr}; lower the learning rate.`,
+    );
+  }
+}
+
+Object.assign(commands, {
+  async "gradient-kmeans"(args: string[]) {
+    const { values, positionals } = parseCommand(args, {
+      ...TRAINING_OPTIONS,
+      lr: { type: "string" },
+      epochs: { type: "string" },
+      init: { type: "string" },
+    }, { positionals: 1 });
+    const k = integerOption(values, "k", 5, { min: 1 });
+    const lr = numberOption(values, "lr", 0.1, { min: 0, above: true });
+    const epochs = integerOption(values, "epochs", 150, { min: 1 });
+    const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
+    const init = choiceOption(values, "init", ["uniform", "kmeans++", "points"] as const, "uniform");
+    const { train, valid } = splitPoints(await readPoints(positionals[0]), values);
+    await useCpuBackend();
+    const fit = await fitGradientKMeans(train, { k, lr, epochs, seed, init, valid });
+    checkConverged(fit, lr);
+    return {
+      k,
+      centers: toRows(fit.centroids),
+      trainLoss: fit.trainLoss,
+      validScore: fit.validScore,
+      lossCurve: fit.lossCurve,
+    };
+  },
+
+  async "gradient-gmm"(args: string[]) {
+    const { values, positionals } = parseCommand(args, {
+      ...TRAINING_OPTIONS,
+      lr: { type: "string" },
+      epochs: { type: "string" },
+      init: { type: "string" },
+    }, { positionals: 1 });
+    const k = integerOption(values, "k", 5, { min: 1 });
+    const lr = numberOption(values, "lr", 0.005, { min: 0, above: true });
+    const epochs = integerOption(values, "epochs", 1000, { min: 1 });
+    const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
+    const init = choiceOption(values, "init", ["random", "kmeans"] as const, "random");
+    const { train, valid } = splitPoints(await readPoints(positionals[0]), {
+      "valid-divisor": "3",
+      ...values,
+    });
+    await useCpuBackend();
+    const fit = await fitGradientGMM(train, { k, lr, epochs, seed, init, valid });
+    checkConverged(fit, lr);
+    return {
+      k,
+      means: toRows(fit.means),
+      sigmas: Array.from(fit.sigmas),
+      weights: Array.from(fit.weights),
+      trainNLL: fit.trainNLL,
+      validNLL: fit.validNLL,
+      nllCurve: fit.nllCurve,
+    };
+  },
+
+  async em(args: string[]) {
+    const { values, positionals } = parseCommand(args, TRAINING_OPTIONS, { positionals: 1 });
+    const k = integerOption(values, "k", 5, { min: 1 });
+    const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
+    const { train, valid } = splitPoints(await readPoints(positionals[0]), {
+      "valid-divisor": "3",
+      ...values,
+    });
+    const model = emGaussianMixture(train, { k, seed });
+    return {
+      k,
+      means: toRows(model.means),
+      sigmas: Array.from(model.sigmas),
+      weights: Array.from(model.weights),
+      trainNLL: gmmNLL(train, model),
+      validNLL: gmmNLL(valid, model),
+      bic: gmmBIC(train, model),
+      aic: gmmAIC(train, model),
+      iterations: model.iterations,
+    };
+  },
+});
+
+/** TensorFlow.js on its plain JavaScript backend (the CLI has no browser for wasm or WebGL). */
+async function useCpuBackend(): Promise<void> {
+  // Deno looks like Node.js to tfjs, which would then print advice to install tfjs-node on stderr.
+  tf.env().set("IS_NODE", false);
+  await tf.setBackend("cpu");
+}
 
 /** Runs the CLI on `args` and returns the exit status. */
 export async function main(args: string[]): Promise<number> {

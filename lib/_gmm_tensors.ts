@@ -46,7 +46,11 @@ export interface PreparedMixturePoints {
 }
 
 /** Uploads row-major points (already centred by the caller) as `[x, 1, ||x||^2]`. */
-export function prepareMixturePoints(data: ArrayLike<number>, rows: number, cols: number): PreparedMixturePoints {
+export function prepareMixturePoints(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): PreparedMixturePoints {
   const width = cols + 2;
   const augmented = new Float32Array(rows * width);
   for (let i = 0; i < rows; i++) {
@@ -87,7 +91,10 @@ export function mixtureGradient(
   const muNorm = tf.sum(tf.square(mu), 1, true);
   // c_j = log pi_j - (||mu_j||^2 / s_j^2 + d log s_j^2 + d log(2 pi)) / 2
   const halfQuadratic = tf.add(tf.mul(muNorm, precision), tf.mul(tf.log(variance), d));
-  const offset = tf.sub(tf.sub(logitsShifted, tf.log(expSum)), tf.mul(tf.add(halfQuadratic, d * LOG_2PI), 0.5));
+  const offset = tf.sub(
+    tf.sub(logitsShifted, tf.log(expSum)),
+    tf.mul(tf.add(halfQuadratic, d * LOG_2PI), 0.5),
+  );
   const w = tf.concat([tf.mul(mu, precision), offset, tf.mul(precision, -0.5)], 1);
 
   const logJoint = tf.matMul(w, augmented, false, true); // k x N

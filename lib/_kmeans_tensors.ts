@@ -15,24 +15,120 @@
  * So one product, one argMin and one aggregation per epoch replace the naive formulation's
  * N x k x d broadcast and its backward pass.
  *
- * The aggregation has two implementations with the same result. `tf.bincount` is a plain loop
- * on the CPU backend (about 40 us for 7,500 points; the one-hot route costs about 1 ms there) and
- * native code on WASM, but WebGL's kernel reads the data back to the host, stalling the GPU every
- * epoch; a one-hot matrix times `[x, 1]` stays on the device. {@link defaultAggregation} picks one
- * for the active backend.
+ * The aggregation has three implementations with the same result. `"fused"` is one custom
+ * TensorFlow.js kernel, registered here for the CPU and WASM backends, that finds each point's
+ * nearest centroid and accumulates the losses and the gradient in a single pass over the points,
+ * in double precision on the host's copy of the tensors: it replaces the product, the argMin, the
+ * aggregation and a dozen small ops (each a kernel launch costing more than the arithmetic at this
+ * size) with one launch, and is what makes training several times faster than the notebook's
+ * PyTorch. `tf.bincount` is a plain loop on the CPU backend and native code on WASM; WebGL's
+ * bincount reads the data back to the host, stalling the GPU every epoch, so there a one-hot
+ * matrix times `[x, 1]` stays on the device. {@link defaultAggregation} picks one for the
+ * active backend.
  *
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
 
 /** How the per-centroid sums and counts are computed (see the module notes). */
-export type Aggregation = "bincount" | "onehot";
+export type Aggregation = "fused" | "bincount" | "onehot";
 
-/** `"bincount"` on the CPU and WASM backends, where it is fastest, else `"onehot"`, which never leaves the device. */
+/** Name of the fused kernel computing the losses and the gradient in one pass over the points. */
+export const FUSED_KERNEL = "GradientKMeansLossAndGradient";
+
+/**
+ * `"fused"` where its kernel is registered for the active backend (CPU, WASM), else `"onehot"`,
+ * which never leaves the device.
+ */
 export function defaultAggregation(): Aggregation {
-  const backend = tf.getBackend();
-  return backend === "cpu" || backend === "wasm" ? "bincount" : "onehot";
+  return tf.getKernel(FUSED_KERNEL, tf.getBackend()) ? "fused" : "onehot";
+}
+
+/** What the fused kernel needs of a host-memory backend (tfjs-backend-cpu and tfjs-backend-wasm have both). */
+interface HostBackend {
+  readSync(dataId: tf.DataId): unknown;
+  write(values: Float32Array, shape: number[], dtype: "float32"): tf.DataId;
+  /** WASM only: a view of the tensor in the module's memory, where `readSync` would copy it. */
+  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * The fused kernel: inputs `points` (N x w, the first d columns are the coordinates; the
+ * augmented `[x, 1]` is passed as is) and `centroids` (R*k x d), attribute `restarts`; outputs
+ * the loss of each restart (R) and the gradient (R*k x d), float32 results of float64 sums. Ties
+ * go to the lowest index, as argMin. A NaN distance makes its restart's loss NaN, as PyTorch's
+ * `min` propagates NaN.
+ */
+function fusedLossAndGradient(
+  { inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): tf.TensorInfo[] {
+  const host = backend as HostBackend;
+  const read = (info: tf.TensorInfo) =>
+    (host.typedArrayFromHeap ? host.typedArrayFromHeap(info) : host.readSync(info.dataId)) as Float32Array;
+  const { points, centroids } = inputs as Record<"points" | "centroids", tf.TensorInfo>;
+  const restarts = attrs!.restarts as number;
+  const [n, width] = points.shape, [rows, d] = centroids.shape, k = rows / restarts;
+  const x = read(points), c = Float64Array.from(read(centroids));
+  const sums = new Float64Array(rows * d), counts = new Float64Array(rows);
+  const losses = new Float32Array(restarts), gradient = new Float32Array(rows * d);
+  for (let r = 0; r < restarts; r++) {
+    const first = r * k, end = first + k;
+    let total = 0, nan = false;
+    if (d === 2) {
+      // The site's case, unrolled: about three times faster than the general loop below.
+      for (let i = 0, row = 0; i < n; i++, row += width) {
+        const x0 = x[row], x1 = x[row + 1];
+        let best = Infinity, nearest = first;
+        for (let j = first; j < end; j++) {
+          const a = x0 - c[2 * j], b = x1 - c[2 * j + 1];
+          const distance = a * a + b * b;
+          if (distance < best) {
+            best = distance;
+            nearest = j;
+          } else if (distance !== distance) nan = true;
+        }
+        total += best;
+        counts[nearest]++;
+        sums[2 * nearest] += x0;
+        sums[2 * nearest + 1] += x1;
+      }
+    } else {
+      for (let i = 0, row = 0; i < n; i++, row += width) {
+        let best = Infinity, nearest = first;
+        for (let j = first; j < end; j++) {
+          let distance = 0;
+          for (let t = 0, at = j * d; t < d; t++) {
+            const difference = x[row + t] - c[at + t];
+            distance += difference * difference;
+          }
+          if (distance < best) {
+            best = distance;
+            nearest = j;
+          } else if (distance !== distance) nan = true;
+        }
+        total += best;
+        counts[nearest]++;
+        for (let t = 0, at = nearest * d; t < d; t++) sums[at + t] += x[row + t];
+      }
+    }
+    losses[r] = nan ? NaN : total / n;
+  }
+  for (let j = 0; j < rows; j++) {
+    for (let t = 0; t < d; t++) gradient[j * d + t] = (2 / n) * (counts[j] * c[j * d + t] - sums[j * d + t]);
+  }
+  return [
+    { dataId: host.write(losses, [restarts], "float32"), shape: [restarts], dtype: "float32" },
+    { dataId: host.write(gradient, [rows, d], "float32"), shape: [rows, d], dtype: "float32" },
+  ];
+}
+
+for (const backendName of ["cpu", "wasm"]) {
+  tf.registerKernel({
+    kernelName: FUSED_KERNEL,
+    backendName,
+    kernelFunc: fusedLossAndGradient as tf.KernelFunc,
+  });
 }
 
 /** The training points, uploaded once per run in the layouts the step needs. */
@@ -83,6 +179,9 @@ export function preparePoints(
     restarts,
     aggregation,
   };
+  if (aggregation === "fused" && !tf.getKernel(FUSED_KERNEL, tf.getBackend())) {
+    throw new RangeError(`the fused K-means kernel has no implementation for the ${tf.getBackend()} backend`);
+  }
   if (aggregation === "bincount") {
     prepared.columns = Array.from({ length: width }, (_, t) => {
       const column = new Float32Array(rows * restarts);
@@ -121,6 +220,12 @@ export function kmeansLossAndGradient(
   const [rows, d] = centroids.shape;
   if (width !== d + 1) throw new RangeError(`the points have ${width - 1} columns but the centroids ${d}`);
   const k = rows / restarts;
+  if (points.aggregation === "fused") {
+    const [losses, gradient] = tf.engine().runKernel(FUSED_KERNEL, { points: augmented, centroids }, {
+      restarts,
+    }) as [tf.Tensor1D, tf.Tensor2D];
+    return { losses, gradient };
+  }
   // [-2c, ||c||^2]^T: (d+1) x R*k, built transposed because tfjs multiplies faster without a transposed operand.
   const weights = tf.concat([
     tf.mul(tf.transpose(centroids), -2),

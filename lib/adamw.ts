@@ -17,7 +17,7 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
 import { DataError } from "./errors.js";
 
 /** Hyper-parameters of {@link AdamWOptimizer}; the defaults are PyTorch's. */

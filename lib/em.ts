@@ -13,7 +13,7 @@
 
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
-import { posterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
+import { gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
 import { RandomState } from "./random_state.js";
@@ -164,7 +164,7 @@ function runOnce(points: Matrix, rng: RandomState, options: Required<EMOptions>,
   for (let iteration = 1; iteration <= maxIter; iteration++) {
     iterations = iteration;
     const previous = lowerBound;
-    const { responsibilities, logLikelihood } = posterior(points, asMixture(parameters, d));
+    const { responsibilities, logLikelihood } = gmmPosterior(points, asMixture(parameters, d));
     parameters = maximise(points, responsibilities.data, k, regCovar, true);
     let sum = 0;
     for (let i = 0; i < n; i++) sum += logLikelihood[i];
@@ -191,7 +191,7 @@ function runOnce(points: Matrix, rng: RandomState, options: Required<EMOptions>,
  * @example
  * ```ts
  * const model = emGaussianMixture(train, { k: 3 });
- * negativeLogLikelihood(valid, model); // the validation NLL, scikit-learn's -score(valid)
+ * gmmNLL(valid, model); // the validation NLL, scikit-learn's -score(valid)
  * ```
  */
 export function emGaussianMixture(

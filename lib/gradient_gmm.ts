@@ -7,7 +7,7 @@
  * tensor it makes, and stops on a non-finite loss keeping the last finite parameters.
  *
  * TensorFlow.js computes in float32; every NLL shown to the user is computed in float64 on the
- * host (with `negativeLogLikelihood`, the function the EM reference is scored with) from the
+ * host (with `gmmNLL`, the function the EM reference is scored with) from the
  * float32 parameters.
  *
  * @module
@@ -16,7 +16,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
-import { negativeLogLikelihood, type SphericalGaussianMixture } from "./gaussian_mixture.js";
+import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
 import { RandomState } from "./random_state.js";
@@ -187,8 +187,8 @@ function allFinite(values: ArrayLike<number>): boolean {
 }
 
 /**
- * The training loop. Per epoch, inside one `tf.tidy`: the loss and analytic gradient, the
- * divergence bookkeeping, one Adam step. Nothing is read back between reports.
+ * The training loop. Per epoch, inside one `tf.tidy`: the analytic gradient, the divergence
+ * bookkeeping, one Adam step. Nothing is read back between reports.
  */
 async function* train(points: Matrix, settings: Settings): AsyncGenerator<GradientGMMStep, void, undefined> {
   const { k, lr, epochs, init, seed, valid, signal, reportEvery } = settings;
@@ -220,8 +220,8 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
     return {
       epoch,
       ...model,
-      trainNLL: negativeLogLikelihood(points, model),
-      validNLL: valid ? negativeLogLikelihood(valid, model) : undefined,
+      trainNLL: gmmNLL(points, model),
+      validNLL: valid ? gmmNLL(valid, model) : undefined,
       diverged,
     };
   };
@@ -231,7 +231,9 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
   try {
     const prepared = prepareMixturePoints(centred, n, d);
     tensors.push(prepared.augmented);
-    const parameters = tf.tidy(() => tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32"));
+    const parameters = tf.tidy(() =>
+      tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32")
+    );
     tensors.push(parameters);
     // Divergence bookkeeping: whether every step so far was finite, how many were, and the
     // parameters of the last finite one. Kept on the device so that detecting a non-finite step
@@ -251,7 +253,7 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
       tf.tidy(() => {
         const { gradient } = mixtureGradient(prepared, parameters);
         // The gradient belongs to the parameters before this step.
-        const ok = tf.logicalAnd(healthy, tf.all(tf.isFinite(gradient)));
+        const ok = tf.logicalAnd(healthy, tf.all(tf.isFinite(gradient))) as tf.Scalar;
         healthy.assign(ok);
         finiteSteps.assign(tf.add(finiteSteps, tf.cast(ok, "int32")));
         lastFinite.assign(tf.where(ok, parameters, lastFinite));
@@ -259,7 +261,10 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
       });
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
 
-      const [current, healthyNow] = await Promise.all([parameters.data() as Promise<Float32Array>, healthy.data()]);
+      const [current, healthyNow] = await Promise.all([
+        parameters.data() as Promise<Float32Array>,
+        healthy.data(),
+      ]);
       if (healthyNow[0] === 1 && allFinite(current)) {
         const step = describe(epoch, current, false);
         // Parameters that are finite but whose likelihood is not (a sigma of exactly 0) count as
@@ -271,7 +276,10 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
       }
       // Diverged since the last report: fall back to the parameters of the last finite step. If
       // c steps were finite, the last of them started from the parameters after epoch c - 1.
-      const [finite, count] = await Promise.all([lastFinite.data() as Promise<Float32Array>, finiteSteps.data()]);
+      const [finite, count] = await Promise.all([
+        lastFinite.data() as Promise<Float32Array>,
+        finiteSteps.data(),
+      ]);
       yield describe(Math.max(count[0] - 1, 0), finite, true);
       return;
     }

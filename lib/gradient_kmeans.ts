@@ -12,7 +12,7 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
 import { AdamWOptimizer } from "./adamw.js";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";

@@ -16,3 +16,7 @@ export * from "./adamw.js";
 export * from "./gradient_kmeans.js";
 export * from "./read_points.js";
 export * from "./match_centres.js";
+export * from "./model_selection.js";
+export * from "./gaussian_mixture.js";
+export * from "./em.js";
+export * from "./gradient_gmm.js";

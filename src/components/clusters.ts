@@ -59,7 +59,10 @@ export function clusterPlot(
 ) {
   const k = centres.rows;
   const colour = (j: number) => clusterName(colourOf ? colourOf[j] : j);
-  const dots = Array.from({ length: points.rows }, (_, i) => ({ ...xy(points, i), cluster: colour(labels[i]) }));
+  const dots = Array.from(
+    { length: points.rows },
+    (_, i) => ({ ...xy(points, i), cluster: colour(labels[i]) }),
+  );
   const centreRows = Array.from({ length: k }, (_, j) => ({ ...xy(centres, j), cluster: colour(j) }));
   const paths = (trajectory ?? []).flatMap((step, t) =>
     Array.from({ length: k }, (_, j) => ({ ...xy(step, j), cluster: colour(j), t }))
@@ -74,11 +77,29 @@ export function clusterPlot(
     y: { label: "x₁", domain: extent(dots.map((d) => d.y)), nice: true },
     color: clusterColour(Math.max(k, ...(colourOf ? Array.from(colourOf, (c) => c + 1) : [0]))),
     marks: [
-      regions && k > 1 ? Plot.voronoi(centreRows, { x: "x", y: "y", fill: "cluster", fillOpacity: 0.12 }) : null,
+      regions && k > 1
+        ? Plot.voronoi(centreRows, { x: "x", y: "y", fill: "cluster", fillOpacity: 0.12 })
+        : null,
       Plot.dot(dots, { x: "x", y: "y", fill: "cluster", r: 1.6, fillOpacity: 0.75 }),
-      paths.length ? Plot.line(paths, { x: "x", y: "y", z: "cluster", stroke: "currentColor", strokeOpacity: 0.5 }) : null,
-      Plot.dot(centreRows, { x: "x", y: "y", symbol: "times", r: 8, stroke: "var(--theme-background)", strokeWidth: 5 }),
-      Plot.dot(centreRows, { x: "x", y: "y", symbol: "times", r: 8, stroke: "currentColor", strokeWidth: 2.5 }),
+      paths.length
+        ? Plot.line(paths, { x: "x", y: "y", z: "cluster", stroke: "currentColor", strokeOpacity: 0.5 })
+        : null,
+      Plot.dot(centreRows, {
+        x: "x",
+        y: "y",
+        symbol: "times",
+        r: 8,
+        stroke: "var(--theme-background)",
+        strokeWidth: 5,
+      }),
+      Plot.dot(centreRows, {
+        x: "x",
+        y: "y",
+        symbol: "times",
+        r: 8,
+        stroke: "currentColor",
+        strokeWidth: 2.5,
+      }),
     ],
   });
 }
@@ -117,13 +138,23 @@ export interface CurvePoint {
  */
 export function lossCurve(
   points: CurvePoint[],
-  { width = 640, height = 260, epochs, reference, referenceLabel = "reference", yLabel = "loss" }: {
+  {
+    width = 640,
+    height = 260,
+    epochs,
+    reference,
+    referenceLabel = "reference",
+    yLabel = "loss",
+    logScale = true,
+  }: {
     width?: number;
     height?: number;
     epochs?: number;
     reference?: number;
     referenceLabel?: string;
     yLabel?: string;
+    /** A log y axis, for losses that fall over orders of magnitude (they must be positive). */
+    logScale?: boolean;
   } = {},
 ) {
   const finite = points.filter((p) => Number.isFinite(p.value));
@@ -132,12 +163,20 @@ export function lossCurve(
     height,
     grid: true,
     x: { label: "epoch", domain: [0, epochs ?? Math.max(1, ...finite.map((p) => p.epoch))] },
-    y: { label: yLabel, type: "log", tickFormat: "~g" },
+    y: { label: yLabel, type: logScale ? "log" : "linear", tickFormat: "~g" },
     color: { legend: true },
     marks: [
-      reference !== undefined ? Plot.ruleY([reference], { stroke: "currentColor", strokeDasharray: "4,3" }) : null,
       reference !== undefined
-        ? Plot.text([reference], { y: (d) => d, frameAnchor: "left", dx: 8, dy: -8, text: () => referenceLabel })
+        ? Plot.ruleY([reference], { stroke: "currentColor", strokeDasharray: "4,3" })
+        : null,
+      reference !== undefined
+        ? Plot.text([reference], {
+          y: (d) => d,
+          frameAnchor: "left",
+          dx: 8,
+          dy: -8,
+          text: () => referenceLabel,
+        })
         : null,
       Plot.line(finite, { x: "epoch", y: "value", stroke: "series" }),
       Plot.dot(finite, Plot.selectLast({ x: "epoch", y: "value", fill: "series", z: "series", r: 3 })),

@@ -16,7 +16,9 @@ export interface TrainingState {
 export function progressBar(state: TrainingState, { epochs }: { epochs: number }) {
   const { step, ms, done } = state;
   const status = step.diverged
-    ? html`<strong class="warning">Training diverged at epoch ${step.epoch + 1}: the loss stopped being finite, so it
+    ? html`<strong class="warning">Training diverged at epoch ${
+      step.epoch + 1
+    }: the loss stopped being finite, so it
         stopped and shows the last finite centroids. Lower the learning rate.</strong>`
     : done
     ? html`done in ${(ms / 1000).toFixed(2)} s`
@@ -37,38 +39,32 @@ export function deadCentroidNote(trainCounts: number[]) {
     data (AdamW's weight decay only pulls it slowly to the origin). Try another seed, or the k-means++ init.</div>`;
 }
 
-/** One row of the build-time summary: Lloyd's score and the gradient scores over seeds for one k. */
+/** One row of the k = 1..5 summary: Lloyd's score and a gradient run's, for one k. */
 export interface SummaryRow {
   k: number;
   lloydScore: number;
-  median: number;
-  worst: number;
+  gradientScore: number;
   gapPercent: number;
-  reachesLloyd: number;
-  scores: number[];
-  medianMs: number;
+  ms: number;
+  diverged: boolean;
 }
 
-/** The k = 1..5 table: Lloyd's score, the gradient median and worst over seeds, the gap, the time. */
+/** The k = 1..5 table: Lloyd's score, the gradient score, the gap, the training time in this tab. */
 export function summaryTable(rows: SummaryRow[]) {
   return Inputs.table(rows, {
-    columns: ["k", "lloydScore", "median", "worst", "gapPercent", "reachesLloyd", "medianMs"],
+    columns: ["k", "lloydScore", "gradientScore", "gapPercent", "ms"],
     header: {
       k: "k",
       lloydScore: "Lloyd",
-      median: "gradient (median)",
-      worst: "gradient (worst)",
+      gradientScore: "gradient descent",
       gapPercent: "gap (%)",
-      reachesLloyd: "seeds within 0.1%",
-      medianMs: "time (ms)",
+      ms: "time (ms)",
     },
     format: {
       lloydScore: (v: number) => v.toFixed(5),
-      median: (v: number) => v.toFixed(5),
-      worst: (v: number) => v.toFixed(5),
+      gradientScore: (v: number) => v.toFixed(5),
       gapPercent: (v: number) => v.toFixed(2),
-      reachesLloyd: (v: number) => `${v} of ${rows[0].scores.length}`,
-      medianMs: (v: number) => v.toFixed(0),
+      ms: (v: number) => v.toFixed(0),
     },
     select: false,
   });

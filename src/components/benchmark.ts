@@ -1,0 +1,112 @@
+/**
+ * The in-browser half of `npm run bench` (bench/browser.ts drives it in headless Chromium; the
+ * bench page runs it on a click): the project's own training functions, exactly as the pages call
+ * them, timed on the notebook's two configurations for one TensorFlow.js backend. Each is run
+ * once to warm up (JIT, kernel set-up), then `runs` times with seeds 0, 1, ...; the median time
+ * and the validation scores of the timed runs are reported, the scores being the fidelity check.
+ */
+import { fitGradientGMM } from "../lib/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
+import type { Matrix } from "../lib/matrix.js";
+import { type BackendInfo, type BackendName, selectBackend } from "./tf_backend.js";
+
+/** The training and validation points of one split. */
+export interface SplitPoints {
+  train: Matrix;
+  valid: Matrix;
+}
+
+/** Timings and scores of one configuration. */
+export interface TrainingTimes {
+  /** Milliseconds of each timed run, in order. */
+  times: number[];
+  /** Median of `times`. */
+  medianMs: number;
+  /** Validation score (K-means: mean squared distance; mixture: mean NLL) of each timed run. */
+  scores: number[];
+  /** Median of `scores`. */
+  medianScore: number;
+  /** Milliseconds of the warm-up run. */
+  warmUpMs: number;
+}
+
+/** What {@link benchmarkBackend} measured on one backend. */
+export interface BackendBenchmark {
+  backend: BackendInfo;
+  kmeans?: TrainingTimes;
+  gmm?: TrainingTimes;
+}
+
+/** Options of {@link benchmarkBackend}; the defaults are the notebook's configurations. */
+export interface BenchmarkOptions {
+  /** Timed runs per configuration, after one warm-up. */
+  runs?: number;
+  /** Components / centroids. */
+  k?: number;
+  /** K-means epochs (the notebook's 150). */
+  kmeansEpochs?: number;
+  /** Mixture epochs (the notebook's 1000). */
+  gmmEpochs?: number;
+  /** Which configurations to run. */
+  only?: ("kmeans" | "gmm")[];
+}
+
+function median(values: number[]): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function timeRuns(runs: number, train: (seed: number) => Promise<number>): Promise<TrainingTimes> {
+  let start = performance.now();
+  await train(0);
+  const warmUpMs = performance.now() - start;
+  const times: number[] = [], scores: number[] = [];
+  for (let seed = 0; seed < runs; seed++) {
+    start = performance.now();
+    scores.push(await train(seed));
+    times.push(performance.now() - start);
+  }
+  return { times, medianMs: median(times), scores, medianScore: median(scores), warmUpMs };
+}
+
+/**
+ * Makes `backend` the active backend (throws if it does not initialise here) and times gradient
+ * K-means (k = 5, 150 epochs, uniform init, the K-means split) and the gradient mixture (k = 5,
+ * 1000 epochs, random init, the mixture split), each reporting only at its last epoch, as the
+ * notebook evaluates only after training.
+ */
+export async function benchmarkBackend(
+  backend: BackendName,
+  { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
+  { runs = 5, k = 5, kmeansEpochs = 150, gmmEpochs = 1000, only = ["kmeans", "gmm"] }: BenchmarkOptions = {},
+): Promise<BackendBenchmark> {
+  const info = await selectBackend([backend]);
+  const result: BackendBenchmark = { backend: info };
+  if (only.includes("kmeans")) {
+    result.kmeans = await timeRuns(runs, async (seed) => {
+      const fit = await fitGradientKMeans(kmeans.train, {
+        k,
+        seed,
+        epochs: kmeansEpochs,
+        valid: kmeans.valid,
+        reportEvery: kmeansEpochs,
+      });
+      return fit.validScore!;
+    });
+  }
+  if (only.includes("gmm")) {
+    result.gmm = await timeRuns(runs, async (seed) => {
+      const fit = await fitGradientGMM(gmm.train, {
+        k,
+        seed,
+        epochs: gmmEpochs,
+        init: "random",
+        valid: gmm.valid,
+        reportEvery: gmmEpochs,
+      });
+      return fit.validNLL!;
+    });
+  }
+  return result;
+}

@@ -1,0 +1,60 @@
+/**
+ * Report elements for the mixture page: the collapse warning and the k = 1..5 summary table.
+ */
+import { html } from "htl";
+import * as Inputs from "@observablehq/inputs";
+
+/** Below this fraction of the data's spread, a sigma is "collapsing" onto a point. */
+const SIGMA_COLLAPSE = 0.01;
+/** Below this, a mixing weight is "vanishing": the component explains almost no point. */
+const WEIGHT_VANISH = 0.001;
+
+/**
+ * A warning when a component's sigma collapses towards 0 (the likelihood of a point can then
+ * grow without bound: a degenerate optimum) or its weight towards 0 (a component that explains
+ * nothing); empty when the mixture is healthy.
+ */
+export function collapseWarning(
+  model: { sigmas: ArrayLike<number>; weights: ArrayLike<number> },
+  { name, dataScale }: { name: string; dataScale: number },
+) {
+  const collapsed = Array.from(model.sigmas).flatMap((
+    s,
+    j,
+  ) => (Math.abs(s) < SIGMA_COLLAPSE * dataScale ? [j + 1] : []));
+  const vanished = Array.from(model.weights).flatMap((w, j) => (w < WEIGHT_VANISH ? [j + 1] : []));
+  if (!collapsed.length && !vanished.length) return html`<span></span>`;
+  return html`
+    <div class="warning"
+      role="note"><strong>${name}:</strong> ${collapsed.length
+        ? `component ${
+          collapsed.join(", ")
+        } has a sigma collapsing towards 0 (below ${SIGMA_COLLAPSE} of the data's spread): it is
+      shrinking onto a few points, where the likelihood grows without bound. `
+        : ""}${vanished.length
+        ? `Component ${
+          vanished.join(", ")
+        } has a mixing weight below ${WEIGHT_VANISH}: it explains almost no point. `
+        : ""}Try another seed, the K-means init, or a smaller k.</div>
+  `;
+}
+
+/** One row of the k = 1..5 summary: validation NLL of each init and of EM, for one k. */
+export interface MixtureSummaryRow {
+  k: number;
+  random: number;
+  kmeans: number;
+  em: number;
+  ms: number;
+}
+
+/** The k = 1..5 table: validation NLL of random init, K-means init and EM. */
+export function mixtureSummaryTable(rows: MixtureSummaryRow[]) {
+  const nll = (v: number) => v.toFixed(5);
+  return Inputs.table(rows, {
+    columns: ["k", "random", "kmeans", "em", "ms"],
+    header: { k: "k", random: "random init", kmeans: "K-means init", em: "EM", ms: "time, both inits (ms)" },
+    format: { random: nll, kmeans: nll, em: nll, ms: (v: number) => v.toFixed(0) },
+    select: false,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Page inputs that live in the URL: `/kmeans?k=3&seed=2` opens the page with those values, and
+ * every change of an input rewrites the query string (without reloading), so the address bar
+ * is always a link to exactly what is on screen. Values from the URL are checked like typed
+ * ones: out of range, not a number or not an option, they are replaced, and the page says so.
+ */
+
+/** What one URL parameter may hold. */
+export type ParameterSpec =
+  | { type: "number"; value: number; min: number; max: number; integer?: boolean }
+  | { type: "option"; value: string; options: readonly string[] };
+
+/** Values read from the URL, and one sentence per parameter that had to be corrected. */
+export interface UrlState<T> {
+  values: T;
+  problems: string[];
+}
+
+/**
+ * Reads `spec`'s parameters from `search` (default: the page's query string), falling back to
+ * each default and clamping numbers into range; every correction is reported in `problems`.
+ */
+export function readUrlState<S extends Record<string, ParameterSpec>>(
+  spec: S,
+  search: string = globalThis.location?.search ?? "",
+): UrlState<{ [K in keyof S]: S[K] extends { type: "number" } ? number : string }> {
+  const params = new URLSearchParams(search);
+  const values: Record<string, number | string> = {};
+  const problems: string[] = [];
+  for (const [name, parameter] of Object.entries(spec)) {
+    const raw = params.get(name);
+    values[name] = parameter.value;
+    if (raw === null) continue;
+    if (parameter.type === "option") {
+      if (parameter.options.includes(raw)) values[name] = raw;
+      else {
+        problems.push(
+          `${name}=${JSON.stringify(raw.slice(0, 30))} in the link is not one of ${
+            parameter.options.join(", ")
+          }; using ${parameter.value}.`,
+        );
+      }
+      continue;
+    }
+    const number = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(number)) {
+      problems.push(
+        `${name}=${JSON.stringify(raw.slice(0, 30))} in the link is not a number; using ${parameter.value}.`,
+      );
+      continue;
+    }
+    let value = parameter.integer ? Math.round(number) : number;
+    value = Math.min(parameter.max, Math.max(parameter.min, value));
+    if (value !== number) {
+      problems.push(
+        `${name}=${raw} in the link is outside ${parameter.min} to ${parameter.max}${
+          parameter.integer ? " or not whole" : ""
+        }; using ${value}.`,
+      );
+    }
+    values[name] = value;
+  }
+  return {
+    values: values as { [K in keyof S]: S[K] extends { type: "number" } ? number : string },
+    problems,
+  };
+}
+
+/** Replaces the page's query string with `values` (history.replaceState: no reload, no new history entry). */
+export function writeUrlState(values: Record<string, string | number | boolean>): void {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) params.set(name, String(value));
+  const url = `${location.pathname}?${params}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) {
+    history.replaceState(history.state, "", url);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Every figure the report states, computed from a dataset at build time: Lloyd and EM for
+ * k = 1..5, gradient K-means over ten seeds, and the gradient mixture over five seeds from both
+ * inits. The report page loader prints its prose from these numbers, so none is typed by hand.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { emGaussianMixture } from "../lib/em.js";
+import { gmmNLL } from "../lib/gaussian_mixture.js";
+import { fitGradientGMM } from "../lib/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
+import { lloyd, validationScore } from "../lib/kmeans.js";
+import { toRows } from "../lib/matrix.js";
+import { loadDataset, splitPoints } from "./dataset.js";
+import { median } from "./statistics.js";
+
+/** The notebook's settings, which the report reproduces. */
+export const REPORT_SETTINGS = {
+  ks: [1, 2, 3, 4, 5],
+  kmeans: {
+    lr: 0.1,
+    epochs: 150,
+    init: "uniform" as const,
+    seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    validDivisor: 4,
+  },
+  gmm: { lr: 0.005, epochs: 1000, seeds: [0, 1, 2, 3, 4], validDivisor: 3 },
+  /** A gradient mixture "reaches EM" when its validation NLL is at most EM's plus this (nats per point). */
+  reachTolerance: 1e-3,
+};
+
+/** Index of the run with the median value (the lower middle for an even count): the one drawn. */
+function typicalIndex(values: number[]): number {
+  return values.indexOf([...values].sort((a, b) => a - b)[(values.length - 1) >> 1]);
+}
+
+/** Computes the report's figures on the dataset at `path` (relative to the repository root). */
+export async function computeReportFigures(path?: string) {
+  tf.env().set("IS_NODE", false); // else tfjs, taking Deno for Node.js, advises tfjs-node on stderr
+  await tf.setBackend("cpu");
+  const { points, sha256 } = await loadDataset(path);
+  const { kmeans: km, gmm } = REPORT_SETTINGS;
+
+  const kmeansSplit = splitPoints(points, km.validDivisor);
+  const kmeans = [];
+  for (const k of REPORT_SETTINGS.ks) {
+    const reference = lloyd(kmeansSplit.train, { k, nInit: 10, maxIter: 5000, seed: 0 });
+    const lloydScore = validationScore(kmeansSplit.valid, reference.centres);
+    const fits = [];
+    for (const seed of km.seeds) {
+      fits.push(
+        await fitGradientKMeans(kmeansSplit.train, {
+          k,
+          seed,
+          lr: km.lr,
+          epochs: km.epochs,
+          init: km.init,
+          reportEvery: km.epochs,
+        }),
+      );
+    }
+    const scores = fits.map((fit) => validationScore(kmeansSplit.valid, fit.centroids));
+    const typical = typicalIndex(scores);
+    kmeans.push({
+      k,
+      lloydScore,
+      lloydCentres: toRows(reference.centres),
+      scores,
+      median: median(scores),
+      worst: Math.max(...scores),
+      gapPercent: (100 * (median(scores) - lloydScore)) / lloydScore,
+      lloydBetter: scores.filter((score) => lloydScore < score).length,
+      typicalSeed: km.seeds[typical],
+      typicalScore: scores[typical],
+      typicalCentroids: toRows(fits[typical].centroids),
+    });
+  }
+
+  const gmmSplit = splitPoints(points, gmm.validDivisor);
+  const mixture = [];
+  for (const k of REPORT_SETTINGS.ks) {
+    const em = emGaussianMixture(gmmSplit.train, { k });
+    const emNLL = gmmNLL(gmmSplit.valid, em);
+    const byInit = {} as Record<"random" | "kmeans", {
+      nll: number[];
+      median: number;
+      reachesEM: number;
+      typical: { seed: number; nll: number; means: number[][]; sigmas: number[]; weights: number[] };
+    }>;
+    for (const init of ["random", "kmeans"] as const) {
+      const fits = [];
+      for (const seed of gmm.seeds) {
+        fits.push(
+          await fitGradientGMM(gmmSplit.train, {
+            k,
+            seed,
+            init,
+            lr: gmm.lr,
+            epochs: gmm.epochs,
+            reportEvery: gmm.epochs,
+          }),
+        );
+      }
+      const nll = fits.map((fit) => gmmNLL(gmmSplit.valid, fit));
+      const typical = typicalIndex(nll);
+      byInit[init] = {
+        nll,
+        median: median(nll),
+        reachesEM: nll.filter((value) => value <= emNLL + REPORT_SETTINGS.reachTolerance).length,
+        typical: {
+          seed: gmm.seeds[typical],
+          nll: nll[typical],
+          means: toRows(fits[typical].means),
+          sigmas: Array.from(fits[typical].sigmas),
+          weights: Array.from(fits[typical].weights),
+        },
+      };
+    }
+    mixture.push({
+      k,
+      em: {
+        nll: emNLL,
+        means: toRows(em.means),
+        sigmas: Array.from(em.sigmas),
+        weights: Array.from(em.weights),
+      },
+      ...byInit,
+    });
+  }
+  return {
+    dataset: { path: path ?? "src/data/data2D.npy", sha256, rows: points.rows, cols: points.cols },
+    settings: REPORT_SETTINGS,
+    kmeans,
+    mixture,
+  };
+}
+
+/** The report's figures, as the page loader embeds them in the page. */
+export type ReportFigures = Awaited<ReturnType<typeof computeReportFigures>>;

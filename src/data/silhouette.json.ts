@@ -1,0 +1,14 @@
+// The silhouette of Lloyd's clustering of the K-means validation split of data2D.npy, k = 2..10
+// (the silhouette needs two clusters at least): one of the criteria for choosing k.
+import { assign, lloyd } from "../lib/kmeans.js";
+import { silhouetteScore } from "../lib/model_selection.js";
+import { loadDataset, splitPoints } from "./dataset.js";
+
+const { points, sha256 } = await loadDataset();
+const { train, valid } = splitPoints(points, 4);
+const runs = [];
+for (let k = 2; k <= 10; k++) {
+  const { centres } = lloyd(train, { k, nInit: 10, seed: 0 });
+  runs.push({ k, silhouette: silhouetteScore(valid, assign(valid, centres).labels) });
+}
+console.log(JSON.stringify({ dataset: { name: "data2D.npy", sha256 }, validDivisor: 4, runs }));

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { readUrlState } from "../src/components/url_state.ts";
+
+const SPEC = {
+  k: { type: "number", value: 5, min: 1, max: 10, integer: true },
+  lr: { type: "number", value: 0.1, min: 0.001, max: 1 },
+  init: { type: "option", value: "uniform", options: ["uniform", "kmeans++", "points"] },
+} as const;
+
+Deno.test("readUrlState() takes valid values from the query string", () => {
+  const { values, problems } = readUrlState(SPEC, "?k=3&lr=0.05&init=points");
+  assert.deepEqual(values, { k: 3, lr: 0.05, init: "points" });
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("readUrlState() falls back to defaults for missing parameters", () => {
+  assert.deepEqual(readUrlState(SPEC, "").values, { k: 5, lr: 0.1, init: "uniform" });
+});
+
+Deno.test("readUrlState() clamps and reports out-of-range, fractional and junk values", () => {
+  const { values, problems } = readUrlState(SPEC, "?k=50&lr=abc&init=<script>");
+  assert.deepEqual(values, { k: 10, lr: 0.1, init: "uniform" });
+  assert.equal(problems.length, 3);
+  assert.match(problems[0], /^k=50 in the link is outside 1 to 10 or not whole; using 10\.$/);
+  assert.match(problems[1], /^lr="abc" in the link is not a number; using 0\.1\.$/);
+  assert.match(
+    problems[2],
+    /^init="<script>" in the link is not one of uniform, kmeans\+\+, points; using uniform\.$/,
+  );
+  assert.deepEqual(readUrlState(SPEC, "?k=2.6").values.k, 3);
+});
