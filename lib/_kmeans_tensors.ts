@@ -30,6 +30,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { hasHostKernel, type HostTensor, registerHostKernel } from "./_host_kernels.js";
 
 /** How the per-centroid sums and counts are computed (see the module notes). */
 export type Aggregation = "fused" | "bincount" | "onehot";
@@ -42,37 +43,24 @@ export const FUSED_KERNEL = "GradientKMeansLossAndGradient";
  * which never leaves the device.
  */
 export function defaultAggregation(): Aggregation {
-  return tf.getKernel(FUSED_KERNEL, tf.getBackend()) ? "fused" : "onehot";
-}
-
-/** What the fused kernel needs of a host-memory backend (tfjs-backend-cpu and tfjs-backend-wasm have both). */
-interface HostBackend {
-  readSync(dataId: tf.DataId): unknown;
-  write(values: Float32Array, shape: number[], dtype: "float32"): tf.DataId;
-  /** WASM only: a view of the tensor in the module's memory, where `readSync` would copy it. */
-  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
+  return hasHostKernel(FUSED_KERNEL) ? "fused" : "onehot";
 }
 
 /**
- * The fused kernel: inputs `points` (N x w, the first d columns are the coordinates; the
+ * The fused kernel: inputs `points` (N x w, the first d columns are the coordinates: the
  * augmented `[x, 1]` is passed as is) and `centroids` (R*k x d), attribute `restarts`; outputs
- * the loss of each restart (R) and the gradient (R*k x d), float32 results of float64 sums. Ties
- * go to the lowest index, as argMin. A NaN distance makes its restart's loss NaN, as PyTorch's
- * `min` propagates NaN.
+ * the loss of each restart (R) and the gradient (R*k x d). Ties go to the lowest index, as with
+ * argMin. A NaN distance makes its restart's loss NaN, as PyTorch's `min` propagates NaN.
  */
 function fusedLossAndGradient(
-  { inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
-): tf.TensorInfo[] {
-  const host = backend as HostBackend;
-  const read = (info: tf.TensorInfo) =>
-    (host.typedArrayFromHeap ? host.typedArrayFromHeap(info) : host.readSync(info.dataId)) as Float32Array;
-  const { points, centroids } = inputs as Record<"points" | "centroids", tf.TensorInfo>;
-  const restarts = attrs!.restarts as number;
-  const [n, width] = points.shape, [rows, d] = centroids.shape, k = rows / restarts;
-  const x = read(points), c = Float64Array.from(read(centroids));
+  { points, centroids }: Record<string, HostTensor>,
+  { restarts }: tf.NamedAttrMap,
+): HostTensor[] {
+  const [n, width] = points.shape, [rows, d] = centroids.shape, k = rows / (restarts as number);
+  const x = points.values, c = Float64Array.from(centroids.values);
   const sums = new Float64Array(rows * d), counts = new Float64Array(rows);
-  const losses = new Float32Array(restarts), gradient = new Float32Array(rows * d);
-  for (let r = 0; r < restarts; r++) {
+  const losses = new Float32Array(restarts as number), gradient = new Float32Array(rows * d);
+  for (let r = 0; r < losses.length; r++) {
     const first = r * k, end = first + k;
     let total = 0, nan = false;
     if (d === 2) {
@@ -117,19 +105,10 @@ function fusedLossAndGradient(
   for (let j = 0; j < rows; j++) {
     for (let t = 0; t < d; t++) gradient[j * d + t] = (2 / n) * (counts[j] * c[j * d + t] - sums[j * d + t]);
   }
-  return [
-    { dataId: host.write(losses, [restarts], "float32"), shape: [restarts], dtype: "float32" },
-    { dataId: host.write(gradient, [rows, d], "float32"), shape: [rows, d], dtype: "float32" },
-  ];
+  return [{ values: losses, shape: [losses.length] }, { values: gradient, shape: [rows, d] }];
 }
 
-for (const backendName of ["cpu", "wasm"]) {
-  tf.registerKernel({
-    kernelName: FUSED_KERNEL,
-    backendName,
-    kernelFunc: fusedLossAndGradient as tf.KernelFunc,
-  });
-}
+registerHostKernel(FUSED_KERNEL, fusedLossAndGradient);
 
 /** The training points, uploaded once per run in the layouts the step needs. */
 export interface PreparedPoints {
@@ -179,7 +158,7 @@ export function preparePoints(
     restarts,
     aggregation,
   };
-  if (aggregation === "fused" && !tf.getKernel(FUSED_KERNEL, tf.getBackend())) {
+  if (aggregation === "fused" && !hasHostKernel(FUSED_KERNEL)) {
     throw new RangeError(`the fused K-means kernel has no implementation for the ${tf.getBackend()} backend`);
   }
   if (aggregation === "bincount") {

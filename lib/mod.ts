@@ -20,3 +20,5 @@ export * from "./model_selection.js";
 export * from "./gaussian_mixture.js";
 export * from "./em.js";
 export * from "./gradient_gmm.js";
+export * from "./synthetic.js";
+export * from "./projection.js";
