@@ -7,6 +7,7 @@ export default {
     { name: "K-means by gradient descent", path: "/kmeans" },
     { name: "Gaussian mixture by gradient descent", path: "/gmm" },
     { name: "Choosing k", path: "/model-selection" },
+    { name: "Your data", path: "/your-data" },
   ],
   // The default theme loads Source Serif from Google Fonts; the site must make no request
   // outside its own origin (offline builds, privacy), so use the system font stack instead.

@@ -11,7 +11,7 @@
  * - page weight: the JavaScript (and WebAssembly) each page downloads, raw and gzipped.
  *
  * Prints one JSON object (see {@link BrowserBenchmark}) on stdout; progress goes to stderr.
- * Run: deno run -A bench/browser.ts [--runs 3] [--backends wasm,wasm-isolated,cpu,webgl] [--no-build]
+ * Run: deno run -A bench/browser.ts [--runs 5] [--webgl-runs 3] [--backends wasm,wasm-isolated,cpu,webgl] [--no-build]
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../test/e2e/_browser.ts";
@@ -41,6 +41,8 @@ interface TrainingTimes {
 /** What one backend measured, or why it could not run. */
 export interface BackendResult {
   run: BackendRun;
+  /** Timed runs (after one warm-up). */
+  runs?: number;
   backend?: { name: string; simd?: boolean; threads?: boolean };
   kmeans?: TrainingTimes;
   gmm?: TrainingTimes;
@@ -78,6 +80,7 @@ export interface PageWeight {
 /** The JSON object printed on stdout. */
 export interface BrowserBenchmark {
   chromium: string;
+  /** Timed runs per backend (WebGL: {@link WEBGL_RUNS}). */
   runs: number;
   backends: BackendResult[];
   responsiveness: PageResponsiveness[];
@@ -89,7 +92,9 @@ function argument(name: string, fallback: string): string {
   return at >= 0 && Deno.args[at + 1] ? Deno.args[at + 1] : fallback;
 }
 
-const RUNS = Number(argument("runs", "3"));
+const RUNS = Number(argument("runs", "5"));
+/** WebGL emulated in software (headless, no GPU) trains the mixture in tens of seconds a run: fewer runs there. */
+const WEBGL_RUNS = Math.min(RUNS, Number(argument("webgl-runs", "3")));
 const BACKENDS = argument("backends", "wasm,wasm-isolated,cpu,webgl").split(",") as BackendRun[];
 const log = (message: string) => console.error(`bench/browser: ${message}`);
 
@@ -146,7 +151,8 @@ async function benchmarkBackends(browser: Browser): Promise<BackendResult[]> {
     try {
       await page.goto(`${server.origin}/bench?backend=${backend}`, { waitUntil: "load" });
       await page.waitForFunction(() => "gradientBenchmark" in window, null, { timeout: 60_000 });
-      log(`${run}: training (${RUNS} runs after a warm-up)…`);
+      const runs = backend === "webgl" ? WEBGL_RUNS : RUNS;
+      log(`${run}: training (${runs} runs after a warm-up)…`);
       const result = await page.evaluate(
         ([backend, runs]) =>
           (window as unknown as {
@@ -155,9 +161,9 @@ async function benchmarkBackends(browser: Browser): Promise<BackendResult[]> {
               options: { runs: number },
             ) => Promise<Omit<BackendResult, "run">>;
           }).gradientBenchmark(backend as string, { runs: runs as number }),
-        [backend, RUNS] as const,
+        [backend, runs] as const,
       );
-      results.push({ run, ...result });
+      results.push({ run, runs, ...result });
       log(
         `${run}: K-means ${result.kmeans?.medianMs.toFixed(1)} ms, mixture ${
           result.gmm?.medianMs.toFixed(1)

@@ -11,8 +11,9 @@ import { gmmAIC, gmmBIC, gmmNLL } from "../lib/gaussian_mixture.js";
 import { fitGradientGMM } from "../lib/gradient_gmm.js";
 import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans.js";
-import { takeRows, toRows } from "../lib/matrix.js";
+import { fromRows, takeRows, toRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
+import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../lib/onnx_export.js";
 import { parsePoints } from "../lib/read_points.js";
 import { NOTEBOOK_SPLIT_SEED, split } from "../lib/split.js";
 import { integerOption, numberOption, parseCommand, UsageError } from "./args.ts";
@@ -25,7 +26,8 @@ commands:
   lloyd FILE [--k 5] [--seed 0] [--n-init 10] [--max-iter 5000] [--valid-divisor 4] [--split-seed 45689]
   gradient-kmeans FILE [--k 5] [--lr 0.1] [--epochs 150] [--seed 0] [--init uniform|kmeans++|points] [--valid-divisor 4]
   gradient-gmm FILE [--k 5] [--init random|kmeans] [--lr 0.005] [--epochs 1000] [--seed 0] [--valid-divisor 3]
-  em FILE [--k 5] [--seed 0] [--valid-divisor 3]`;
+  em FILE [--k 5] [--seed 0] [--valid-divisor 3]
+  export-onnx FILE --model lloyd|em|gradient-kmeans|gradient-gmm -o OUT.onnx [that model's options]`;
 
 async function readPoints(path: string): Promise<Matrix> {
   let bytes: Uint8Array;
@@ -201,6 +203,99 @@ Object.assign(commands, {
       bic: gmmBIC(train, model),
       aic: gmmAIC(train, model),
       iterations: model.iterations,
+    };
+  },
+});
+
+/** The models export-onnx trains, and the options each takes beyond {@link TRAINING_OPTIONS}. */
+const EXPORTABLE = {
+  lloyd: ["n-init", "max-iter"],
+  em: [],
+  "gradient-kmeans": ["lr", "epochs", "init"],
+  "gradient-gmm": ["lr", "epochs", "init"],
+} as const satisfies Record<string, readonly string[]>;
+type ExportableModel = keyof typeof EXPORTABLE;
+const MODEL_OPTIONS = ["n-init", "max-iter", "lr", "epochs", "init"] as const;
+
+/** A training command's options as metadata: numbers as numbers, the rest as given. */
+function optionMetadata(values: Record<string, unknown>, names: readonly string[]) {
+  const out: Record<string, string | number> = {};
+  for (const name of names) {
+    const raw = values[name];
+    if (typeof raw === "string") out[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+Object.assign(commands, {
+  /**
+   * Trains a model exactly as its own command does (same options, same defaults, same split),
+   * then writes it as an ONNX scorer (lib/onnx_export.ts) with its settings and the data's
+   * SHA-256 in the metadata.
+   */
+  async "export-onnx"(args: string[]) {
+    const { values, positionals } = parseCommand(args, {
+      ...TRAINING_OPTIONS,
+      ...Object.fromEntries(MODEL_OPTIONS.map((name) => [name, { type: "string" } as const])),
+      model: { type: "string" },
+      output: { type: "string", short: "o" },
+    }, { positionals: 1 });
+    const models = Object.keys(EXPORTABLE) as ExportableModel[];
+    if (values.model === undefined) throw new UsageError(`export-onnx needs --model, one of ${models.join(", ")}`);
+    const model = choiceOption(values, "model", models, "lloyd");
+    const output = values.output;
+    if (typeof output !== "string" || output === "") {
+      throw new UsageError("export-onnx needs -o OUT.onnx, the file to write");
+    }
+    const allowed: readonly string[] = EXPORTABLE[model];
+    const stray = MODEL_OPTIONS.find((name) => values[name] !== undefined && !allowed.includes(name));
+    if (stray) throw new UsageError(`--${stray} does not apply to --model ${model}`);
+    const trainingNames = [...Object.keys(TRAINING_OPTIONS), ...allowed];
+    const trainingArgs = [positionals[0]];
+    for (const name of trainingNames) {
+      if (typeof values[name] === "string") trainingArgs.push(`--${name}`, values[name] as string);
+    }
+    // The training command validates its options and the data, and reads the file first.
+    const fit = await commands[model](trainingArgs) as Record<string, unknown>;
+    const digest = new Uint8Array(
+      await crypto.subtle.digest("SHA-256", await Deno.readFile(positionals[0]) as Uint8Array<ArrayBuffer>),
+    );
+    const isMixture = model === "em" || model === "gradient-gmm";
+    const validDivisor = numberOption(values, "valid-divisor", isMixture ? 3 : 4, { min: 1, above: true });
+    const metadata = {
+      model,
+      training: optionMetadata(values, ["k", "seed", ...allowed]),
+      split: {
+        seed: integerOption(values, "split-seed", NOTEBOOK_SPLIT_SEED, { min: 0, max: UINT32_MAX }),
+        validDivisor,
+      },
+      dataset: positionals[0].split(/[\\/]/).pop(),
+      dataset_sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+      ...(isMixture ? { valid_nll: fit.validNLL } : { valid_score: fit.validScore }),
+    };
+    const description = `${model} (k = ${fit.k}) trained by deno task cli on ${metadata.dataset}.`;
+    const bytes = isMixture
+      ? mixtureToOnnx({
+        means: fromRows(fit.means as number[][]),
+        sigmas: Float64Array.from(fit.sigmas as number[]),
+        weights: Float64Array.from(fit.weights as number[]),
+      }, { name: model.replace("-", "_"), description, metadata })
+      : kmeansToOnnx(fromRows(fit.centers as number[][]), { name: model.replace("-", "_"), description, metadata });
+    try {
+      await Deno.writeFile(output, bytes);
+    } catch (error) {
+      const reason = error instanceof Deno.errors.NotFound ? "no such directory" : (error as Error).message;
+      throw new DataError(`cannot write ${output}: ${reason}.`);
+    }
+    return {
+      model,
+      output,
+      bytes: bytes.length,
+      k: fit.k,
+      d: ((isMixture ? fit.means : fit.centers) as number[][])[0].length,
+      irVersion: ONNX_IR_VERSION,
+      opset: ONNX_OPSET,
+      ...(isMixture ? { validNLL: fit.validNLL } : { validScore: fit.validScore }),
     };
   },
 });

@@ -20,11 +20,13 @@
  * nearest centroid and accumulates the losses and the gradient in a single pass over the points,
  * in double precision on the host's copy of the tensors: it replaces the product, the argMin, the
  * aggregation and a dozen small ops (each a kernel launch costing more than the arithmetic at this
- * size) with one launch, and is what makes training several times faster than the notebook's
- * PyTorch. `tf.bincount` is a plain loop on the CPU backend and native code on WASM; WebGL's
+ * size) with one launch; with the fused AdamW step (`adamw.ts`) an epoch is a handful of
+ * launches, and 150 epochs on 7,500 points take about 50 ms in Chromium (WASM), a third of the
+ * notebook's PyTorch. `tf.bincount` is a plain loop on the CPU backend and native code on WASM; WebGL's
  * bincount reads the data back to the host, stalling the GPU every epoch, so there a one-hot
- * matrix times `[x, 1]` stays on the device. {@link defaultAggregation} picks one for the
- * active backend.
+ * matrix times `[x, 1]` stays on the device (not on WASM: tfjs-backend-wasm 4.22's `oneHot`
+ * writes int32 bits into a float32 result). {@link defaultAggregation} picks one for the active
+ * backend.
  *
  * @module
  */

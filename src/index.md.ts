@@ -67,7 +67,7 @@ of ${gmmSeeds}. [Train it live with k = ${k}](./gmm?k=${k}).
 
 console.log(`---
 title: Report
-toc: true
+toc: false
 ---
 
 \`\`\`js

@@ -28,6 +28,18 @@ function clusterColour(k: number) {
   return { type: "categorical" as const, domain, range: CLUSTER_COLOURS.slice(0, k), legend: true };
 }
 
+/**
+ * Plot's size options for a scatter: equal units on both axes (so distances and circles look as
+ * they are) unless the data's spans differ so much that the chart would be a sliver; then a
+ * fixed height.
+ */
+export function equalUnits(xs: number[], ys: number[], width: number, height?: number) {
+  if (height !== undefined) return { height };
+  const span = (values: number[]) => Math.max(...values) - Math.min(...values) || 1;
+  const ratio = span(ys) / span(xs);
+  return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
+}
+
 /** Row i of `points` as {x, y} (the first two columns). */
 function xy(points: Matrix, i: number) {
   return { x: points.data[i * points.cols], y: points.data[i * points.cols + 1] };
@@ -42,8 +54,10 @@ export interface ClusterPlotOptions {
   trajectory?: Matrix[];
   /** Colour index of each centre (default: its own index); lets matched clusters share a colour. */
   colourOf?: ArrayLike<number>;
-  /** Shade each centre's decision region (Voronoi cell). */
+  /** Shade each centre's decision region (Voronoi cell); only exact for 2-D data. */
   regions?: boolean;
+  /** Names of the two axes (e.g. from a projection). */
+  axisLabels?: [string, string];
 }
 
 /**
@@ -55,7 +69,8 @@ export function clusterPlot(
   points: Matrix,
   labels: ArrayLike<number>,
   centres: Matrix,
-  { width = 640, height, title, trajectory, colourOf, regions = true }: ClusterPlotOptions = {},
+  { width = 640, height, title, trajectory, colourOf, regions = true, axisLabels = ["x₀", "x₁"] }:
+    ClusterPlotOptions = {},
 ) {
   const k = centres.rows;
   const colour = (j: number) => clusterName(colourOf ? colourOf[j] : j);
@@ -70,11 +85,11 @@ export function clusterPlot(
   const extent = (values: number[]) => [Math.min(...values), Math.max(...values)];
   return Plot.plot({
     width,
-    height: height ?? Math.min(width, 460),
+    ...equalUnits(dots.map((d) => d.x), dots.map((d) => d.y), width, height),
     title,
     grid: true,
-    x: { label: "x₀", domain: extent(dots.map((d) => d.x)), nice: true },
-    y: { label: "x₁", domain: extent(dots.map((d) => d.y)), nice: true },
+    x: { label: axisLabels[0], domain: extent(dots.map((d) => d.x)), nice: true },
+    y: { label: axisLabels[1], domain: extent(dots.map((d) => d.y)), nice: true },
     color: clusterColour(Math.max(k, ...(colourOf ? Array.from(colourOf, (c) => c + 1) : [0]))),
     marks: [
       regions && k > 1
@@ -101,6 +116,28 @@ export function clusterPlot(
         strokeWidth: 2.5,
       }),
     ],
+  });
+}
+
+/** Points as a plain scatter (the data page's preview), with named axes. */
+export function pointsPlot(
+  points: Matrix,
+  { width = 640, height, title, labels = ["x₀", "x₁"] }: {
+    width?: number;
+    height?: number;
+    title?: string;
+    labels?: [string, string];
+  } = {},
+) {
+  const rows = Array.from({ length: points.rows }, (_, i) => xy(points, i));
+  return Plot.plot({
+    width,
+    height: height ?? Math.min(width * 0.7, 460),
+    title,
+    grid: true,
+    x: { label: labels[0] },
+    y: { label: labels[1] },
+    marks: [Plot.dot(rows, { x: "x", y: "y", r: 1.4, fill: "currentColor", fillOpacity: 0.5 })],
   });
 }
 

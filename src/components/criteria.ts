@@ -28,19 +28,25 @@ export function criterionPlot(
     height,
     grid: true,
     x: { label: "k", ticks: points.map((p) => p.k), tickFormat: "d" },
-    y: { label: yLabel, tickFormat: "~g" },
+    marginLeft: 56,
+    y: { label: yLabel, tickFormat: "~s" },
     color: series ? { legend: true } : undefined,
     marks: [
       Plot.line(points, { x: "k", y: "value", stroke: series ? "series" : "currentColor", z: "series" }),
       Plot.dot(points, { x: "k", y: "value", fill: series ? "series" : "currentColor", r: 3 }),
       Plot.dot(picks, { x: "k", y: "value", r: 9, stroke: "var(--theme-red)", strokeWidth: 2 }),
-      Plot.text(picks, {
-        x: "k",
-        y: "value",
-        text: (p: CriterionPoint) => `k = ${p.k} (${format(p.value)})`,
-        dy: -16,
-        fill: "var(--theme-red)",
-      }),
+      // One label per pick, stacked upwards so that picks at the same k stay readable.
+      ...picks.map((pick, i) =>
+        Plot.text([pick], {
+          x: "k",
+          y: "value",
+          text: (p: CriterionPoint) => `${p.series ? `${p.series}: ` : ""}k = ${p.k} (${format(p.value)})`,
+          dy: -16 - 14 * i,
+          dx: 12,
+          textAnchor: "start",
+          fill: "var(--theme-red)",
+        })
+      ),
       Plot.tip(
         points,
         Plot.pointerX({

@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import type { Matrix } from "../lib/matrix.js";
 import type { SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
 import { gmmPosterior } from "../lib/gaussian_mixture.js";
-import { CLUSTER_COLOURS } from "./clusters.js";
+import { CLUSTER_COLOURS, equalUnits } from "./clusters.js";
 
 /** Component j's name in legends (1-based). */
 export const componentName = (j: number) => `component ${j + 1}`;
@@ -42,8 +42,10 @@ export interface MixturePlotOptions {
   width?: number;
   height?: number;
   title?: string;
-  /** Draw density contours (2-D data only). */
+  /** Draw density contours (of the plotted two coordinates). */
   contours?: boolean;
+  /** Names of the two axes (e.g. from a projection). */
+  axisLabels?: [string, string];
 }
 
 /**
@@ -53,7 +55,7 @@ export interface MixturePlotOptions {
 export function mixturePlot(
   points: Matrix,
   model: SphericalGaussianMixture,
-  { width = 640, height, title, contours = points.cols === 2 }: MixturePlotOptions = {},
+  { width = 640, height, title, contours = true, axisLabels = ["x₀", "x₁"] }: MixturePlotOptions = {},
 ) {
   const k = model.means.rows;
   const { responsibilities } = gmmPosterior(points, model);
@@ -87,11 +89,11 @@ export function mixturePlot(
   const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   return Plot.plot({
     width,
-    height: height ?? Math.min(width, 460),
+    ...equalUnits(xs, ys, width, height),
     title,
     grid: true,
-    x: { label: "x₀", domain: [x1, x2], nice: true },
-    y: { label: "x₁", domain: [y1, y2], nice: true },
+    x: { label: axisLabels[0], domain: [x1, x2], nice: true },
+    y: { label: axisLabels[1], domain: [y1, y2], nice: true },
     color: componentColour(k),
     opacity: { domain: [0, 1], range: [0.08, 0.9] },
     marks: [
@@ -101,11 +103,11 @@ export function mixturePlot(
           x2,
           y1,
           y2,
-          fill: (x: number, y: number) => density2d(model, x, y),
+          value: (x: number, y: number) => density2d(model, x, y),
+          fill: "none",
           stroke: "currentColor",
-          strokeOpacity: 0.35,
+          strokeOpacity: 0.3,
           thresholds: 8,
-          fillOpacity: 0,
         })
         : null,
       Plot.dot(dots, { x: "x", y: "y", fill: "component", fillOpacity: "sureness", r: 1.6 }),

@@ -1,0 +1,111 @@
+/**
+ * Turning what a user brings into a dataset, with one clear sentence when it cannot be: an
+ * uploaded .npy/.csv (file picker or drag and drop), or seeded blobs. Also the choice of 2-D view
+ * (PCA or two columns) for data of any dimension.
+ */
+import { html } from "htl";
+import { DataError } from "../lib/errors.js";
+import type { Matrix } from "../lib/matrix.js";
+import { columnProjection, pcaProjection, type Projection } from "../lib/projection.js";
+import { parsePoints } from "../lib/read_points.js";
+import { makeBlobs } from "../lib/synthetic.js";
+import { type ChosenDataset, digestPoints } from "./dataset_store.js";
+
+/** Uploads above this size are refused before they are read (the data is held in memory twice). */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** The K-means split keeps a quarter for validation: four points are the least that leave one. */
+export const MIN_POINTS = 4;
+
+/** Checks that a dataset is big enough for the pages' splits, in one sentence if not. */
+export function checkUsable(points: Matrix): void {
+  if (points.rows < MIN_POINTS) {
+    throw new DataError(
+      `the data has ${points.rows} point${
+        points.rows === 1 ? "" : "s"
+      }, too few to split off a validation set; bring at least ${MIN_POINTS}.`,
+    );
+  }
+}
+
+/** Reads an uploaded file into a dataset, refusing (DataError) anything the readers refuse or too big. */
+export async function datasetFromFile(file: File): Promise<ChosenDataset> {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    throw new DataError(
+      `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB, over the ${
+        MAX_UPLOAD_BYTES / 2 ** 20
+      } MB limit; upload a sample of it.`,
+    );
+  }
+  const points = parsePoints(new Uint8Array(await file.arrayBuffer()), file.name);
+  checkUsable(points);
+  const columns = "columns" in points ? (points as { columns?: string[] }).columns : undefined;
+  const data = { rows: points.rows, cols: points.cols, data: points.data };
+  return { name: file.name, source: "upload", points: data, columns, sha256: await digestPoints(data) };
+}
+
+/** Seeded blobs as a dataset. */
+export async function datasetFromBlobs(
+  options: { n: number; k: number; d: number; spread: number; seed: number },
+) {
+  const { points } = makeBlobs(options);
+  checkUsable(points);
+  const { n, k, d, spread, seed } = options;
+  const name = `blobs (n = ${n}, k = ${k}, d = ${d}, spread = ${spread}, seed = ${seed})`;
+  return { name, source: "synthetic", points, sha256: await digestPoints(points) } satisfies ChosenDataset;
+}
+
+/**
+ * A drop zone that also opens a file picker: calls `onFile` with the first file dropped or
+ * picked. Keyboard users reach the picker's button with Tab.
+ */
+export function fileDropZone(onFile: (file: File) => void) {
+  const input =
+    html`<input type="file" accept=".npy,.csv,.tsv,.txt" aria-label="choose a .npy or .csv file">` as HTMLInputElement;
+  const zone = html`
+    <div class="drop-zone" data-testid="drop-zone">
+      <p>Drop a <code>.npy</code> or <code>.csv</code> file here, or choose one: ${input}</p>
+      <p class="muted">It stays in this browser: nothing is uploaded anywhere.</p>
+    </div>
+  ` as HTMLDivElement;
+  input.addEventListener("change", () => {
+    if (input.files?.length) onFile(input.files[0]);
+    input.value = "";
+  });
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    const file = event.dataTransfer?.files[0];
+    if (file) onFile(file);
+  });
+  return zone;
+}
+
+/** The 2-D views offered for d columns: PCA, then column pairs (all of them up to d = 6, else the first ten). */
+export function viewOptions(d: number, columns?: string[]): Map<string, string> {
+  const name = (c: number) => columns?.[c] || `column ${c + 1}`;
+  const options = new Map<string, string>();
+  if (d === 2) options.set(`${name(0)} and ${name(1)}`, "0,1");
+  if (d >= 2) options.set("PCA: the first two principal components", "pca");
+  if (d !== 2) {
+    const pairs: string[] = [];
+    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) pairs.push(`${i},${j}`);
+    for (const pair of pairs.slice(0, d <= 6 ? pairs.length : 10)) {
+      const [i, j] = pair.split(",").map(Number);
+      options.set(`${name(i)} and ${name(j)}`, pair);
+    }
+    if (d === 1) options.set(`${name(0)} (one column)`, "0,0");
+  }
+  return options;
+}
+
+/** The projection for a view option chosen from {@link viewOptions}. */
+export function projectionFor(view: string, points: Matrix, columns?: string[]): Projection {
+  if (view === "pca") return pcaProjection(points);
+  const [i, j] = view.split(",").map(Number);
+  return columnProjection(points.cols, i, j, columns);
+}
