@@ -6,8 +6,10 @@
  *   `fitGradientKMeans` and `fitGradientGMM` (src/components/benchmark.ts), one warm-up then
  *   `--runs` timed runs, with their validation scores; WebAssembly is tried twice, as a static
  *   host serves it and cross-origin isolated (COOP/COEP headers), where it may use threads;
- * - responsiveness of the live pages: long tasks (PerformanceObserver, "longtask") while a page
- *   retrains after an input change, and how soon after the change the first chart is redrawn;
+ * - responsiveness: how long training alone holds the main thread between two reports when it
+ *   reports as often as the pages do (the bench page, the default backend), and long tasks
+ *   (PerformanceObserver, "longtask") while each live page retrains after an input change, with
+ *   how soon after the change the first chart is redrawn;
  * - page weight: the JavaScript (and WebAssembly) each page downloads, raw and gzipped.
  *
  * Prints one JSON object (see {@link BrowserBenchmark}) on stdout; progress goes to stderr.
@@ -68,6 +70,23 @@ export interface PageResponsiveness {
   error?: string;
 }
 
+/** Training's own chunks between reports, and the long tasks seen meanwhile (bench page, no charts). */
+export interface TrainingChunks {
+  backend?: string;
+  kmeans?: ChunkTimes;
+  gmm?: ChunkTimes;
+  longTasks: number;
+  longestTaskMs: number;
+  error?: string;
+}
+
+interface ChunkTimes {
+  reportEvery: number;
+  chunks: number;
+  longestMs: number;
+  medianMs: number;
+}
+
 /** JavaScript and WebAssembly one page downloads. */
 export interface PageWeight {
   page: string;
@@ -83,6 +102,7 @@ export interface BrowserBenchmark {
   /** Timed runs per backend (WebGL: {@link WEBGL_RUNS}). */
   runs: number;
   backends: BackendResult[];
+  chunks: TrainingChunks;
   responsiveness: PageResponsiveness[];
   weights: PageWeight[];
 }
@@ -277,6 +297,39 @@ async function measureResponsiveness(
   return result;
 }
 
+async function measureChunks(browser: Browser, origin: string): Promise<TrainingChunks> {
+  const result: TrainingChunks = { longTasks: 0, longestTaskMs: 0 };
+  const page = await browser.newPage();
+  try {
+    await page.addInitScript(LONG_TASK_OBSERVER);
+    await page.goto(`${origin}/bench`, { waitUntil: "load" });
+    await page.waitForFunction(() => "gradientTrainingChunks" in window, null, { timeout: 60_000 });
+    const measured = await page.evaluate(async () => {
+      const w = window as unknown as {
+        gradientTrainingChunks: () => Promise<
+          { backend: { name: string }; kmeans: ChunkTimes; gmm: ChunkTimes }
+        >;
+        __longTasks: number[][];
+      };
+      await w.gradientTrainingChunks(); // warm-up
+      const start = performance.now();
+      const chunks = await w.gradientTrainingChunks();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { ...chunks, tasks: w.__longTasks.filter(([startTime]) => startTime >= start) };
+    });
+    result.kmeans = measured.kmeans;
+    result.gmm = measured.gmm;
+    result.longTasks = measured.tasks.length;
+    result.longestTaskMs = Math.max(0, ...measured.tasks.map(([, duration]) => duration));
+    result.backend = measured.backend.name;
+  } catch (error) {
+    result.error = String(error).split("\n")[0];
+  } finally {
+    await page.close();
+  }
+  return result;
+}
+
 async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
@@ -329,6 +382,8 @@ async function main(): Promise<BrowserBenchmark> {
     const server = serve(ROOT);
     try {
       const paths = await pagePaths();
+      log("bench page: training's own chunks between reports…");
+      const chunks = await measureChunks(browser, server.origin);
       const responsiveness: PageResponsiveness[] = [];
       for (const path of ["/kmeans", "/gmm"].filter((p) => paths.includes(p))) {
         log(`${path}: long tasks while retraining after an input change…`);
@@ -336,7 +391,7 @@ async function main(): Promise<BrowserBenchmark> {
       }
       const weights: PageWeight[] = [];
       for (const path of paths) weights.push(await measureWeight(browser, server.origin, path));
-      return { chromium: browser.version(), runs: RUNS, backends, responsiveness, weights };
+      return { chromium: browser.version(), runs: RUNS, backends, chunks, responsiveness, weights };
     } finally {
       await server.close();
     }

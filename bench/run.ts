@@ -148,7 +148,35 @@ if (browser) {
     );
   }
 
-  console.log(`\n## Responsiveness: the live pages retraining after an input change (k 5 -> 3)\n`);
+  const { chunks } = browser;
+  console.log(`\n## Responsiveness\n`);
+  console.log(
+    `Training alone (bench page, ${
+      chunks.backend ?? "?"
+    } backend), reporting as often as the pages do and yielding after each report:\n`,
+  );
+  console.log(`| training | report every | chunks | longest chunk | median chunk |`);
+  console.log(`|---|---|---|---|---|`);
+  for (
+    const [name, c] of [["K-means k=5, 150 epochs", chunks.kmeans], [
+      "mixture k=5, 1000 epochs",
+      chunks.gmm,
+    ]] as const
+  ) {
+    if (c) {
+      console.log(
+        `| ${name} | ${c.reportEvery} epochs | ${c.chunks} | ${format(c.longestMs, 1)} | ${
+          format(c.medianMs, 1)
+        } |`,
+      );
+    }
+  }
+  console.log(
+    `\nLong tasks (> 50 ms) meanwhile: ${chunks.longTasks}${
+      chunks.longTasks ? `, longest ${format(chunks.longestTaskMs, 0)}` : ""
+    }.${chunks.error ? ` (${chunks.error})` : ""}`,
+  );
+  console.log(`\nThe live pages retraining after an input change (k 5 -> 3), charts and all:\n`);
   console.log(
     `| page | backend | first chart redrawn | training took | long tasks (> 50 ms) | longest | at load: long tasks, longest |`,
   );

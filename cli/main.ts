@@ -222,7 +222,9 @@ function optionMetadata(values: Record<string, unknown>, names: readonly string[
   const out: Record<string, string | number> = {};
   for (const name of names) {
     const raw = values[name];
-    if (typeof raw === "string") out[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    if (typeof raw === "string") {
+      out[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    }
   }
   return out;
 }
@@ -241,7 +243,9 @@ Object.assign(commands, {
       output: { type: "string", short: "o" },
     }, { positionals: 1 });
     const models = Object.keys(EXPORTABLE) as ExportableModel[];
-    if (values.model === undefined) throw new UsageError(`export-onnx needs --model, one of ${models.join(", ")}`);
+    if (values.model === undefined) {
+      throw new UsageError(`export-onnx needs --model, one of ${models.join(", ")}`);
+    }
     const model = choiceOption(values, "model", models, "lloyd");
     const output = values.output;
     if (typeof output !== "string" || output === "") {
@@ -280,7 +284,11 @@ Object.assign(commands, {
         sigmas: Float64Array.from(fit.sigmas as number[]),
         weights: Float64Array.from(fit.weights as number[]),
       }, { name: model.replace("-", "_"), description, metadata })
-      : kmeansToOnnx(fromRows(fit.centers as number[][]), { name: model.replace("-", "_"), description, metadata });
+      : kmeansToOnnx(fromRows(fit.centers as number[][]), {
+        name: model.replace("-", "_"),
+        description,
+        metadata,
+      });
     try {
       await Deno.writeFile(output, bytes);
     } catch (error) {

@@ -4,9 +4,11 @@
  * them, timed on the notebook's two configurations for one TensorFlow.js backend. Each is run
  * once to warm up (JIT, kernel set-up), then `runs` times with seeds 0, 1, ...; the median time
  * and the validation scores of the timed runs are reported, the scores being the fidelity check.
+ * {@link trainingChunks} measures the other side: how long training holds the main thread
+ * between two reports when it reports as often as the live pages ask it to.
  */
-import { fitGradientGMM } from "../lib/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
+import { fitGradientGMM, trainGradientGMM } from "../lib/gradient_gmm.js";
+import { fitGradientKMeans, trainGradientKMeans } from "../lib/gradient_kmeans.js";
 import type { Matrix } from "../lib/matrix.js";
 import { type BackendInfo, type BackendName, selectBackend } from "./tf_backend.js";
 
@@ -109,4 +111,51 @@ export async function benchmarkBackend(
     });
   }
   return result;
+}
+
+/** How long each step of a live training holds the main thread. */
+export interface ChunkTimes {
+  /** Epochs between two reports (the pages' choice for the notebook's epochs). */
+  reportEvery: number;
+  /** Reports, that is chunks of training between two yields to the event loop. */
+  chunks: number;
+  /** Milliseconds of the longest chunk: the training's own contribution to a long task. */
+  longestMs: number;
+  /** Median chunk, in milliseconds. */
+  medianMs: number;
+}
+
+/**
+ * Runs gradient K-means (150 epochs) and the mixture (1000 epochs) on the backend a page picks
+ * ({@link selectBackend}), the way the live pages do, reporting every 5 and every 25 epochs (their `reportEvery` for those epochs),
+ * yielding to the event loop after each report as a page redraws, and times each chunk: the time
+ * from asking the generator for its next report to getting it, all of it on the main thread.
+ */
+export async function trainingChunks(
+  { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
+  { k = 5, kmeansReportEvery = 5, gmmReportEvery = 25 } = {},
+): Promise<{ backend: BackendInfo; kmeans: ChunkTimes; gmm: ChunkTimes }> {
+  const backend = await selectBackend(); // what a page picks
+  const measure = async (reportEvery: number, steps: AsyncGenerator<unknown>): Promise<ChunkTimes> => {
+    const chunks: number[] = [];
+    for (;;) {
+      const start = performance.now();
+      const { done } = await steps.next();
+      if (done) break;
+      chunks.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 0)); // the page's redraw goes here
+    }
+    return { reportEvery, chunks: chunks.length, longestMs: Math.max(...chunks), medianMs: median(chunks) };
+  };
+  return {
+    backend,
+    kmeans: await measure(
+      kmeansReportEvery,
+      trainGradientKMeans(kmeans.train, { k, valid: kmeans.valid, reportEvery: kmeansReportEvery }),
+    ),
+    gmm: await measure(
+      gmmReportEvery,
+      trainGradientGMM(gmm.train, { k, valid: gmm.valid, reportEvery: gmmReportEvery }),
+    ),
+  };
 }

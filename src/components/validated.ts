@@ -18,7 +18,8 @@ export function validated<T extends HTMLElement>(form: T): T {
       return;
     }
     const typed = number.value === "" ? "an empty or non-numeric value" : JSON.stringify(number.value);
-    note.textContent = `${label}: ${typed} was not applied (${number.validationMessage}); the last valid value is still used.`;
+    note.textContent =
+      `${label}: ${typed} was not applied (${number.validationMessage}); the last valid value is still used.`;
     note.hidden = false;
   });
   return form;

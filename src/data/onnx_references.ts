@@ -26,7 +26,9 @@ export function referenceK(args: string[], loader: string): number {
   const match = args.map((arg) => /^--k=(.*)$/.exec(arg)?.[1]).find((value) => value !== undefined);
   const k = Number(match);
   if (!REFERENCE_KS.includes(k)) {
-    throw new Error(`${loader}: k must be an integer from 1 to 10 (run as --k=<k>), not ${match ?? "missing"}.`);
+    throw new Error(
+      `${loader}: k must be an integer from 1 to 10 (run as --k=<k>), not ${match ?? "missing"}.`,
+    );
   }
   return k;
 }
@@ -40,7 +42,8 @@ export async function lloydReferenceOnnx(k: number): Promise<{ bytes: Uint8Array
   const validScore = validationScore(valid, centres);
   const bytes = kmeansToOnnx(centres, {
     name: `lloyd_k${k}`,
-    description: `Lloyd's K-means (k = ${k}) on the training split of data2D.npy: nearest centre and squared distance.`,
+    description:
+      `Lloyd's K-means (k = ${k}) on the training split of data2D.npy: nearest centre and squared distance.`,
     metadata: {
       model: "lloyd",
       training: options,

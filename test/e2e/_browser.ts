@@ -4,7 +4,7 @@
  * request that leaves the site's origin and every console error or page error.
  */
 import { chromium } from "playwright-core";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -15,6 +15,8 @@ const CHROMIUM_FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // Lets the leak test call gc() before reading the heap size.
+  "--js-flags=--expose-gc",
 ];
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -66,8 +68,14 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
-/** Opens a page that records errors and any request outside `origin`. */
-export async function openWatchedPage(browser: Browser, origin: string): Promise<WatchedPage> {
+/**
+ * Opens a page that records errors and any request outside `origin`. Pages opened in the same
+ * context share storage (the chosen dataset lives in IndexedDB), as tabs of one browser do.
+ */
+export async function openWatchedPage(
+  browser: Browser | BrowserContext,
+  origin: string,
+): Promise<WatchedPage> {
   const page = await browser.newPage();
   const watched: WatchedPage = { page, errors: [], externalRequests: [] };
   page.on("console", (message) => {

@@ -3,15 +3,22 @@
  * appears, then check that no error cell, console error or off-site request happened.
  */
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { launchBrowser, openWatchedPage, serveStatic, type WatchedPage } from "./_browser.ts";
 
+/** A served site and the browser context its pages open in (one storage, like one browser profile). */
+export interface Site {
+  origin: string;
+  browser: Browser;
+  context: BrowserContext;
+}
+
 /** Runs `body` with a served dist/ and a fresh browser, closing both afterwards. */
-export async function withSite(body: (site: { origin: string; browser: Browser }) => Promise<void>) {
+export async function withSite(body: (site: Site) => Promise<void>) {
   const server = serveStatic();
   const browser = await launchBrowser();
   try {
-    await body({ origin: server.origin, browser });
+    await body({ origin: server.origin, browser, context: await browser.newContext() });
   } finally {
     await browser.close();
     await server.close();
@@ -20,12 +27,12 @@ export async function withSite(body: (site: { origin: string; browser: Browser }
 
 /** Opens `path` and waits until the page's text matches `ready`. */
 export async function openPage(
-  site: { origin: string; browser: Browser },
+  site: Site,
   path: string,
   ready: RegExp,
   timeout = 90_000,
 ): Promise<WatchedPage> {
-  const watched = await openWatchedPage(site.browser, site.origin);
+  const watched = await openWatchedPage(site.context, site.origin);
   await watched.page.goto(`${site.origin}${path}`, { waitUntil: "networkidle" });
   await waitForText(watched, ready, timeout);
   return watched;
