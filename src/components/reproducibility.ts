@@ -42,3 +42,51 @@ export function jsonDownloadButton(label: string, name: string, make: () => unkn
 export function csvDownloadButton(label: string, name: string, make: () => Record<string, unknown>[]) {
   return actionButton(label, () => download(name, csvFormat(make()), "text/csv"));
 }
+
+/**
+ * A chart as a standalone SVG file: Plot's SVG with the page's computed colours inlined (Plot
+ * uses currentColor and CSS variables, which mean nothing outside the page).
+ */
+function standaloneSvg(svg: SVGSVGElement): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  const style = getComputedStyle(svg);
+  copy.style.color = style.color;
+  copy.style.background = getComputedStyle(document.body).backgroundColor;
+  copy.style.fontFamily = style.fontFamily;
+  return new XMLSerializer().serializeToString(copy);
+}
+
+/** The page's charts (Plot's SVGs, not legends), in document order. */
+function pageCharts(): SVGSVGElement[] {
+  return Array.from(document.querySelectorAll<SVGSVGElement>("main svg[class^='plot']"));
+}
+
+/** Renders an SVG string to a PNG blob at twice its size, for sharper images. */
+async function svgToPng(text: string, width: number, height: number): Promise<Blob> {
+  const image = new Image();
+  image.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  await image.decode();
+  const canvas = Object.assign(document.createElement("canvas"), { width: 2 * width, height: 2 * height });
+  canvas.getContext("2d")!.drawImage(image, 0, 0, 2 * width, 2 * height);
+  URL.revokeObjectURL(image.src);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => blob ? resolve(blob) : reject(new Error("no PNG")), "image/png")
+  );
+}
+
+/** Two buttons downloading every chart on the page, as SVG files or as PNG images. */
+export function svgDownloadButtons() {
+  const each = async (format: "svg" | "png") => {
+    const charts = pageCharts();
+    for (const [i, svg] of charts.entries()) {
+      const text = standaloneSvg(svg);
+      const name = `${location.pathname.split("/").pop() || "index"}-chart-${i + 1}.${format}`;
+      if (format === "svg") download(name, text, "image/svg+xml");
+      else download(name, await svgToPng(text, svg.width.baseVal.value, svg.height.baseVal.value));
+    }
+  };
+  return html`<span>${actionButton("Charts (SVG)", () => each("svg"))} ${
+    actionButton("Charts (PNG)", () => each("png"))
+  }</span>`;
+}
