@@ -31,7 +31,8 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+import { fusedMixtureGradient, hasMixtureKernel } from "./_mixture_kernel.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -77,6 +78,8 @@ export function mixtureGradient(
   parameters: tf.Tensor2D,
   { withLoss = false }: { withLoss?: boolean } = {},
 ): { gradient: tf.Tensor2D; loss?: tf.Scalar } {
+  // CPU and WASM: one fused kernel (see _mixture_kernel.ts) instead of the ops below.
+  if (hasMixtureKernel()) return fusedMixtureGradient(points.augmented, parameters, { withLoss });
   const { augmented, count: n, dimensions: d } = points;
   const [k, width] = parameters.shape;
   if (width !== d + 2) throw new RangeError(`the points have ${d} columns but the parameters ${width - 2}`);

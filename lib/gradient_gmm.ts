@@ -13,7 +13,8 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+import { AdamWOptimizer } from "./adamw.js";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
@@ -246,7 +247,15 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
     const healthy = tf.tidy(() => tf.variable(tf.scalar(true, "bool"), false));
     const finiteSteps = tf.tidy(() => tf.variable(tf.scalar(0, "int32"), false));
     tensors.push(lastFinite, healthy, finiteSteps);
-    optimizer = tf.train.adam(lr, 0.9, 0.99, 1e-5);
+    // PyTorch's Adam exactly (AdamW without weight decay): tf.train.adam keeps its bias corrections
+    // in float32 and adds epsilon to the corrected root. One fused kernel per step on CPU and WASM.
+    optimizer = new AdamWOptimizer({
+      learningRate: lr,
+      beta1: 0.9,
+      beta2: 0.99,
+      epsilon: 1e-5,
+      weightDecay: 0,
+    });
 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       signal?.throwIfAborted();

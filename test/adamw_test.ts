@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
 import { AdamWOptimizer } from "../lib/adamw.js";
 
 await tf.setBackend("cpu");

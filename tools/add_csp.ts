@@ -47,7 +47,9 @@ for await (const path of walk(DIST, ".html")) {
   const html = await Deno.readTextFile(path);
   if (html.includes('http-equiv="Content-Security-Policy"')) continue; // already done
   const hashes = await Promise.all([...html.matchAll(INLINE_SCRIPT)].map((match) => sha256(match[1])));
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy([...new Set(hashes)], placeholderHashes)}">`;
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${
+    policy([...new Set(hashes)], placeholderHashes)
+  }">`;
   await Deno.writeTextFile(path, html.replace(/<head>/, `<head>\n${meta}`));
   pages++;
 }

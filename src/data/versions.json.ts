@@ -9,5 +9,7 @@ const names = [
   "onnxruntime-web",
   "deno",
 ];
-const versions = Object.fromEntries(names.map((name) => [name, lock.packages[`node_modules/${name}`]?.version ?? null]));
+const versions = Object.fromEntries(
+  names.map((name) => [name, lock.packages[`node_modules/${name}`]?.version ?? null]),
+);
 console.log(JSON.stringify({ project: lock.name, version: lock.version, packages: versions }));

@@ -17,6 +17,7 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
   // Lets the leak test call gc() before reading the heap size.
   "--js-flags=--expose-gc",
+  "--enable-precise-memory-info",
 ];
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -20,6 +20,16 @@ Deno.test("the K-means page trains, and setting k to 3 retrains with a k = 3 sco
     // k = 3 on data2D: Lloyd's optimum is 0.48848; gradient descent lands within a few percent of it.
     assert.ok(score > 0.48 && score < 0.52, `k = 3 gradient score ${score}`);
     assert.match(watched.page.url(), /[?&]k=3\b/, "the URL follows the input");
+
+    // The trained model leaves the tab as ONNX, and onnxruntime-web agrees with TensorFlow.js on every label.
+    const downloading = watched.page.waitForEvent("download");
+    await watched.page.getByRole("button", { name: "Download the trained model (.onnx)" }).click();
+    const download = await downloading;
+    assert.match(download.suggestedFilename(), /^gradient-kmeans-k3-seed0\.onnx$/);
+    await waitForText(
+      watched,
+      /✓ onnxruntime-web, scoring the downloaded model: 2,500 of\s+2,500 validation labels equal/,
+    );
     await watched.page.screenshot({ path: "test/e2e/screenshots/kmeans-k3.png", fullPage: true });
     await assertClean(watched);
   });
@@ -39,6 +49,43 @@ Deno.test("an out-of-range k in the URL is clamped, and the page says so", async
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=99", /k=99 in the link is outside 1 to 10/);
     assert.equal(await watched.page.getByLabel("k", { exact: true }).inputValue(), "10");
+    await assertClean(watched);
+  });
+});
+
+Deno.test("200 retrains leave no tensor behind and the heap where it was", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?epochs=30", /done in/);
+    const { page } = watched;
+    const measure = () =>
+      page.evaluate(() => {
+        (globalThis as unknown as { gc: () => void }).gc();
+        const memory = (performance as unknown as { memory: { usedJSHeapSize: number } }).memory;
+        return {
+          tensors: (globalThis as unknown as { liveTensors: () => number }).liveTensors(),
+          heap: memory.usedJSHeapSize,
+        };
+      });
+    const before = await measure();
+    const seed = page.getByLabel("seed", { exact: true });
+    for (let i = 1; i <= 200; i++) {
+      await seed.fill(String(i));
+      await seed.dispatchEvent("input");
+      await page.waitForTimeout(20); // some runs finish, most are cancelled mid-way
+    }
+    await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
+    // The k = 1..5 table's runs are not cancelled, only superseded: wait until every run has ended and
+    // freed its tensors (a leak would never get back to the baseline, and fails here after a minute).
+    await page.waitForFunction(
+      (baseline) => (globalThis as unknown as { liveTensors: () => number }).liveTensors() === baseline,
+      before.tensors,
+      { timeout: 60_000 },
+    );
+    const after = await measure();
+    assert.equal(after.tensors, before.tensors, "live tensors after 200 retrains");
+    // A heap within 10 MB of where it started: nothing kept per run (measured after a forced GC).
+    const grown = (after.heap - before.heap) / 2 ** 20;
+    assert.ok(grown < 10, `heap grew by ${grown.toFixed(1)} MB`);
     await assertClean(watched);
   });
 });
