@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+// Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
+// (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
+import "@tensorflow/tfjs";
 import { DataError } from "../lib/errors.js";
 import {
   fitGradientKMeans,
