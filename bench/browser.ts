@@ -115,7 +115,8 @@ function argument(name: string, fallback: string): string {
 const RUNS = Number(argument("runs", "5"));
 /** WebGL emulated in software (headless, no GPU) trains the mixture in tens of seconds a run: fewer runs there. */
 const WEBGL_RUNS = Math.min(RUNS, Number(argument("webgl-runs", "3")));
-const BACKENDS = argument("backends", "wasm,wasm-isolated,cpu,webgl").split(",") as BackendRun[];
+// wasm-isolated (threads on a COOP/COEP page) is left out by default: with the site's CSP it hangs (see README).
+const BACKENDS = argument("backends", "wasm,cpu,webgl").split(",") as BackendRun[];
 const log = (message: string) => console.error(`bench/browser: ${message}`);
 
 /** Serves `root` like a static host; `isolated` adds the headers that enable SharedArrayBuffer. */

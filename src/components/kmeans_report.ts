@@ -4,6 +4,7 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
+import * as Plot from "@observablehq/plot";
 
 /** The state a training cell yields: the last step, and whether training has finished. */
 export interface TrainingState {
@@ -67,5 +68,50 @@ export function summaryTable(rows: SummaryRow[]) {
       ms: (v: number) => v.toFixed(0),
     },
     select: false,
+  });
+}
+
+/**
+ * The restarts chart: each run's final validation score as a dot (the best ringed), beside
+ * Lloyd's score as a dashed line, so the spread over seeds reads against the reference.
+ */
+export function restartsPlot(
+  runs: { seed: number; validScore?: number; diverged: boolean }[],
+  { width = 640, lloydScore, best }: { width?: number; lloydScore: number; best: number },
+) {
+  const rows = runs.map((run, i) => ({ seed: run.seed, score: run.validScore ?? NaN, best: i === best }))
+    .filter((row) => Number.isFinite(row.score));
+  return Plot.plot({
+    width,
+    height: 140,
+    marginLeft: 20,
+    x: { label: "validation score of each restart →", tickFormat: ".4f" },
+    y: { axis: null },
+    marks: [
+      Plot.ruleX([lloydScore], { stroke: "currentColor", strokeDasharray: "4,3" }),
+      Plot.text([lloydScore], {
+        x: (d: number) => d,
+        frameAnchor: "top",
+        dy: 4,
+        dx: 6,
+        textAnchor: "start",
+        text: () => `Lloyd ${lloydScore.toFixed(5)}`,
+      }),
+      Plot.dot(
+        rows,
+        Plot.dodgeY({
+          x: "score",
+          r: 5,
+          fill: "var(--theme-foreground-focus)",
+          fillOpacity: 0.7,
+          anchor: "middle",
+          title: (d: { seed: number; score: number }) => `seed ${d.seed}: ${d.score.toFixed(5)}`,
+        }),
+      ),
+      Plot.dot(
+        rows.filter((row) => row.best),
+        Plot.dodgeY({ x: "score", r: 9, stroke: "var(--theme-red)", anchor: "middle" }),
+      ),
+    ],
   });
 }

@@ -20,3 +20,35 @@ Deno.test("the mixture page trains, and setting k to 3 retrains with an NLL near
     await assertClean(watched);
   });
 });
+
+Deno.test("20 retrains of the mixture page leave no tensor behind", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/gmm?epochs=40&init=kmeans", /done in/);
+    const { page } = watched;
+    const liveTensors = () =>
+      page.evaluate(() => (globalThis as unknown as { liveTensors: () => number }).liveTensors());
+    // The k = 1..5 table also trains (not cancellable, only superseded): take the baseline once it is full.
+    const tableFull = () =>
+      page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length >= 5, null, {
+        timeout: 90_000,
+      });
+    await tableFull();
+    const before = await liveTensors();
+    const seed = page.getByLabel("seed", { exact: true });
+    for (let i = 1; i <= 20; i++) {
+      await seed.fill(String(i));
+      await seed.dispatchEvent("input");
+      await page.waitForTimeout(50);
+    }
+    await waitForText(watched, /epoch 40 of 40[\s\S]*done in/);
+    await tableFull();
+    // A leak would never get back to the baseline, and fails here after a minute.
+    await page.waitForFunction(
+      (baseline) => (globalThis as unknown as { liveTensors: () => number }).liveTensors() === baseline,
+      before,
+      { timeout: 60_000 },
+    );
+    assert.equal(await liveTensors(), before);
+    await assertClean(watched);
+  });
+});

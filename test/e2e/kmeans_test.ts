@@ -89,3 +89,14 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
     await assertClean(watched);
   });
 });
+
+Deno.test("learning rate 50 diverges: training stops, says so, and keeps finite numbers on screen", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?lr=50", /Training diverged at epoch \d+/);
+    const text = await watched.page.locator("main").innerText();
+    assert.match(text, /Lower the learning rate/);
+    assert.doesNotMatch(text, /NaN|Infinity/, "no NaN reaches a chart title or a table");
+    assert.match(text, /Gradient descent \(AdamW\): validation score \d+\.\d+/);
+    await assertClean(watched);
+  });
+});

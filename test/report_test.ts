@@ -1,0 +1,53 @@
+// The report's text is computed, not typed: its page loader, run on another dataset, prints that
+// dataset's figures (and none of data2D's).
+import assert from "node:assert/strict";
+import { lloyd, validationScore } from "../lib/kmeans.js";
+import { makeBlobs } from "../lib/synthetic.js";
+import { takeRows } from "../lib/matrix.js";
+import { split } from "../lib/split.js";
+import { repoFile } from "./_testdata.js";
+
+/** A minimal float64 C-order .npy writer (format 1.0), enough for a test dataset. */
+function npyBytes(rows: number, cols: number, data: Float64Array): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
+  const bytes = new Uint8Array(10 + header.length + data.byteLength);
+  bytes.set([0x93, ..."NUMPY"].map((c) => typeof c === "number" ? c : c.charCodeAt(0)));
+  bytes.set([1, 0, header.length & 0xff, header.length >> 8], 6);
+  bytes.set(new TextEncoder().encode(header), 10);
+  bytes.set(new Uint8Array(data.buffer), 10 + header.length);
+  return bytes;
+}
+
+Deno.test("the report page loader prints the figures of the dataset it is given", async () => {
+  const { points } = makeBlobs({ n: 400, k: 4, d: 2, spread: 0.6, seed: 3 });
+  const path = await Deno.makeTempFile({ dir: "/tmp", suffix: ".npy" });
+  try {
+    await Deno.writeFile(path, npyBytes(points.rows, points.cols, points.data));
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-env", repoFile("src/index.md.ts").pathname],
+      env: { REPORT_DATASET: path, NO_COLOR: "1" },
+      cwd: repoFile(".").pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const markdown = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    // Lloyd's k = 5 score on this dataset's K-means split, computed here independently.
+    const { train, valid } = split(points.rows, { validDivisor: 4 });
+    const score = validationScore(takeRows(points, valid), lloyd(takeRows(points, train), { k: 5 }).centres);
+    assert.ok(
+      markdown.includes(`Lloyd's validation score is **${score.toFixed(5)}**`),
+      "the k = 5 section states it",
+    );
+    assert.ok(
+      markdown.includes("the same 400\npoints") || markdown.includes("the same 400 points"),
+      "the point count",
+    );
+    // data2D's figures appear nowhere: the text follows the data.
+    assert.ok(!markdown.includes("0.26439"), "data2D's Lloyd score is gone");
+    assert.ok(!markdown.includes("10,000"), "data2D's size is gone");
+  } finally {
+    await Deno.remove(path);
+  }
+});
