@@ -1,18 +1,7 @@
 // The CLI as a user runs it: JSON on stdout for good input; for bad input exit status 1 (data)
 // or 2 (usage) and exactly one `error:` line on stderr, never a stack trace.
 import assert from "node:assert/strict";
-import { listTestdata, readJson, repoFile } from "./_testdata.js";
-
-async function cli(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", repoFile("cli/main.ts").pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { listTestdata, readJson, repoFile, runCli as cli } from "./_testdata.js";
 
 Deno.test("cli split prints NumPy's split", async () => {
   const { code, stdout } = await cli("split", "--n", "10000");

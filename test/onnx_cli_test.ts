@@ -7,22 +7,11 @@ import { parseNpy } from "../lib/npy.js";
 import { describeOnnxModel } from "../lib/onnx_export.js";
 import { split } from "../lib/split.js";
 import { loadOnnxScorer } from "../src/components/onnx_scoring.js";
-import { repoFile, sha256Hex } from "./_testdata.js";
+import { repoFile, runCli as cli, sha256Hex } from "./_testdata.js";
 
 const DATA = repoFile("src/data/data2D.npy").pathname;
 const dataBytes = await Deno.readFile(DATA);
 const data2D = parseNpy(dataBytes);
-
-async function cli(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write=/tmp", repoFile("cli/main.ts").pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
 
 Deno.test("cli export-onnx writes each model, scoring the validation split as it was trained", async (t) => {
   const directory = await Deno.makeTempDir({ dir: "/tmp", prefix: "onnx_cli_" });
