@@ -13,6 +13,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import type { Engine } from "./engine.js";
 import { AdamWOptimizer } from "./adamw.js";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
@@ -50,6 +51,8 @@ export interface GradientKMeansCommonOptions {
   signal?: AbortSignal;
   /** Report every this many epochs (and after the last one). */
   reportEvery?: number;
+  /** Which engine computes the loss and its gradient (see `engine.ts`). */
+  engine?: Engine;
 }
 
 /** Options of {@link trainGradientKMeans} and {@link fitGradientKMeans}. */
