@@ -22,45 +22,64 @@ export interface ReadLimits {
   maxBytes?: number;
   /** The end of a refusal for size: "use a sample of it" by default; the CLI names its option. */
   sizeAdvice?: string;
+  /**
+   * "name" (default) picks the format from the file name's extension (or NumPy's magic string);
+   * "sniff", for input without a name such as a pipe, from the content alone: .npy if it starts
+   * with the magic string, else CSV.
+   */
+  format?: "name" | "sniff";
 }
 
-type Format = "npy" | "csv";
+/** The two formats read. */
+export type Format = "npy" | "csv";
 
 /** `.npy` (or anything starting with NumPy's magic string) or `.csv`/`.tsv`/`.txt`, else a refusal. */
-function formatOf(prefix: Uint8Array, fileName: string): Format {
+function formatOf(prefix: Uint8Array, fileName: string, { format = "name" }: ReadLimits): Format {
   const lower = fileName.toLowerCase();
   const looksNpy = prefix.length >= 6 && NPY_MAGIC.every((b, i) => prefix[i] === b);
   if (lower.endsWith(".npy") || looksNpy) return "npy";
-  if (/\.(csv|tsv|txt)$/.test(lower)) return "csv";
+  if (format === "sniff" || /\.(csv|tsv|txt)$/.test(lower)) return "csv";
   throw new DataError(`${fileName} is neither a .npy nor a .csv file; use one of those formats.`);
 }
 
 /**
  * Refuses a file before it is read whole, from its first {@link PREFIX_BYTES} bytes (or all of
- * it, if shorter) and its size: a file over `maxBytes`, a CSV too large to be text, and a `.npy`
- * whose header NumPy would refuse, whose declared shape the file cannot hold, or whose points
- * would take over `maxBytes` as float64. Readers (CLI, uploads) call it before allocating.
+ * it, if shorter) and its size (`fileBytes`; undefined for a stream such as standard input,
+ * whose size is known only at its end): a file over `maxBytes`, a CSV too large to be text or
+ * holding a NUL byte (binary data, such as /dev/zero, is not CSV), and a `.npy` whose header
+ * NumPy would refuse, whose declared shape the file cannot hold, or whose points would take over
+ * `maxBytes` as float64. Readers (CLI, uploads) call it before allocating. Returns the format.
  */
 export function checkBeforeReading(
   prefix: Uint8Array,
-  { fileName, fileBytes }: { fileName: string; fileBytes: number },
+  { fileName, fileBytes }: { fileName: string; fileBytes?: number },
   limits: ReadLimits = {},
-): void {
+): Format {
   const { maxBytes = DEFAULT_MAX_BYTES, sizeAdvice = "use a sample of it" } = limits;
-  if (fileBytes > maxBytes) {
+  if (fileBytes !== undefined && fileBytes > maxBytes) {
     throw new DataError(
       `${fileName} is ${megabytes(fileBytes)}, over the ${megabytes(maxBytes)} limit; ${sizeAdvice}.`,
     );
   }
-  if (formatOf(prefix, fileName) === "npy") {
-    checkNpyLayout(prefix, fileBytes, { maxBytes, sizeAdvice });
-  } else if (fileBytes > MAX_CSV_BYTES) {
+  const format = formatOf(prefix, fileName, limits);
+  if (format === "npy") {
+    checkNpyLayout(prefix, fileBytes ?? Infinity, { maxBytes, sizeAdvice });
+    return format;
+  }
+  if (fileBytes !== undefined && fileBytes > MAX_CSV_BYTES) {
     throw new DataError(
       `${fileName} is ${megabytes(fileBytes)}, over the ${
         MAX_CSV_BYTES >> 20
       } MB a CSV file can take as text; save the data with numpy.save as .npy instead.`,
     );
   }
+  const nul = prefix.indexOf(0);
+  if (nul >= 0) {
+    throw new DataError(
+      `${fileName} has a NUL byte at byte ${nul}, so it is binary data, not CSV text; give a .npy or a text .csv file.`,
+    );
+  }
+  return format;
 }
 
 /**
@@ -73,7 +92,7 @@ export function checkBeforeReading(
 export function parsePoints(bytes: Uint8Array, fileName: string, limits: ReadLimits = {}): Matrix {
   checkBeforeReading(bytes.subarray(0, PREFIX_BYTES), { fileName, fileBytes: bytes.length }, limits);
   let points: Matrix;
-  if (formatOf(bytes, fileName) === "npy") {
+  if (formatOf(bytes, fileName, limits) === "npy") {
     points = parseNpy(bytes, limits);
   } else {
     let text: string;
