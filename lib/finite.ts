@@ -54,7 +54,7 @@ export function checkScale(matrix: Matrix, what: string): void {
     throw new DataError(
       `${what} has values as large as ${largest.toExponential(2)}, and above ${
         ceiling.toExponential(1)
-      } the squared distances of ${rows} x ${cols} numbers overflow float64; divide the data by 1e${power} first.`,
+      } the squared distances of ${rows} x ${cols} numbers overflow float64; divide the data by 1e${power}, or remove the outlying values, first.`,
     );
   }
   if (spread > 0 && spread < MIN_SPREAD) {

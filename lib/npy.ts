@@ -444,11 +444,12 @@ function parsePythonLiteral(text: string, { python2Longs = false } = {}): PyValu
       }
     }
     const number =
-      /^([+-]?)[ \t\f]*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|[1-9](?:_?\d)*|0+(?:_?0)*)(?![\w.])/
+      /^([+-]?)[ \t\f]*(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|[1-9](?:_?\d)*|0+(?:_?0)*)/
         .exec(text.slice(at, at + 64));
     if (number) {
       at += number[0].length;
-      if (python2Longs && (text[at] === "L" || text[at] === "l") && !/[\w.]/.test(text[at + 1] ?? "")) at++;
+      if (python2Longs && (text[at] === "L" || text[at] === "l")) at++;
+      if (/[\w.]/.test(text[at] ?? "")) fail("a number that is not a Python integer");
       const digits = number[2].replaceAll("_", "");
       const magnitude = Number(BigInt(digits));
       return number[1] === "-" ? -magnitude : magnitude;
@@ -459,15 +460,14 @@ function parsePythonLiteral(text: string, { python2Longs = false } = {}): PyValu
       return word[1] === "True" ? true : word[1] === "False" ? false : null;
     }
     if (/^[+-]?[ \t]*(\d|\.\d)/.test(text.slice(at, at + 8))) fail("a number that is not an integer");
+    return fail(unexpected());
+  };
+  /** The character at `at`, named by its code point if it is not printable ASCII. */
+  const unexpected = () => {
     const code = text.charCodeAt(at);
-    if (code > 0x7e || code < 0x20) {
-      fail(
-        `the character U+${
-          code.toString(16).toUpperCase().padStart(4, "0")
-        }, which Python does not allow here`,
-      );
-    }
-    return fail("an unexpected character");
+    return code > 0x7e || code < 0x20
+      ? `the character U+${code.toString(16).toUpperCase().padStart(4, "0")}, which Python does not allow here`
+      : "an unexpected character";
   };
   if (text.includes("\0")) {
     at = text.indexOf("\0");
@@ -477,6 +477,6 @@ function parsePythonLiteral(text: string, { python2Longs = false } = {}): PyValu
   while (text[at] === " " || text[at] === "\t") at++;
   const result = value(0);
   skip();
-  if (at !== text.length) fail("trailing characters");
+  if (at !== text.length) fail(`${unexpected()} after the dictionary`);
   return result;
 }
