@@ -466,7 +466,9 @@ function parsePythonLiteral(text: string, { python2Longs = false } = {}): PyValu
   const unexpected = () => {
     const code = text.charCodeAt(at);
     return code > 0x7e || code < 0x20
-      ? `the character U+${code.toString(16).toUpperCase().padStart(4, "0")}, which Python does not allow here`
+      ? `the character U+${
+        code.toString(16).toUpperCase().padStart(4, "0")
+      }, which Python does not allow here`
       : "an unexpected character";
   };
   if (text.includes("\0")) {

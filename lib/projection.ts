@@ -98,7 +98,7 @@ export function pcaProjection(points: Matrix, { iterations = 500, seed = 0 } = {
       const v = new Float64Array(d);
       for (let r = 0; r < s; r++) for (let t = 0; t < d; t++) v[t] += u[r] * sample[r * d + t];
       const norm = euclidean(v);
-      if (norm > 0) for (let t = 0; t < d; t++) axes[t * 2 + c] = v[t] / norm;
+      if (norm > 0) { for (let t = 0; t < d; t++) axes[t * 2 + c] = v[t] / norm; }
       shares.push(total > 0 ? values[c] / total : 0);
     });
   }

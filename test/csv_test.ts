@@ -140,7 +140,10 @@ Deno.test("parseCsv() refuses a field of a million digits in linear time, in the
     // In the first row it is a column name: accepted as a header (null: no refusal expected).
     [`${digits}x,1\n2,3\n4,5\n`, null],
     // A number too large for float64: Infinity, refused as non-finite.
-    [`x,y\n1,2\n${digits},3\n`, /^the CSV file has 1 non-finite value \(NaN or infinity\), the first in line 3/],
+    [
+      `x,y\n1,2\n${digits},3\n`,
+      /^the CSV file has 1 non-finite value \(NaN or infinity\), the first in line 3/,
+    ],
     [`x,y\n1,2\n1.${digits}e${digits}x,3\n`, /not a number/],
   ];
   for (const [text, pattern] of cases) {

@@ -275,11 +275,17 @@ Deno.test("parseNpy() accepts exactly the headers NumPy's read_array_header acce
 
 Deno.test("parseNpy() names what is wrong with the headers the tester found accepted", () => {
   const cases: [string, RegExp][] = [
-    ["version_1_5.npy", /^\.npy format version 1\.5 is not supported; only versions 1\.0, 2\.0 and 3\.0 are\.$/],
+    [
+      "version_1_5.npy",
+      /^\.npy format version 1\.5 is not supported; only versions 1\.0, 2\.0 and 3\.0 are\.$/,
+    ],
     ["extra_key.npy", /the key "extra" besides 'descr', 'fortran_order' and 'shape'/],
     ["latin1_key.npy", /the key "shapé" besides/],
     ["unit_descr.npy", /^the dtype "<f8\[s\]" is not understood/],
-    ["nbsp_padding.npy", /the character U\+00A0, which Python does not allow here after the dictionary at character 59/],
+    [
+      "nbsp_padding.npy",
+      /the character U\+00A0, which Python does not allow here after the dictionary at character 59/,
+    ],
     ["nul_padding.npy", /a NUL byte at character 59/],
     ["too_long.npy", /over NumPy's limit of 10000/],
     ["declared_4gb_header.npy", /declares 4294967295 bytes, over NumPy's limit/],
@@ -300,7 +306,9 @@ interface NumberReference {
 
 Deno.test("parseNpy() converts booleans and 64-bit integers exactly as NumPy's astype(float64)", async (t) => {
   const { files } = readJson<NumberReference>("hostile/numbers.json");
-  for (const name of ["bool_nonzero.npy", "int64_near_2e62.npy", "int64_be_near_min.npy", "uint64_near_2e64.npy"]) {
+  for (
+    const name of ["bool_nonzero.npy", "int64_near_2e62.npy", "int64_be_near_min.npy", "uint64_near_2e64.npy"]
+  ) {
     await t.step(`${name} (${files[name].dtype})`, async () => {
       const { data } = parseNpy(readTestdata(`hostile/numbers/${name}`));
       assertSameMatrix({ rows: 3, cols: 2, data: data.subarray(0, 6) }, files[name].first, name);
@@ -309,7 +317,11 @@ Deno.test("parseNpy() converts booleans and 64-bit integers exactly as NumPy's a
       const view = new DataView(bytes.buffer);
       data.forEach((v, i) => view.setFloat64(8 * i, v, true));
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-      assert.equal(Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""), files[name].sha256, name);
+      assert.equal(
+        Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+        files[name].sha256,
+        name,
+      );
     });
   }
 });

@@ -72,7 +72,8 @@ Deno.test("pcaProjection() finds the axes of wide data in bounded time, without 
       // here. 3 s leaves room for a machine shared by several jobs.
       assert.ok(elapsed < 3000, `${elapsed} ms`);
       const axis = (c: number) => Float64Array.from({ length: d }, (_, i) => projection.axes[i * 2 + c]);
-      const cosine = (a: Float64Array, b: Float64Array) => Math.abs(a.reduce((sum, x, i) => sum + x * b[i], 0));
+      const cosine = (a: Float64Array, b: Float64Array) =>
+        Math.abs(a.reduce((sum, x, i) => sum + x * b[i], 0));
       // Variances 100 and 9 against 1e-4 per column of noise (1 in all): even from a 10-row (or 100-row) sample
       // the leading axis is within a few degrees of u (|cos| > 0.95) and the second close to v.
       assert.ok(cosine(axis(0), u) > 0.95, `PC 1 against u: ${cosine(axis(0), u)}`);
