@@ -92,11 +92,13 @@ export function viewOptions(d: number, columns?: string[]): Map<string, string> 
   if (d === 2) options.set(`${name(0)} and ${name(1)}`, "0,1");
   if (d >= 2) options.set("PCA: the first two principal components", "pca");
   if (d !== 2) {
-    const pairs: string[] = [];
-    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) pairs.push(`${i},${j}`);
-    for (const pair of pairs.slice(0, d <= 6 ? pairs.length : 10)) {
-      const [i, j] = pair.split(",").map(Number);
-      options.set(`${name(i)} and ${name(j)}`, pair);
+    // Stop at the tenth pair: listing all d(d-1)/2 first would take 50 million at d = 10,000.
+    const most = d <= 6 ? Infinity : 10;
+    let count = 0;
+    for (let i = 0; i < d && count < most; i++) {
+      for (let j = i + 1; j < d && count < most; j++, count++) {
+        options.set(`${name(i)} and ${name(j)}`, `${i},${j}`);
+      }
     }
     if (d === 1) options.set(`${name(0)} (one column)`, "0,0");
   }
