@@ -473,7 +473,7 @@ async function writeSplit(valid: Int32Array, train: Int32Array): Promise<void> {
  * Refuses a result holding a number that is not finite, which JSON would print as null: the
  * first one found is named, with the likely cause.
  */
-function checkFiniteResult(command: string, result: unknown, path = ""): void {
+export function checkFiniteResult(command: string, result: unknown, path = ""): void {
   if (typeof result === "number" && !Number.isFinite(result)) {
     throw new DataError(
       `${command} gave ${result} for ${

@@ -10,6 +10,8 @@ import {
   sha256Hex,
 } from "./_testdata.js";
 import { split } from "../lib/split.js";
+import { DataError } from "../lib/errors.js";
+import { checkFiniteResult } from "../cli/main.ts";
 
 Deno.test("cli split prints NumPy's split", async () => {
   const { code, stdout } = await cli("split", "--n", "10000");
@@ -272,5 +274,24 @@ Deno.test("cli export-onnx hashes the bytes it read from standard input, and nev
     Deno.removeSync(copy);
   } finally {
     Deno.removeSync(out);
+  }
+});
+
+Deno.test("checkFiniteResult() turns a non-finite number anywhere in a result into a named error", () => {
+  checkFiniteResult("lloyd", { k: 2, centers: [[0, 1]], validScore: 0.5 });
+  for (
+    const [result, where] of [
+      [{ validScore: NaN }, "validScore"],
+      [{ means: [[0, 1], [Infinity, 2]] }, "means[1][0]"],
+    ] as const
+  ) {
+    assert.throws(() => checkFiniteResult("em", result), (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.match(
+        error.message,
+        new RegExp(`^em gave (NaN|Infinity) for ${where.replace(/[[\]]/g, "\\$&")}, not a finite number`),
+      );
+      return true;
+    });
   }
 });
