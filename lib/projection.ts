@@ -176,3 +176,17 @@ export function project(points: Matrix, projection: Projection): Matrix {
   }
   return { rows: n, cols: 2, data: out };
 }
+
+/**
+ * At most `max` rows of `points`, chosen by a seeded shuffle and kept in their original order
+ * (all of them when there are no more than `max`), for charts: drawing a million dots freezes
+ * a page for seconds, a few thousand show the same shape.
+ */
+export function sampleRows(points: Matrix, { max = 5000, seed = 0 } = {}): Matrix {
+  const { rows: n, cols: d, data } = points;
+  if (n <= max) return points;
+  const chosen = new RandomState(seed).permutation(n).subarray(0, max).sort();
+  const out = new Float64Array(max * d);
+  for (let r = 0; r < max; r++) out.set(data.subarray(chosen[r] * d, (chosen[r] + 1) * d), r * d);
+  return { rows: max, cols: d, data: out };
+}

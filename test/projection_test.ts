@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { columnProjection, pcaProjection, project } from "../lib/projection.js";
+import { columnProjection, pcaProjection, project, sampleRows } from "../lib/projection.js";
 import { makeBlobs } from "../lib/synthetic.js";
 import { fromRows } from "../lib/matrix.js";
 import { RandomState } from "../lib/random_state.js";
@@ -90,4 +90,19 @@ Deno.test("pcaProjection() on a sample of a large 2-D cloud keeps the exact mean
   for (let i = 0; i < points.rows; i++) mean0 += points.data[2 * i] / points.rows;
   // Same sum in another order: 1e-12 relative.
   assert.ok(Math.abs(projection.mean[0] - mean0) <= 1e-12 * Math.abs(mean0) + 1e-15);
+});
+
+Deno.test("sampleRows() keeps small data whole and draws a seeded, ordered subset of large data", () => {
+  const small = fromRows([[1, 2], [3, 4]]);
+  assert.equal(sampleRows(small), small);
+  const rows = Array.from({ length: 20_000 }, (_, i) => [i, -i]);
+  const sample = sampleRows(fromRows(rows), { max: 300, seed: 5 });
+  assert.equal(sample.rows, 300);
+  const firsts = Array.from({ length: 300 }, (_, r) => sample.data[2 * r]);
+  assert.ok(
+    firsts.every((v, r) => sample.data[2 * r + 1] === -v && (r === 0 || v > firsts[r - 1])),
+    "whole rows, in order",
+  );
+  assert.deepEqual(sampleRows(fromRows(rows), { max: 300, seed: 5 }).data, sample.data, "deterministic");
+  assert.ok(firsts[299] > 15_000, "spread over the data, not its first rows");
 });
