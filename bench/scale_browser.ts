@@ -39,9 +39,9 @@ export interface PageFigures {
   trainedMs: number | null;
   /** How training ended: the states of `[data-training-state]`, or "done (text)" / "timeout". */
   outcome: string;
-  /** The longest main-thread task, in ms, and how many tasks were over 200 ms. */
-  longestTaskMs: number;
-  tasksOver200ms: number;
+  /** The longest main-thread task, in ms, and how many tasks were over 200 ms (null: the page did not answer). */
+  longestTaskMs: number | null;
+  tasksOver200ms: number | null;
   /** Charts (svg or canvas) in the page's cards, cards without one, and error cells. */
   charts: number;
   cardsWithoutChart: number;
@@ -196,18 +196,19 @@ async function measurePage(
       errorCells: -1,
       firstError: "the page did not answer within 30 s",
     });
+    // null when the page does not answer within 30 s: its main thread is still busy.
     const tasks = await within(
       page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks ?? []),
       30_000,
-      [] as number[],
+      null,
     );
     const figures = {
       dataset: upload.id,
       page: path,
       trainedMs,
       outcome,
-      longestTaskMs: Math.round(tasks.reduce((a, b) => Math.max(a, b), 0)),
-      tasksOver200ms: tasks.filter((duration) => duration > 200).length,
+      longestTaskMs: tasks && Math.round(tasks.reduce((a, b) => Math.max(a, b), 0)),
+      tasksOver200ms: tasks && tasks.filter((duration) => duration > 200).length,
       ...census,
       usableMs,
     };
@@ -278,8 +279,8 @@ function table(rows: PageFigures[]): string {
     r.page,
     seconds(r.trainedMs),
     r.outcome,
-    String(r.longestTaskMs),
-    String(r.tasksOver200ms),
+    r.longestTaskMs === null ? "no answer" : String(r.longestTaskMs),
+    r.tasksOver200ms === null ? "-" : String(r.tasksOver200ms),
     String(r.charts),
     String(r.cardsWithoutChart),
     String(r.errorCells),
