@@ -160,6 +160,28 @@ Deno.test("hostile uploads are refused with the CLI's sentences, the data stays,
       );
       await assertClean(watched);
 
+      // Storage refusing a value (as Chromium does above ~127 MB per value): one sentence with the
+      // limit in MB instead of the browser's message, and the previous data stays.
+      await page.evaluate(() => {
+        const w = window as unknown as { __put: unknown };
+        w.__put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = () => {
+          throw new DOMException(
+            "The serialized value is too large (size=838860040, max=133169152).",
+            "DataError",
+          );
+        };
+      });
+      await input.setInputFiles({ name: "fine.csv", mimeType: "text/csv", buffer: Buffer.from(blobsCsv()) });
+      await check(
+        "fine.csv (storage refused)",
+        "That data was refused: this browser would not store the data (1 MB as float64; it allows about 127 MB here); upload a sample of it, or free some of this site's storage.",
+      );
+      await page.evaluate(() => {
+        IDBObjectStore.prototype.put =
+          (window as unknown as { __put: typeof IDBObjectStore.prototype.put }).__put;
+      });
+
       // Large but valid: 1,000,000 x 2 float64 (16 MB) is read, checked, stored and drawn.
       const rng = new RandomState(14);
       const values = Float64Array.from({ length: 2e6 }, () => rng.standardNormal());
