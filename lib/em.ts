@@ -99,7 +99,7 @@ function checkOptions(points: Matrix, { k, nInit, maxIter, tol, regCovar, seed }
  * cancellation). `normalise` divides the masses by their sum (M-step) rather than by N (the
  * initial step), as scikit-learn does.
  */
-function maximise(
+export function maximise(
   points: Matrix,
   resp: Float64Array,
   k: number,
