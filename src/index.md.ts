@@ -249,7 +249,7 @@ ${
 }
 
 Points take the colour of their most likely component (fainter where unsure), "+" marks the means, circles are 1
-and 2 sigma, grey lines the density's contours. Drawn: the median run of each init.
+and 2 sigma. Drawn: the median run of each init.
 
 ${descending.map(mixtureSection).join("\n")}
 

@@ -29,10 +29,11 @@ export const FORMULAS = {
       "AdamW's step from the gradient g: decoupled weight decay, then the moment estimates, then the bias-corrected step (PyTorch's defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01; the mixture uses Adam: λ = 0, β₂ = 0.99, ε = 1e-5).",
   },
   mixtureNLL: {
-    tex: String.raw`\mathrm{NLL} = -\frac{1}{N}\sum_{i=1}^{N} \log \sum_{j=1}^{k} \pi_j\,
-      \mathcal{N}(x_i \mid \mu_j, \sigma_j^2 I)
-      = -\frac{1}{N}\sum_{i=1}^{N} \operatorname{logsumexp}_j \Big(\log \pi_j
-        - \frac{\lVert x_i-\mu_j\rVert^2}{2\sigma_j^2} - \frac{d}{2}\log(2\pi\sigma_j^2)\Big)`,
+    tex: String.raw`\begin{aligned}
+      \mathrm{NLL} &= -\frac{1}{N}\sum_{i=1}^{N} \log \sum_{j=1}^{k} \pi_j\, \mathcal{N}(x_i \mid \mu_j, \sigma_j^2 I) \\
+      &= -\frac{1}{N}\sum_{i=1}^{N} \operatorname{logsumexp}_j \Big(\log \pi_j
+        - \frac{\lVert x_i-\mu_j\rVert^2}{2\sigma_j^2} - \frac{d}{2}\log(2\pi\sigma_j^2)\Big)
+    \end{aligned}`,
     caption:
       "The mixture's loss: the mean negative log-likelihood, computed with log-sum-exp so that no density underflows.",
   },
@@ -42,9 +43,11 @@ export const FORMULAS = {
     caption: "EM's E-step: each point's responsibilities, the probability that each component produced it.",
   },
   emMStep: {
-    tex: String.raw`\text{M-step:}\quad n_j = \sum_i r_{ij},\quad \pi_j = \frac{n_j}{N},\quad
-      \mu_j = \frac{1}{n_j}\sum_i r_{ij}\, x_i,\quad
-      \sigma_j^2 = \frac{1}{d\, n_j}\sum_i r_{ij} \lVert x_i - \mu_j \rVert^2 + 10^{-6}`,
+    tex: String.raw`\begin{aligned}
+      \text{M-step:}\quad n_j &= \sum_i r_{ij},\qquad \pi_j = \frac{n_j}{N},\qquad
+        \mu_j = \frac{1}{n_j}\sum_i r_{ij}\, x_i, \\
+      \sigma_j^2 &= \frac{1}{d\, n_j}\sum_i r_{ij} \lVert x_i - \mu_j \rVert^2 + 10^{-6}
+    \end{aligned}`,
     caption:
       "EM's M-step: weights, means and variances re-estimated from the responsibilities (scikit-learn adds 1e-6 to each variance).",
   },

@@ -10,6 +10,9 @@
 import * as Plot from "@observablehq/plot";
 import { clusterColourOf } from "./palette.js";
 
+/** The narrowest chart drawn, in px: below it the frame would have a negative size. */
+const MIN_WIDTH = 160;
+
 /** One curve: a name, the epochs and the loss at each. */
 export interface GapSeries {
   name: string;
@@ -65,9 +68,11 @@ export function gapCurve(
     return last ? `${s.name} ends ${last.excess.toExponential(2)} ${last.below ? "below" : "above"}` : s.name;
   });
   return Plot.plot({
-    width,
+    // resize() can first measure a card before layout (0 px): keep the frame's size positive.
+    width: Math.max(width, MIN_WIDTH),
     height,
     marginRight: 20,
+    marginLeft: 52,
     ariaLabel: `Excess ${quantity} over ${reference.name}'s (${
       reference.value.toFixed(5)
     }) against epoch, log scale: ${finals.join("; ")}.`,
@@ -77,13 +82,17 @@ export function gapCurve(
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
       Plot.ruleY([floor], { stroke: "currentColor", strokeDasharray: "3,3", strokeOpacity: 0.6 }),
+      // The floor's label sits at the left, where the curves start high: away from them.
       Plot.text([floor], {
         y: (d: number) => d,
-        frameAnchor: "right",
-        textAnchor: "end",
-        dy: -6,
-        dx: -4,
-        text: () => `${anyBelow ? "at or below" : "floor; 0 would be"} ${reference.name}'s ${quantity}`,
+        frameAnchor: "left",
+        textAnchor: "start",
+        dy: -7,
+        dx: 4,
+        text: () =>
+          anyBelow
+            ? `at or below ${reference.name}'s ${quantity}`
+            : `floor (${reference.name}'s ${quantity} would be 0, off this scale)`,
         fill: "currentColor",
         fillOpacity: 0.8,
       }),
@@ -96,21 +105,19 @@ export function gapCurve(
         r: 2.5,
         clip: true,
       }),
-      Plot.text(
-        series.map((s) => rows.filter((row) => row.name === s.name).at(-1)).filter((row) =>
-          row !== undefined
-        ),
-        {
+      // Each series named at its end, stacked so that runs ending together stay readable.
+      ...series.map((s, n) =>
+        Plot.text(rows.filter((row) => row.name === s.name).slice(-1), {
           x: "epoch",
           y: "shown",
           text: "name",
           fill: "colour",
           textAnchor: "end",
-          dy: -8,
+          dy: -8 - 14 * n,
           stroke: "var(--theme-background)",
           strokeWidth: 3,
           paintOrder: "stroke",
-        },
+        })
       ),
     ],
   });

@@ -6,7 +6,7 @@
  * `colourOf[j]`), so panels of matched models colour the same cluster alike. Every mark is clipped
  * to the frame, and panels given the same `domain` and width get the same plot height.
  *
- * The points are in a mark labelled `aria-label="points"` and the centres `aria-label="centres"`,
+ * The points are in a mark of class `points` and the centres of class `centres`,
  * so tests (and screen readers) can find them; the chart's own `aria-label` summarises it.
  *
  * @module
@@ -17,6 +17,9 @@ import { gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mix
 import type { LloydHalfStep } from "../lib/lloyd_steps.js";
 import type { Matrix } from "../lib/matrix.js";
 import { clusterColourOf, clusterName, columnName } from "./palette.js";
+
+/** The narrowest chart drawn, in px: below it the frame would have a negative size. */
+const MIN_WIDTH = 160;
 
 /** The x and y extent a row of panels shares. */
 export interface PlotDomain {
@@ -78,8 +81,9 @@ function frame(
   marks: Plot.Markish[],
 ) {
   return Plot.plot({
-    width,
-    ...size(domain, width),
+    // resize() can first measure a card before layout (0 px): keep the frame's size positive.
+    width: Math.max(width, MIN_WIDTH),
+    ...size(domain, Math.max(width, MIN_WIDTH)),
     title,
     ariaLabel,
     grid: true,
@@ -109,7 +113,7 @@ function centreMarks(centres: { x: number; y: number }[], symbol: "times" | "plu
       stroke: "currentColor",
       strokeWidth: 2.5,
       clip: true,
-      ariaLabel: "centres",
+      className: "centres",
     }),
   ];
 }
@@ -157,7 +161,7 @@ export function assignmentPlot(
       r: 1.6,
       fillOpacity: 0.8,
       clip: true,
-      ariaLabel: "points",
+      className: "points",
     }),
     ...centreMarks(centreRows, "times"),
   ]);
@@ -224,7 +228,7 @@ export function responsibilityPlot(
       fillOpacity: "sureness",
       r: 1.6,
       clip: true,
-      ariaLabel: "points",
+      className: "points",
     }),
     Plot.line(rings, {
       x: "x",
