@@ -55,9 +55,9 @@ export interface EMResult extends SphericalGaussianMixture {
 }
 
 /** Relative tolerance of scikit-learn's K-means, scaled by the mean feature variance. */
-const KMEANS_TOL = 1e-4;
+export const KMEANS_TOL = 1e-4;
 /** scikit-learn's `KMeans` default `max_iter`, used for the initial labels. */
-const KMEANS_MAX_ITER = 300;
+export const KMEANS_MAX_ITER = 300;
 /** scikit-learn adds 10 machine epsilons to each component's mass so empty ones divide safely. */
 const MASS_FLOOR = 10 * Number.EPSILON;
 

@@ -14,9 +14,12 @@
  */
 
 import { DataError } from "./errors.js";
-import { maximise } from "./em.js";
+import { KMEANS_MAX_ITER, KMEANS_TOL, maximise } from "./em.js";
 import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
+import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
+import { takeRows } from "./matrix.js";
+import { RandomState } from "./random_state.js";
 
 /** One half-step of EM, and the mixture it leaves. */
 export interface EMHalfStep {
@@ -55,6 +58,24 @@ export function mixtureFromLabels(
   const oneHot = new Float64Array(points.rows * k);
   for (let i = 0; i < points.rows; i++) oneHot[i * k + labels[i]] = 1;
   return asMixture(maximise(points, oneHot, k, regCovar, false), points.cols);
+}
+
+/**
+ * Where one restart of `emGaussianMixture` (seed `seed`, its first restart) starts: k-means++
+ * from `RandomState(seed)`, Lloyd's labels from there (scikit-learn's `KMeans(n_init=1)`
+ * settings), then {@link mixtureFromLabels}. With `nInit: 1`, `emSteps` from here ends on
+ * `emGaussianMixture`'s mixture.
+ */
+export function emStart(
+  points: Matrix,
+  { k, seed = 0, regCovar = 1e-6 }: { k: number; seed?: number; regCovar?: number },
+): SphericalGaussianMixture {
+  const initial = takeRows(points, kmeansPlusPlus(points, k, new RandomState(seed)));
+  const { labels } = lloydFrom(points, initial, {
+    maxIter: KMEANS_MAX_ITER,
+    tolerance: meanFeatureVariance(points) * KMEANS_TOL,
+  });
+  return mixtureFromLabels(points, { labels, k, regCovar });
 }
 
 function asMixture(

@@ -27,6 +27,8 @@ const formula = (name: FormulaName) =>
     })
   }<figcaption>${FORMULAS[name].caption}</figcaption></figure>`;
 const datasetName = figures.dataset.path.split("/").at(-1);
+/** The k of the step-through sections. */
+const STEP_K = 3;
 
 // Part 1 findings.
 const smallK = figures.kmeans.filter((row) => row.k <= 3);
@@ -105,6 +107,12 @@ import {assign} from "./lib/kmeans.js";
 import {splitPlot} from "./components/clusters.js";
 import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/step_plot.js";
 import {gapCurve} from "./components/gap_curve.js";
+import {lloydStepPlot, emStepPlot} from "./components/step_plot.js";
+import * as Inputs from "@observablehq/inputs";
+import {kmeansPlusPlus} from "./lib/kmeans.js";
+import {RandomState} from "./lib/random_state.js";
+import {lloydSteps} from "./lib/lloyd_steps.js";
+import {emStart, emSteps} from "./lib/em_steps.js";
 \`\`\`
 
 \`\`\`js
@@ -211,6 +219,23 @@ one), the "×" marks the centres and shading shows each centre's region. Both ax
 
 ${descending.map(kmeansSection).join("\n")}
 
+### Step through Lloyd (k = ${STEP_K})
+
+Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centre, then *update* each centre
+to the mean of its points. Each can only lower the loss, so Lloyd stops, at a local optimum, when an assignment
+changes nothing. Below: the first of Lloyd's k-means++ starts (seed 0) on the training points, half-step by
+half-step (computed in your browser by \`lib/lloyd_steps.ts\`).
+
+\`\`\`js
+const stepTrain = takeRows(points, kmeansSplit.train);
+const lloydHalfSteps = lloydSteps(stepTrain, takeRows(stepTrain, kmeansPlusPlus(stepTrain, ${STEP_K}, new RandomState(0))));
+const lloydStep = view(Inputs.range([0, lloydHalfSteps.length - 1], {step: 1, value: 0, label: "half-step"}));
+\`\`\`
+
+<div class="card step-card">\${resize((width) => lloydStepPlot(stepTrain, lloydHalfSteps[lloydStep], {width: Math.min(width, 560), domain}))}</div>
+<p class="chart-caption" aria-live="polite">Half-step \${lloydStep} of \${lloydHalfSteps.length - 1}
+(\${lloydHalfSteps[lloydStep].phase}): training loss <strong data-testid="lloyd-step-loss">\${lloydHalfSteps[lloydStep].loss.toFixed(6)}</strong>\${lloydStep > 0 ? \`, \${(lloydHalfSteps[lloydStep - 1].loss - lloydHalfSteps[lloydStep].loss).toExponential(2)} lower than before\` : ""}\${lloydHalfSteps[lloydStep].converged ? "; converged: the assignment changed nothing" : ""}.</p>
+
 ## Part 2: the Gaussian mixture, random against K-means init
 
 Gradient descent fits an isotropic mixture (a mean, a sigma and a mixing weight per component) with Adam (learning
@@ -252,6 +277,24 @@ Points take the colour of their most likely component (fainter where unsure), "+
 and 2 sigma. Drawn: the median run of each init.
 
 ${descending.map(mixtureSection).join("\n")}
+
+### Step through EM (k = ${STEP_K})
+
+EM alternates an *E-step*, which computes every point's responsibilities (how likely each component produced it;
+here, the colour is the likeliest component and the opacity its responsibility) and leaves the NLL as it is, and
+an *M-step*, which re-estimates the weights, means and sigmas from them and can only lower the NLL. Below: EM's
+first restart (seed 0) on the training points, from its K-means start (computed in your browser by
+\`lib/em_steps.ts\`).
+
+\`\`\`js
+const emTrain = takeRows(points, gmmSplit.train);
+const emHalfSteps = emSteps(emTrain, emStart(emTrain, {k: ${STEP_K}, seed: 0}));
+const emStep = view(Inputs.range([0, emHalfSteps.length - 1], {step: 1, value: 0, label: "half-step"}));
+\`\`\`
+
+<div class="card step-card">\${resize((width) => emStepPlot(emTrain, emHalfSteps[emStep], {width: Math.min(width, 560), domain}))}</div>
+<p class="chart-caption" aria-live="polite">Half-step \${emStep} of \${emHalfSteps.length - 1}
+(\${emHalfSteps[emStep].phase}): training NLL <strong data-testid="em-step-nll">\${emHalfSteps[emStep].nll.toFixed(6)}</strong>\${emHalfSteps[emStep].converged && emHalfSteps[emStep].phase === "M" ? "; converged: the likelihood moved by less than 0.001" : ""}.</p>
 
 <small>Dataset SHA-256 ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${settings.kmeans.seeds[0]}–${
   settings.kmeans.seeds.at(-1)

@@ -2,33 +2,20 @@
 // its mixture, the NLL never increases, and E-steps leave it unchanged.
 import assert from "node:assert/strict";
 import { emGaussianMixture } from "../lib/em.js";
-import { emSteps, mixtureFromLabels } from "../lib/em_steps.js";
+import { emStart, emSteps } from "../lib/em_steps.js";
 import { gmmNLL } from "../lib/gaussian_mixture.js";
-import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "../lib/kmeans.js";
-import type { Matrix } from "../lib/matrix.js";
 import { takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/npy.js";
-import { RandomState } from "../lib/random_state.js";
 import { split } from "../lib/split.js";
 import { repoFile } from "./_testdata.js";
 
 const all = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));
 const train = takeRows(all, split(all.rows, { validDivisor: 3 }).train);
 
-/** EM's own start for one restart with `seed`: k-means++ then Lloyd (300 iterations, tol 1e-4), as em.ts. */
-function emStart(points: Matrix, k: number, seed: number) {
-  const initial = takeRows(points, kmeansPlusPlus(points, k, new RandomState(seed)));
-  const { labels } = lloydFrom(points, initial, {
-    maxIter: 300,
-    tolerance: meanFeatureVariance(points) * 1e-4,
-  });
-  return mixtureFromLabels(points, { labels, k });
-}
-
 Deno.test("emSteps() from EM's start reaches emGaussianMixture()'s mixture (nInit 1) exactly", () => {
   for (const k of [1, 2, 3, 5]) {
     const reference = emGaussianMixture(train, { k, nInit: 1, seed: 0 });
-    const steps = emSteps(train, emStart(train, k, 0));
+    const steps = emSteps(train, emStart(train, { k, seed: 0 }));
     const last = steps.at(-1)!;
     assert.equal(last.phase, "M");
     assert.equal(last.iteration, reference.iterations, `k = ${k}: iterations`);
@@ -42,7 +29,7 @@ Deno.test("emSteps() from EM's start reaches emGaussianMixture()'s mixture (nIni
 });
 
 Deno.test("emSteps() never increases the NLL; E-steps leave it unchanged; responsibilities sum to 1", () => {
-  const steps = emSteps(train, emStart(train, 5, 4), { maxIterations: 60, tol: 0 });
+  const steps = emSteps(train, emStart(train, { k: 5, seed: 4 }), { maxIterations: 60, tol: 0 });
   assert.equal(steps.length, 1 + 2 * 60);
   for (let i = 1; i < steps.length; i++) {
     const { phase, nll, responsibilities: r } = steps[i];
@@ -60,5 +47,8 @@ Deno.test("emSteps() never increases the NLL; E-steps leave it unchanged; respon
 });
 
 Deno.test("emSteps() refuses a non-positive iteration count", () => {
-  assert.throws(() => emSteps(train, emStart(train, 2, 0), { maxIterations: 0 }), /positive integer/);
+  assert.throws(
+    () => emSteps(train, emStart(train, { k: 2, seed: 0 }), { maxIterations: 0 }),
+    /positive integer/,
+  );
 });

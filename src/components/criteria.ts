@@ -50,11 +50,12 @@ export function criterionPlot(
     width,
     height: height + lineHeight * picks.length,
     marginTop: 12 + lineHeight * picks.length,
-    marginLeft: 56,
+    // The y label runs along the axis (not in the top margin, which holds the picks' labels).
+    marginLeft: 68,
     grid: true,
     ariaLabel: `${yLabel} against k. ${describe}. ${picks.map(pickText).join("; ")}.`,
     x: { label: "k", ticks: points.map((p) => p.k), tickFormat: "d" },
-    y: { label: yLabel, tickFormat: criterionTickFormat(points.map((p) => p.value)) },
+    y: { label: yLabel, labelAnchor: "center", tickFormat: criterionTickFormat(points.map((p) => p.value)) },
     color: series
       ? { legend: true, domain: names, range: CLUSTER_COLOURS.slice(0, names.length) }
       : undefined,

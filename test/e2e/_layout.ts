@@ -30,7 +30,7 @@ export function widestElements(page: Page, limit = 5): Promise<string[]> {
       .filter((element) => element.getBoundingClientRect().right > width + 0.5)
       .slice(0, limit)
       .map((element) =>
-        `${element.tagName.toLowerCase()}.${element.className} (right ${
+        `${element.tagName.toLowerCase()}.${element.getAttribute("class") ?? ""} (right ${
           element.getBoundingClientRect().right.toFixed(0)
         } px)`
       );
