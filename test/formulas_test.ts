@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import katex from "katex";
 import { FORMULAS } from "../src/components/formulas.js";
-import { excessRows } from "../src/components/gap_curve.js";
+import { excessRows, logTick } from "../src/components/gap_curve.js";
 import { criterionTickFormat } from "../src/components/criteria.js";
 
 Deno.test("every formula renders with KaTeX (throwOnError) and has a caption", () => {
@@ -34,4 +34,8 @@ Deno.test("criterionTickFormat() reads 0.670 as 0.670, BIC in thousands as SI", 
   assert.equal(criterionTickFormat([1.7, 3.5]), ".3f");
   assert.equal(criterionTickFormat([23034, 46558]), "~s");
   assert.equal(criterionTickFormat([12, 80]), ",.0f");
+});
+
+Deno.test("logTick() writes small ticks as powers of ten", () => {
+  assert.deepEqual([1, 0.1, 0.001, 1e-4, 1e-6].map(logTick), ["1", "0.1", "0.001", "1e−4", "1e−6"]);
 });

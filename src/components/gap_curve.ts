@@ -13,6 +13,10 @@ import { clusterColourOf } from "./palette.js";
 /** The narrowest chart drawn, in px: below it the frame would have a negative size. */
 const MIN_WIDTH = 160;
 
+/** Log-axis ticks that stay narrow: 0.001 and above as decimals, smaller ones as 1e-6. */
+export const logTick = (value: number): string =>
+  value >= 1e-3 ? String(+value.toPrecision(3)) : value.toExponential(0).replace("e-", "e−");
+
 /** One curve: a name, the epochs and the loss at each. */
 export interface GapSeries {
   name: string;
@@ -77,7 +81,7 @@ export function gapCurve(
       reference.value.toFixed(5)
     }) against epoch, log scale: ${finals.join("; ")}.`,
     x: { label: "epoch →" },
-    y: { type: "log", label: `↑ ${quantity} − ${reference.name}'s (log)`, tickFormat: "~g", grid: true },
+    y: { type: "log", label: `↑ ${quantity} − ${reference.name}'s (log)`, tickFormat: logTick, grid: true },
     color: { type: "identity" },
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),

@@ -72,6 +72,15 @@ for (const spec of PAGES) {
                 assert.deepEqual(await marksOutsideFrame(page), [], "marks outside their frame");
               }
               if (spec.name === "report") {
+                // KaTeX's stylesheet and fonts come from the site (inlined fonts) and pass the CSP.
+                const katexFont = await page.evaluate(async () => {
+                  await document.fonts.ready;
+                  return [...document.fonts].some((font) =>
+                    font.family.includes("KaTeX_Main") && font.status === "loaded"
+                  );
+                });
+                assert.ok(katexFont, "KaTeX_Main is loaded");
+                assert.equal(await page.locator(".katex-display").count(), 6, "the six formulas");
                 for (const set of PANEL_SETS) {
                   const { panels, knownColour, agreement, knownCluster, colourMatching } =
                     await panelColourAgreement(
