@@ -102,7 +102,7 @@ toc: false
 
 \`\`\`js
 import {parseNpy} from "./lib/npy.js";
-import {takeRows, fromRows} from "./lib/matrix.js";
+import {takeRows, fromRows, toRows} from "./lib/matrix.js";
 import {assign} from "./lib/kmeans.js";
 import {splitPlot} from "./components/clusters.js";
 import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/step_plot.js";
@@ -112,6 +112,7 @@ import * as Inputs from "@observablehq/inputs";
 import {kmeansPlusPlus} from "./lib/kmeans.js";
 import {RandomState} from "./lib/random_state.js";
 import {lloydSteps} from "./lib/lloyd_steps.js";
+import {centrePicker} from "./components/centre_picker.js";
 import {emStart, emSteps} from "./lib/em_steps.js";
 \`\`\`
 
@@ -223,16 +224,30 @@ ${descending.map(kmeansSection).join("\n")}
 
 Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centre, then *update* each centre
 to the mean of its points. Each can only lower the loss, so Lloyd stops, at a local optimum, when an assignment
-changes nothing. Below: the first of Lloyd's k-means++ starts (seed 0) on the training points, half-step by
-half-step (computed in your browser by \`lib/lloyd_steps.ts\`).
+changes nothing. Below: Lloyd on the training points, half-step by half-step (computed in your browser by
+\`lib/lloyd_steps.ts\`), from the first of its k-means++ starts (seed 0), or from yours: click ${STEP_K} times
+on the left chart to place your own start, and drag a centre to move it.
 
 \`\`\`js
 const stepTrain = takeRows(points, kmeansSplit.train);
-const lloydHalfSteps = lloydSteps(stepTrain, takeRows(stepTrain, kmeansPlusPlus(stepTrain, ${STEP_K}, new RandomState(0))));
+const seededStart = toRows(takeRows(stepTrain, kmeansPlusPlus(stepTrain, ${STEP_K}, new RandomState(0))));
+\`\`\`
+
+\`\`\`js
+const lloydHalfSteps = lloydSteps(stepTrain, fromRows(stepStart));
 const lloydStep = view(Inputs.range([0, lloydHalfSteps.length - 1], {step: 1, value: 0, label: "half-step"}));
 \`\`\`
 
-<div class="card step-card">\${resize((width) => lloydStepPlot(stepTrain, lloydHalfSteps[lloydStep], {width: Math.min(width, 560), domain}))}</div>
+<div class="grid grid-cols-2 step-row">
+  <div class="card"><h3 class="panel-title">Your start: click ${STEP_K} times, drag to move</h3>\${stepStartInput}</div>
+  <div class="card">\${resize((width) => lloydStepPlot(stepTrain, lloydHalfSteps[lloydStep], {width: Math.min(width, 480), domain}))}</div>
+</div>
+
+\`\`\`js
+const stepStartInput = centrePicker(stepTrain, {k: ${STEP_K}, value: seededStart, domain, width: 480});
+const stepStart = Generators.input(stepStartInput);
+\`\`\`
+
 <p class="chart-caption" aria-live="polite">Half-step \${lloydStep} of \${lloydHalfSteps.length - 1}
 (\${lloydHalfSteps[lloydStep].phase}): training loss <strong data-testid="lloyd-step-loss">\${lloydHalfSteps[lloydStep].loss.toFixed(6)}</strong>\${lloydStep > 0 ? \`, \${(lloydHalfSteps[lloydStep - 1].loss - lloydHalfSteps[lloydStep].loss).toExponential(2)} lower than before\` : ""}\${lloydHalfSteps[lloydStep].converged ? "; converged: the assignment changed nothing" : ""}.</p>
 

@@ -5,7 +5,7 @@ import { assertClean, openPage, withSite } from "./_browser_helpers.ts";
 import { emStart, emSteps } from "../../lib/em_steps.js";
 import { kmeansPlusPlus } from "../../lib/kmeans.js";
 import { lloydSteps } from "../../lib/lloyd_steps.js";
-import { takeRows } from "../../lib/matrix.js";
+import { fromRows, takeRows } from "../../lib/matrix.js";
 import { parseNpy } from "../../lib/npy.js";
 import { RandomState } from "../../lib/random_state.js";
 import { split } from "../../lib/split.js";
@@ -77,6 +77,46 @@ Deno.test("the report steps Lloyd and EM one iteration and shows the loss lib/ c
     );
     close(await shown("em-step-nll"), emHalfSteps[2].nll, "EM after one iteration (E, then M)");
     assert.ok(emHalfSteps[2].nll < emHalfSteps[0].nll, "one EM iteration lowers the NLL");
+    await assertClean(watched);
+  });
+});
+
+Deno.test("on the report, three clicks place Lloyd's start, and the steps start from them", async () => {
+  const points = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));
+  const train = takeRows(points, split(points.rows, { validDivisor: 4 }).train);
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/", /Step through Lloyd/);
+    const { page } = watched;
+    const picker = page.locator(".centre-picker svg");
+    await picker.scrollIntoViewIfNeeded();
+    const box = (await picker.boundingBox())!;
+    // Three clicks inside the frame, away from the seeded centres (a press near one would drag it).
+    for (const [fx, fy] of [[0.25, 0.3], [0.5, 0.75], [0.8, 0.5]]) {
+      await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+    }
+    await page.waitForFunction(() =>
+      document.querySelectorAll(".centre-picker circle[data-centre]").length === 3
+    );
+    const placed = await page.evaluate(() =>
+      (document.querySelector(".centre-picker") as unknown as { value: number[][] }).value
+    );
+    assert.equal(placed.length, 3);
+    const steps = lloydSteps(train, fromRows(placed));
+    // The step chart's start is the placed centres: the loss the page prints is lib's from them.
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-testid="lloyd-step-loss"]')?.textContent === expected,
+      steps[0].loss.toFixed(6),
+      { timeout: 10_000 },
+    );
+    const slider = page.locator('form:has(label:text-is("half-step")) input[type=number]').first();
+    await slider.fill("2");
+    await slider.dispatchEvent("input");
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-testid="lloyd-step-loss"]')?.textContent === expected,
+      steps[2].loss.toFixed(6),
+      { timeout: 10_000 },
+    );
+    await page.locator(".step-row").screenshot({ path: "/tmp/shots/report-placed-start.png" });
     await assertClean(watched);
   });
 });
