@@ -56,9 +56,9 @@ export interface EMResult extends SphericalGaussianMixture {
 }
 
 /** Relative tolerance of scikit-learn's K-means, scaled by the mean feature variance. */
-const KMEANS_TOL = 1e-4;
+export const KMEANS_TOL = 1e-4;
 /** scikit-learn's `KMeans` default `max_iter`, used for the initial labels. */
-const KMEANS_MAX_ITER = EM.kmeansMaxIter;
+export const KMEANS_MAX_ITER = EM.kmeansMaxIter;
 /** scikit-learn adds 10 machine epsilons to each component's mass so empty ones divide safely. */
 const MASS_FLOOR = 10 * Number.EPSILON;
 
@@ -101,7 +101,7 @@ function checkOptions(points: Matrix, { k, nInit, maxIter, tol, regCovar, seed }
  * cancellation). `normalise` divides the masses by their sum (M-step) rather than by N (the
  * initial step), as scikit-learn does.
  */
-function maximise(
+export function maximise(
   points: Matrix,
   resp: Float64Array,
   k: number,

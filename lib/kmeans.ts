@@ -312,7 +312,7 @@ export function lloydFrom(
 }
 
 /** The mean of every column (the data's centroid). */
-function columnMeans(points: Matrix): Float64Array {
+export function columnMeans(points: Matrix): Float64Array {
   const { rows, cols, data } = points;
   const mean = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
@@ -321,7 +321,7 @@ function columnMeans(points: Matrix): Float64Array {
 }
 
 /** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */
-function accumulateClusterSums(
+export function accumulateClusterSums(
   points: Matrix,
   labels: Int32Array,
   sums: Float64Array,
@@ -354,7 +354,7 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
  * farthest from its current centre (farthest first), which leaves its old cluster. Works on
  * the per-cluster sums before they are divided into means.
  */
-function relocateEmptyClusters(
+export function relocateEmptyClusters(
   points: Matrix,
   labels: Int32Array,
   distances: Float64Array,
