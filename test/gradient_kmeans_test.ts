@@ -142,7 +142,7 @@ Deno.test("both engines' K-means losses and gradients equal the notebook's loss 
     }
   }
   assert.equal(tf.memory().numTensors, before);
-  tf.dispose([prepared.twicePoints, prepared.centre]);
+  tf.dispose([prepared.augmented, prepared.centre]);
 });
 
 Deno.test("the fused K-means loss is NaN for a run with a NaN centroid, and skips the runs it is told to", () => {
