@@ -117,6 +117,7 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
  *
  * @example
  * ```ts
+ * import { fromRows } from "./matrix.js";
  * assign(fromRows([[0, 0], [5, 5]]), fromRows([[1, 1], [4, 4]])).labels; // Int32Array [0, 1]
  * ```
  */
@@ -399,7 +400,8 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
  *
  * @example
  * ```ts
- * const { centres, inertia } = lloyd(points, { k: 5 });
+ * import { makeBlobs } from "./synthetic.js";
+ * const { centres, inertia } = lloyd(makeBlobs({ n: 500, k: 5, seed: 1 }).points, { k: 5 });
  * ```
  */
 export function lloyd(
