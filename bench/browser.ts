@@ -46,8 +46,11 @@ export interface BackendResult {
   /** Timed runs (after one warm-up). */
   runs?: number;
   backend?: { name: string; simd?: boolean; threads?: boolean };
+  /** The fused engine's times (it runs no tensor op: the same on every backend). */
   kmeans?: TrainingTimes;
   gmm?: TrainingTimes;
+  /** Each engine's times: autodiff runs on this backend, fused in plain JavaScript. */
+  engines?: Partial<Record<"autodiff" | "fused", { kmeans?: TrainingTimes; gmm?: TrainingTimes }>>;
   error?: string;
 }
 
@@ -185,11 +188,13 @@ async function benchmarkBackends(browser: Browser): Promise<BackendResult[]> {
         [backend, runs] as const,
       );
       results.push({ run, runs, ...result });
-      log(
-        `${run}: K-means ${result.kmeans?.medianMs.toFixed(1)} ms, mixture ${
-          result.gmm?.medianMs.toFixed(1)
-        } ms`,
-      );
+      for (const [engine, times] of Object.entries(result.engines ?? {})) {
+        log(
+          `${run}, ${engine}: K-means ${times.kmeans?.medianMs.toFixed(1)} ms, mixture ${
+            times.gmm?.medianMs.toFixed(1)
+          } ms`,
+        );
+      }
     } catch (error) {
       results.push({ run, error: String(error).split("\n")[0] });
       log(`${run}: ${String(error).split("\n")[0]}`);

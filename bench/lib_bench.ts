@@ -1,20 +1,35 @@
-// deno bench for the pure core on data2D: Lloyd (k = 5, nInit 10, the 7,500 K-means training
-// points, as scikit-learn in the notebook), .npy parsing, and the seeded split.
+// deno bench for the pure core on data2D: Lloyd (k = 5, the notebook's scikit-learn options, the
+// 7,500 K-means training points), .npy parsing, the seeded split, and gradient training with
+// each engine (autodiff on tfjs's plain JavaScript backend here; Chromium's figures come from
+// bench/browser.ts).
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { fitGradientGMM } from "../lib/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
 import { lloyd } from "../lib/kmeans.js";
 import { takeRows } from "../lib/matrix.js";
+import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { parseNpy } from "../lib/npy.js";
 import { split } from "../lib/split.js";
 
+tf.env().set("IS_NODE", false); // Deno looks like Node.js to tfjs, which would advise tfjs-node
+await tf.setBackend("cpu");
+
 const bytes = Deno.readFileSync(new URL("../src/data/data2D.npy", import.meta.url));
 const points = parseNpy(bytes);
-const train = takeRows(points, split(points.rows, { validDivisor: 4 }).train);
+const kmeansSplit = split(points.rows, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor });
+const train = takeRows(points, kmeansSplit.train);
+const gmmTrain = takeRows(
+  points,
+  split(points.rows, { validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor }).train,
+);
 
 Deno.bench("lloyd k=5 nInit=10 (7,500 x 2)", { group: "lloyd", baseline: true }, () => {
-  lloyd(train, { k: 5, nInit: 10, maxIter: 5000, seed: 0 });
+  lloyd(train, { ...LLOYD, k: 5 });
 });
 
 Deno.bench("lloyd k=3 nInit=10 (7,500 x 2)", { group: "lloyd" }, () => {
-  lloyd(train, { k: 3, nInit: 10, maxIter: 5000, seed: 0 });
+  lloyd(train, { ...LLOYD, k: 3 });
 });
 
 Deno.bench("parseNpy data2D (10,000 x 2 f8)", () => {
@@ -22,9 +37,19 @@ Deno.bench("parseNpy data2D (10,000 x 2 f8)", () => {
 });
 
 Deno.bench("split N=10,000 (NumPy shuffle)", () => {
-  split(10_000, { validDivisor: 4 });
+  split(10_000, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor });
 });
 
 Deno.bench("split N=1,000,000 (NumPy shuffle)", () => {
-  split(1_000_000, { validDivisor: 4 });
+  split(1_000_000, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor });
+});
+
+for (const engine of ["fused", "autodiff"] as const) {
+  Deno.bench(`gradient K-means k=5, 150 epochs, ${engine} (cpu)`, { group: "gradient K-means" }, async () => {
+    await fitGradientKMeans(train, { engine, k: 5, reportEvery: GRADIENT_KMEANS.epochs });
+  });
+}
+
+Deno.bench("gradient mixture k=5, 1000 epochs, fused", { group: "gradient mixture" }, async () => {
+  await fitGradientGMM(gmmTrain, { engine: "fused", k: 5, reportEvery: GRADIENT_MIXTURE.epochs });
 });

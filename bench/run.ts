@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: the project's benchmarks and the notebook's stack, timed in one command on
  * this machine, printed as tables of ours / theirs / ratio. The last line is one JSON object:
- * `{"kmeans_ms", "gmm_ms", "lloyd_ms", "backend"}` (the best backend's training times in
- * Chromium, and `lib/` Lloyd at k = 5, nInit 10 on the K-means training split).
+ * `{"kmeans_ms", "gmm_ms", "kmeans_autodiff_ms", "gmm_autodiff_ms", "torch_kmeans_ms",
+ * "torch_gmm_ms", "lloyd_ms", "backend"}`: the training times in Chromium of the fused engine
+ * (plain JavaScript, the same on every backend) and of the autodiff engine on the backend where
+ * it is fastest relative to PyTorch (`backend`), PyTorch's in the same run, and `lib/` Lloyd at
+ * k = 5, nInit 10 on the K-means training split.
  *
  * Ours: `deno bench --json bench/lib_bench.ts` (mean time per iteration) for `lib/`, and
  * bench/browser.ts for gradient training in headless Chromium (needs dist/, builds it if missing;
@@ -104,7 +107,12 @@ for (const [name, key, what] of lloydRows) {
   console.log(`| ${name} | ${format(a)} | ${format(b)} | ${ratio(a, b)} | ${what} |`);
 }
 
-const trained = (browser?.backends ?? []).filter((b) => b.kmeans && b.gmm);
+type TrainingTimes = NonNullable<BackendResult["kmeans"]>;
+const trained = (browser?.backends ?? []).filter((b) =>
+  b.engines?.autodiff?.kmeans && b.engines.autodiff.gmm
+);
+const fused = (browser?.backends ?? []).find((b) => b.engines?.fused?.kmeans && b.engines.fused.gmm)?.engines
+  ?.fused;
 const describeBackend = (b: BackendResult) => {
   const { name, simd, threads } = b.backend!;
   return name === "wasm" ? `wasm (SIMD ${simd ? "on" : "off"}, threads ${threads ? "on" : "off"})` : name;
@@ -124,7 +132,10 @@ if (browser) {
     `Scores: validation mean squared distance (K-means), validation mean NLL (mixture); median over the same runs.\n`,
   );
   console.log(
-    `| backend | K-means k=5, 150 epochs | ratio to PyTorch | score | mixture k=5, 1000 epochs | ratio to PyTorch | NLL |`,
+    `The autodiff engine runs TensorFlow.js ops on the backend named; the fused engine runs no tensor op (plain JavaScript, float64), so it is timed once, on the first backend's page.\n`,
+  );
+  console.log(
+    `| engine (backend) | K-means k=5, 150 epochs | ratio to PyTorch | score | mixture k=5, 1000 epochs | ratio to PyTorch | NLL |`,
   );
   console.log(`|---|---|---|---|---|---|---|`);
   if (torch) {
@@ -134,18 +145,23 @@ if (browser) {
       } | ${format(torch.gmm_ms, 0)} | 1.00 | ${torch.gmm_valid_nll.toFixed(5)} |`,
     );
   }
+  const row = (name: string, kmeans: TrainingTimes, gmm: TrainingTimes) =>
+    console.log(
+      `| ${name} | ${format(kmeans.medianMs, 1)} | ${ratio(kmeans.medianMs, torch?.kmeans_ms)} | ${
+        kmeans.medianScore.toFixed(5)
+      } | ${format(gmm.medianMs, 0)} | ${ratio(gmm.medianMs, torch?.gmm_ms)} | ${
+        gmm.medianScore.toFixed(5)
+      } |`,
+    );
+  if (fused) row("fused (plain JavaScript, no tfjs)", fused.kmeans!, fused.gmm!);
   for (const b of browser.backends) {
-    if (b.error || !b.kmeans || !b.gmm) {
-      console.log(`| ${b.run} | — | — | — | — | — | — | (${b.error ?? "incomplete"})`);
+    const autodiff = b.engines?.autodiff;
+    if (b.error || !autodiff?.kmeans || !autodiff.gmm) {
+      console.log(`| autodiff (${b.run}) | — | — | — | — | — | — | (${b.error ?? "incomplete"})`);
       continue;
     }
-    console.log(
-      `| ${b.run === "wasm-isolated" ? "cross-origin isolated: " : ""}${describeBackend(b)} | ${
-        format(b.kmeans.medianMs, 1)
-      } | ${ratio(b.kmeans.medianMs, torch?.kmeans_ms)} | ${b.kmeans.medianScore.toFixed(5)} | ${
-        format(b.gmm.medianMs, 0)
-      } | ${ratio(b.gmm.medianMs, torch?.gmm_ms)} | ${b.gmm.medianScore.toFixed(5)} |`,
-    );
+    const where = `${b.run === "wasm-isolated" ? "cross-origin isolated " : ""}${describeBackend(b)}`;
+    row(`autodiff (${where})`, autodiff.kmeans, autodiff.gmm);
   }
 
   const { chunks } = browser;
@@ -204,16 +220,22 @@ if (browser) {
   }
 }
 
-// 4. The summary: the backend with the best times relative to PyTorch (or, without PyTorch, in ms).
-const score = (b: BackendResult) =>
-  torch
-    ? b.kmeans!.medianMs / torch.kmeans_ms + b.gmm!.medianMs / torch.gmm_ms
-    : b.kmeans!.medianMs + b.gmm!.medianMs;
+// 4. The summary: the backend where autodiff is fastest relative to PyTorch (or, without PyTorch, in ms).
+const score = (b: BackendResult) => {
+  const { kmeans, gmm } = b.engines!.autodiff!;
+  return torch
+    ? kmeans!.medianMs / torch.kmeans_ms + gmm!.medianMs / torch.gmm_ms
+    : kmeans!.medianMs + gmm!.medianMs;
+};
 const best = trained.toSorted((a, b) => score(a) - score(b))[0];
 console.log();
 console.log(JSON.stringify({
-  kmeans_ms: best?.kmeans?.medianMs ?? null,
-  gmm_ms: best?.gmm?.medianMs ?? null,
+  kmeans_ms: fused?.kmeans?.medianMs ?? null,
+  gmm_ms: fused?.gmm?.medianMs ?? null,
+  kmeans_autodiff_ms: best?.engines?.autodiff?.kmeans?.medianMs ?? null,
+  gmm_autodiff_ms: best?.engines?.autodiff?.gmm?.medianMs ?? null,
+  torch_kmeans_ms: torch?.kmeans_ms ?? null,
+  torch_gmm_ms: torch?.gmm_ms ?? null,
   lloyd_ms: ours.get(lloydRows[0][0]) ?? null,
   backend: best ? (best.run === "wasm-isolated" ? "wasm-threads" : best.backend!.name) : null,
 }));

@@ -1,12 +1,13 @@
 /**
- * How cost grows with N: Lloyd (lib/, k = 5, nInit 10) and gradient K-means (150 full-batch epochs,
- * k = 5, the cpu backend under Deno) on seeded blobs of N = 10^4, 10^5, 10^6 points in 2-D. Prints a
+ * How cost grows with N: Lloyd (lib/, k = 5, the notebook's options) and gradient K-means (150
+ * full-batch epochs, k = 5, the fused engine) on seeded blobs of N = 10^4, 10^5, 10^6 points in 2-D. Prints a
  * table and the slope of log(time) against log(N): 1 means linear. Run: `deno task bench:scale`.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
 import { lloyd } from "../lib/kmeans.js";
+import { LLOYD } from "../lib/notebook_settings.js";
 import { makeBlobs } from "../lib/synthetic.js";
 
 tf.env().set("IS_NODE", false); // Deno looks like Node.js to tfjs, which would advise tfjs-node
@@ -42,8 +43,11 @@ await fitGradientKMeans(makeBlobs({ n: 1000, k: 5, seed: 1 }).points, { k: 5, re
 for (const n of SIZES) {
   const { points } = makeBlobs({ n, k: 5, d: 2, spread: 1, seed: 1 });
   const runs = n >= 1_000_000 ? 1 : 3;
-  const lloydMs = await time(() => lloyd(points, { k: 5, nInit: 10, seed: 0 }), runs);
-  const gradientMs = await time(() => fitGradientKMeans(points, { k: 5, seed: 0, reportEvery: 150 }), runs);
+  const lloydMs = await time(() => lloyd(points, { ...LLOYD, k: 5 }), runs);
+  const gradientMs = await time(
+    () => fitGradientKMeans(points, { engine: "fused", k: 5, seed: 0, reportEvery: 150 }),
+    runs,
+  );
   rows.push({ n, lloydMs, gradientMs });
   console.log(`| ${n.toLocaleString("en-US")} | ${lloydMs.toFixed(0)} ms | ${gradientMs.toFixed(0)} ms |`);
 }

@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core registers no gradient by itself; this is the module `@tensorflow/tfjs` imports for
 // it (under Deno, deno.json maps it to `_gradients_deno.ts`, as Deno cannot load that module).
 import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
+import { fixWasmBroadcastComparisons } from "./_wasm_broadcast.js";
 import { AdamWOptimizer, type AdamWOptions } from "./adamw.js";
 import type { RunState, TrainingEngine } from "./engine.js";
 import { allFinite } from "./fused.js";
@@ -43,6 +44,7 @@ export function autodiffEngine(
     constants: tf.Tensor[];
   },
 ): TrainingEngine {
+  fixWasmBroadcastComparisons();
   let optimizer: AdamWOptimizer;
   try {
     optimizer = new AdamWOptimizer(hyper);

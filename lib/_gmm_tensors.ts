@@ -10,8 +10,8 @@
  * `l_ij = log pi_j - 0.5 (||x_i - mu_j||^2 / s_j^2 + d log(2 pi) + d log s_j^2)` and
  * pi = softmax(a). Expanding the square, `l_ij = w_j . [x_i, 1, ||x_i||^2]` with
  * `w_j = [mu_j / s_j^2, c_j, -1 / (2 s_j^2)]` and
- * `c_j = log pi_j - ||mu_j||^2 / (2 s_j^2) - (d / 2) (log(2 pi) + log s_j^2)`: the whole N x k
- * matrix is one product with the points prepared once as `[x, 1, ||x||^2]` (`mixturePoints` in
+ * `c_j = log pi_j - ||mu_j||^2 / (2 s_j^2) - (d / 2) (log(2 pi) + log s_j^2)`: the whole k x N
+ * matrix is one product with the points prepared once as `[x, 1, ||x||^2]` (transposed) (`mixturePoints` in
  * `fused.ts`, which the fused engine reads too). The caller centres the points, which keeps
  * `||x||^2` small so that the expanded square loses little to float32 cancellation.
  *
@@ -26,8 +26,12 @@ import type { TrainingEngine } from "./engine.js";
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
- * The mean NLL of the points (`[x, 1, ||x||^2]`, N x (d + 2)) under the packed parameters
+ * The mean NLL of the points (`[x, 1, ||x||^2]^T`, (d + 2) x N) under the packed parameters
  * (k x (d + 2)), with stock ops only, so that `tf.grad` can differentiate it.
+ *
+ * Layout: components along the rows and points along the columns, so that the log-sum-exp
+ * reduces over the rows and its gradient compares against a `[1, N]` maximum (fast on WASM with
+ * `_wasm_broadcast.ts`).
  */
 export function mixtureNLL(points: tf.Tensor2D, parameters: tf.Tensor2D): tf.Scalar {
   const [k, width] = parameters.shape, d = width - 2;
@@ -38,8 +42,8 @@ export function mixtureNLL(points: tf.Tensor2D, parameters: tf.Tensor2D): tf.Sca
   const quadratic = tf.sub(tf.mul(tf.sum(tf.square(mu), 1, true), precision), tf.mul(tf.log(precision), d));
   const offset = tf.sub(logWeights, tf.mul(tf.add(quadratic, d * LOG_2PI), 0.5));
   const w = tf.concat([tf.mul(mu, precision), offset, tf.mul(precision, -0.5)], 1);
-  const logJoint = tf.matMul(points, w, false, true); // N x k
-  return tf.neg(tf.mean(tf.logSumExp(logJoint, 1)));
+  const logJoint = tf.matMul(w, points); // k x N
+  return tf.neg(tf.mean(tf.logSumExp(logJoint, 0)));
 }
 
 /** The autodiff engine for one run from the packed `initial` parameters (centred means), on centred points. */
@@ -49,7 +53,10 @@ export function autodiffMixture(
   { d, optimizer }: { d: number; optimizer: AdamWOptions },
 ): TrainingEngine {
   const width = d + 2;
-  const augmented = tf.tensor2d(Float32Array.from(points), [points.length / width, width]);
+  const n = points.length / width;
+  const transposed = new Float32Array(points.length);
+  for (let i = 0; i < n; i++) for (let t = 0; t < width; t++) transposed[t * n + i] = points[i * width + t];
+  const augmented = tf.tensor2d(transposed, [width, n]);
   return autodiffEngine(initial, {
     restarts: 1,
     cols: width,

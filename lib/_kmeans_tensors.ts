@@ -23,8 +23,8 @@ import type { Matrix } from "./matrix.js";
 
 /** The training points as the loss reads them, uploaded once per run. */
 export interface KMeansTensors {
-  /** Twice the centred points, N x d, float32 (the factor 2 of `2 x.c`, applied once). */
-  twicePoints: tf.Tensor2D;
+  /** `[x - centre, 1]^T`: the centred points with a row of ones, (d + 1) x N, float32. */
+  augmented: tf.Tensor2D;
   /** The column means the points were centred by, 1 x d. */
   centre: tf.Tensor2D;
   /** Mean over the points of `||x - centre||^2`, computed in float64 on the host. */
@@ -33,33 +33,44 @@ export interface KMeansTensors {
 
 /** Centres and uploads the points. */
 export function kmeansTensors(points: Matrix): KMeansTensors {
-  const { rows, cols: d } = points;
+  const { rows: n, cols: d } = points;
   const mean = columnMeans(points.data, { d });
-  const twice = Float32Array.from(points.data, (value, p) => 2 * (value - mean[p % d]));
+  const augmented = new Float32Array((d + 1) * n).fill(1);
   let sum = 0;
-  for (let p = 0; p < points.data.length; p++) sum += (points.data[p] - mean[p % d]) ** 2;
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) {
+      const value = points.data[i * d + t] - mean[t];
+      augmented[t * n + i] = value;
+      sum += value * value;
+    }
+  }
   return {
-    twicePoints: tf.tensor2d(twice, [rows, d]),
+    augmented: tf.tensor2d(augmented, [d + 1, n]),
     centre: tf.tensor2d(Float32Array.from(mean), [1, d]),
-    meanSquaredNorm: sum / rows,
+    meanSquaredNorm: sum / n,
   };
 }
 
 /**
  * The notebook's loss of each of R runs (shape [R]) for `centroids` (R*k x d, run r's centroids
  * in rows r*k .. r*k+k-1), with stock ops only, so that `tf.grad` can differentiate it.
+ *
+ * Layout: centroids along the rows and points along the columns, so that the minimum over each
+ * run's centroids reduces `[R, k, N]` over its middle axis and its gradient compares against a
+ * `[R, 1, N]` minimum (fast on WASM with `_wasm_broadcast.ts`).
  */
 export function kmeansLosses(
-  { twicePoints, centre, meanSquaredNorm }: KMeansTensors,
+  { augmented, centre, meanSquaredNorm }: KMeansTensors,
   centroids: tf.Tensor2D,
   { k }: { k: number },
 ): tf.Tensor1D {
-  const n = twicePoints.shape[0], rows = centroids.shape[0];
+  const n = augmented.shape[1], rows = centroids.shape[0];
   const c = tf.sub(centroids, centre);
-  // ||c_j||^2 - 2 x_i.c_j for every point and centroid: N x Rk
-  const scores = tf.sub(tf.sum(tf.square(c), 1), tf.matMul(twicePoints, c, false, true));
-  const nearest = tf.min(tf.reshape(scores, [n, rows / k, k]), 2);
-  return tf.add(tf.mean(nearest, 0), meanSquaredNorm) as tf.Tensor1D;
+  // [-2c, ||c||^2], Rk x (d + 1): its product with [x, 1]^T is ||c_j||^2 - 2 c_j.x_i, Rk x N
+  const weights = tf.concat([tf.mul(c, -2), tf.sum(tf.square(c), 1, true)], 1);
+  const scores = tf.reshape(tf.matMul(weights, augmented), [rows / k, k, n]);
+  const nearest = tf.min(scores, 1); // R x N
+  return tf.add(tf.mean(nearest, 1), meanSquaredNorm) as tf.Tensor1D;
 }
 
 /** The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW. */
@@ -74,6 +85,6 @@ export function autodiffKMeans(
     cols: points.cols,
     optimizer,
     losses: (centroids) => kmeansLosses(tensors, centroids as tf.Tensor2D, { k }),
-    constants: [tensors.twicePoints, tensors.centre],
+    constants: [tensors.augmented, tensors.centre],
   });
 }

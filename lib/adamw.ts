@@ -62,10 +62,16 @@ function checkHyperParameter(name: string, value: number, ok: boolean, expected:
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import "@tensorflow/tfjs-backend-cpu";
+ * import "@tensorflow/tfjs-core/dist/register_all_gradients.js"; // minimize() differentiates
+ * await tf.setBackend("cpu");
  * const w = tf.variable(tf.tensor1d([1, -2]));
  * const optimizer = new AdamWOptimizer({ learningRate: 0.1 });
  * for (let i = 0; i < 100; i++) optimizer.minimize(() => tf.sum(tf.square(w)));
  * optimizer.dispose();
+ * console.assert(Math.abs(w.dataSync()[0]) < 0.1);
+ * w.dispose();
  * ```
  */
 export class AdamWOptimizer extends tf.Optimizer {

@@ -200,6 +200,9 @@ function runOnce(
  *
  * @example
  * ```ts
+ * import { gmmNLL } from "./gaussian_mixture.js";
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const model = emGaussianMixture(train, { k: 3 });
  * gmmNLL(valid, model); // the validation NLL, scikit-learn's -score(valid)
  * ```

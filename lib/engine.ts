@@ -1,8 +1,14 @@
 /**
  * The training engines, chosen by name wherever a gradient model trains (lib, CLI, pages, bench).
- * - `"autodiff"`: the notebook's loss written with stock TensorFlow.js ops, differentiated by
- *   `tf.grad`;
- * - `"fused"`: the single-pass analytic loss and gradient and the fused optimizer step.
+ * - `"autodiff"`: the notebook's method. The loss is written with stock TensorFlow.js ops
+ *   (`_kmeans_tensors.ts`, `_gmm_tensors.ts`), its gradient comes from `tf.variableGrads`, and
+ *   PyTorch's AdamW / Adam steps the float32 parameters (`adamw.ts`); it runs on the active tfjs
+ *   backend (WASM, WebGL or the plain JavaScript cpu backend).
+ * - `"fused"`: the analytic loss and gradient in one pass over the points and PyTorch's optimizer
+ *   step, pure functions over `Float64Array`s (`fused.ts`) called from a plain TypeScript loop: no
+ *   tensor, no tfjs, float64, the same on every backend.
+ * Both start from the same parameters, stop on a non-finite loss keeping the last finite state,
+ * and agree to float32 rounding (see `test/engines_test.ts`).
  *
  * @module
  */

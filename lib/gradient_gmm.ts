@@ -17,9 +17,8 @@
  */
 
 import { autodiffMixture } from "./_gmm_tensors.js";
-import { checkEngine, DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
-import { DataError } from "./errors.js";
-import { checkFinite } from "./finite.js";
+import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
+import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { allFinite, columnMeans, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "./kmeans.js";
@@ -104,42 +103,12 @@ interface Settings {
 
 const INITS: readonly MixtureInit[] = ["random", "kmeans"];
 
-function checkSettings(
-  points: Matrix,
-  { k, lr, epochs, init, seed, valid, reportEvery, engine }: Settings,
-): void {
-  if (points.rows < 1) throw new DataError("there are no training points; a mixture needs at least one.");
-  checkFinite(points, "the training data");
-  if (!Number.isInteger(k) || k < 1 || k > points.rows) {
-    throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
-  }
-  if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new DataError(`lr = ${lr} must be a finite number above 0, such as ${GRADIENT_MIXTURE.lr}.`);
-  }
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new DataError(`epochs = ${epochs} must be a positive integer.`);
-  }
-  if (!INITS.includes(init)) {
-    throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
-  }
-  checkEngine(engine);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new DataError(`seed ${seed} is not an integer between 0 and 2^32 - 1; pick one in that range.`);
-  }
-  if (!Number.isInteger(reportEvery) || reportEvery < 1) {
-    throw new DataError(`reportEvery = ${reportEvery} must be a positive integer.`);
-  }
-  if (valid) {
-    if (valid.cols !== points.cols) {
-      throw new DataError(
-        `the validation points have ${valid.cols} columns but the training points ${points.cols}; they must match.`,
-      );
-    }
-    if (valid.rows < 1) {
-      throw new DataError("the validation set is empty; pass no `valid` or at least one point.");
-    }
-    checkFinite(valid, "the validation data");
-  }
+function checkSettings(points: Matrix, settings: Settings): void {
+  checkTrainingOptions(points, { ...settings, seeds: [settings.seed] }, {
+    model: "a mixture",
+    exampleLr: GRADIENT_MIXTURE.lr,
+  });
+  checkChoice("init", settings.init, INITS);
 }
 
 /**
@@ -276,6 +245,8 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
  *
  * @example
  * ```ts
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * for await (const step of trainGradientGMM(train, { k: 5, init: "kmeans", valid, reportEvery: 50 })) {
  *   console.log(step.epoch, step.trainNLL, step.validNLL);
  * }
@@ -307,6 +278,8 @@ export function trainGradientGMM(
  *
  * @example
  * ```ts
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const { means, sigmas, weights, validNLL } = await fitGradientGMM(train, { k: 3, valid, seed: 1 });
  * ```
  */
@@ -314,15 +287,9 @@ export async function fitGradientGMM(
   points: Matrix,
   { reportEvery = 1, ...options }: GradientGMMOptions,
 ): Promise<GradientGMMFit> {
-  const nllCurve: number[] = [], validCurve: number[] = [], curveEpochs: number[] = [];
-  let last: GradientGMMStep | undefined;
-  for await (const step of trainGradientGMM(points, { ...options, reportEvery })) {
-    last = step;
-    // A diverged report repeats an earlier epoch's state: it ends the curves, it does not extend them.
-    if (step.diverged && curveEpochs.length && step.epoch <= curveEpochs.at(-1)!) continue;
-    nllCurve.push(step.trainNLL);
-    if (step.validNLL !== undefined) validCurve.push(step.validNLL);
-    curveEpochs.push(step.epoch);
-  }
-  return { ...last!, nllCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
+  const { last, trainCurve, validCurve, curveEpochs } = await collectCurves(
+    trainGradientGMM(points, { ...options, reportEvery }),
+    { train: (step) => step.trainNLL, valid: (step) => step.validNLL },
+  );
+  return { ...last, nllCurve: trainCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
 }

@@ -16,9 +16,9 @@
  */
 
 import { autodiffKMeans } from "./_kmeans_tensors.js";
-import { checkEngine, DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
+import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
+import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { DataError } from "./errors.js";
-import { checkFinite } from "./finite.js";
 import { fusedEngine, kmeansLossAndGradient } from "./fused.js";
 import { kmeansPlusPlus, validationScore } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
@@ -133,47 +133,9 @@ const INITS: readonly CentroidInit[] = ["uniform", "kmeans++", "points"];
 const BOXES: readonly UniformBox[] = ["unit", "data"];
 
 function checkSettings(points: Matrix, settings: Settings): void {
-  const { k, lr, epochs, init, uniformBox, valid, reportEvery, seeds, engine } = settings;
-  if (points.rows < 1) throw new DataError("there are no training points; K-means needs at least one.");
-  checkFinite(points, "the training data");
-  if (!Number.isInteger(k) || k < 1 || k > points.rows) {
-    throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
-  }
-  if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new DataError(`lr = ${lr} must be a finite number above 0, such as ${GRADIENT_KMEANS.lr}.`);
-  }
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new DataError(`epochs = ${epochs} must be a positive integer.`);
-  }
-  checkChoice("init", init, INITS);
-  checkChoice("uniformBox", uniformBox, BOXES);
-  checkEngine(engine);
-  if (!Number.isInteger(reportEvery) || reportEvery < 1) {
-    throw new DataError(`reportEvery = ${reportEvery} must be a positive integer.`);
-  }
-  if (seeds.length < 1) throw new DataError("there are no seeds to train; give at least one.");
-  for (const seed of seeds) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new DataError(`seed ${seed} is not an integer between 0 and 2^32 - 1; pick one in that range.`);
-    }
-  }
-  if (valid) {
-    if (valid.cols !== points.cols) {
-      throw new DataError(
-        `the validation points have ${valid.cols} columns but the training points ${points.cols}; they must match.`,
-      );
-    }
-    if (valid.rows < 1) {
-      throw new DataError("the validation set is empty; pass no `valid` or at least one point.");
-    }
-    checkFinite(valid, "the validation data");
-  }
-}
-
-function checkChoice<T extends string>(name: string, value: T, choices: readonly T[]): void {
-  if (!choices.includes(value)) {
-    throw new DataError(`${name} "${value}" is unknown; use one of ${choices.join(", ")}.`);
-  }
+  checkTrainingOptions(points, settings, { model: "K-means", exampleLr: GRADIENT_KMEANS.lr });
+  checkChoice("init", settings.init, INITS);
+  checkChoice("uniformBox", settings.uniformBox, BOXES);
 }
 
 /** The initial k x d centroids of one seed (see {@link CentroidInit} and {@link UniformBox}). */
@@ -331,6 +293,8 @@ function withDefaults(
  *
  * @example
  * ```ts
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * for await (const step of trainGradientKMeans(train, { k: 5, valid, reportEvery: 10 })) {
  *   console.log(step.epoch, step.trainLoss, step.validScore);
  * }
@@ -355,6 +319,8 @@ export function trainGradientKMeans(
  *
  * @example
  * ```ts
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * let last;
  * for await (const step of trainGradientKMeansRestarts(train, { k: 5, restarts: 10, valid })) last = step;
  * const { centroids, validScore } = last!.runs[last!.best];
@@ -385,6 +351,8 @@ export function trainGradientKMeansRestarts(
  *
  * @example
  * ```ts
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const { centroids, validScore, lossCurve } = await fitGradientKMeans(train, { k: 5, valid, seed: 3 });
  * ```
  */
@@ -392,21 +360,11 @@ export async function fitGradientKMeans(
   points: Matrix,
   { reportEvery = 1, ...options }: GradientKMeansOptions,
 ): Promise<GradientKMeansFit> {
-  const lossCurve: number[] = [], validCurve: number[] = [], curveEpochs: number[] = [];
-  let last: GradientKMeansStep | undefined;
-  for await (const step of trainGradientKMeans(points, { ...options, reportEvery })) {
-    last = step;
-    // A diverged report goes back to the last centroids with a finite loss: the curves end there.
-    while (step.diverged && curveEpochs.length && curveEpochs.at(-1)! >= step.epoch) {
-      curveEpochs.pop();
-      lossCurve.pop();
-      validCurve.pop();
-    }
-    lossCurve.push(step.trainLoss);
-    if (step.validScore !== undefined) validCurve.push(step.validScore);
-    curveEpochs.push(step.epoch);
-  }
-  return { ...last!, lossCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
+  const { last, trainCurve, validCurve, curveEpochs } = await collectCurves(
+    trainGradientKMeans(points, { ...options, reportEvery }),
+    { train: (step) => step.trainLoss, valid: (step) => step.validScore },
+  );
+  return { ...last, lossCurve: trainCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
 }
 
 /**

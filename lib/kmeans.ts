@@ -118,6 +118,7 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
  *
  * @example
  * ```ts
+ * import { fromRows } from "./matrix.js";
  * assign(fromRows([[0, 0], [5, 5]]), fromRows([[1, 1], [4, 4]])).labels; // Int32Array [0, 1]
  * ```
  */
@@ -415,7 +416,8 @@ export function centreColumns(points: Matrix): { centred: Matrix; mean: Float64A
  *
  * @example
  * ```ts
- * const { centres, inertia } = lloyd(points, { k: 5 });
+ * import { makeBlobs } from "./synthetic.js";
+ * const { centres, inertia } = lloyd(makeBlobs({ n: 500, k: 5, seed: 1 }).points, { k: 5 });
  * ```
  */
 export function lloyd(

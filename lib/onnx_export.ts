@@ -170,8 +170,11 @@ function checkShape(rows: number, cols: number, what: string): void {
  *
  * @example
  * ```ts
+ * import { lloyd } from "./kmeans.js";
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const bytes = kmeansToOnnx(lloyd(train, { k: 5 }).centres, { metadata: { model: "lloyd", seed: 0 } });
- * await Deno.writeFile("lloyd-5.onnx", bytes);
+ * // await Deno.writeFile("lloyd-5.onnx", bytes);
  * ```
  */
 export function kmeansToOnnx(
@@ -207,6 +210,9 @@ export function kmeansToOnnx(
  *
  * @example
  * ```ts
+ * import { emGaussianMixture } from "./em.js";
+ * import { makeBlobs } from "./synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const bytes = mixtureToOnnx(emGaussianMixture(train, { k: 3 }), { metadata: { model: "em" } });
  * ```
  */

@@ -30,8 +30,9 @@ const MATRIX_A = 0x9908b0df;
  *
  * @example
  * ```ts
- * const rng = new RandomState(45689);
- * const order = rng.permutation(10_000); // np.random.seed(45689); np.random.permutation(10000)
+ * import { NOTEBOOK_SPLIT } from "./notebook_settings.js";
+ * const rng = new RandomState(NOTEBOOK_SPLIT.seed);
+ * const order = rng.permutation(10_000); // np.random.seed(seed); np.random.permutation(10000)
  * ```
  */
 export class RandomState {

@@ -26,7 +26,7 @@ export interface Split {
  *
  * @example
  * ```ts
- * split(10_000, { validDivisor: 4 }).valid.slice(0, 3); // Int32Array [2651, 6985, 1054]
+ * split(10_000).valid.slice(0, 3); // Int32Array [2651, 6985, 1054]
  * ```
  */
 export function split(

@@ -57,7 +57,7 @@ Deno.test("both engines' mixture gradients equal autodiff of the notebook's loss
   const fused = mixtureGradient(augmented, Float64Array.from(packed.flat()), { d });
   const { analytic, automatic, loss } = tf.tidy(() => {
     const parameters = tf.tensor2d(packed);
-    const prepared = tf.tensor2d(Float32Array.from(augmented), [n, d + 2]);
+    const prepared = tf.transpose(tf.tensor2d(Float32Array.from(augmented), [n, d + 2])) as tf.Tensor2D;
     const variable = tf.variable(parameters);
     const { value: loss, grads } = tf.variableGrads(() => mixtureNLL(prepared, variable), [variable]);
     const gradient = grads[variable.name];

@@ -4,6 +4,7 @@
  */
 import { emGaussianMixture } from "../lib/em.js";
 import { lloyd } from "../lib/kmeans.js";
+import { LLOYD } from "../lib/notebook_settings.js";
 import type { Matrix } from "../lib/matrix.js";
 
 /** A request: which reference, on which points, with which k. */
@@ -21,9 +22,7 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = ({ data: { id, kind, points, k } }) => {
   try {
-    const result = kind === "lloyd"
-      ? lloyd(points, { k, nInit: 10, seed: 0 })
-      : emGaussianMixture(points, { k });
+    const result = kind === "lloyd" ? lloyd(points, { ...LLOYD, k }) : emGaussianMixture(points, { k });
     scope.postMessage({ id, result });
   } catch (error) {
     scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

@@ -5,6 +5,7 @@
  */
 import { emGaussianMixture, type EMResult } from "../lib/em.js";
 import { lloyd, type LloydResult } from "../lib/kmeans.js";
+import { LLOYD } from "../lib/notebook_settings.js";
 import type { Matrix } from "../lib/matrix.js";
 import { DataError } from "../lib/errors.js";
 
@@ -34,7 +35,7 @@ function compute(kind: "lloyd" | "em", points: Matrix, k: number): Promise<unkno
   const running = startWorker();
   if (!running) {
     return Promise.resolve().then(() =>
-      kind === "lloyd" ? lloyd(points, { k, nInit: 10, seed: 0 }) : emGaussianMixture(points, { k })
+      kind === "lloyd" ? lloyd(points, { ...LLOYD, k }) : emGaussianMixture(points, { k })
     );
   }
   const id = nextId++;

@@ -4,10 +4,11 @@
 import { emGaussianMixture } from "../lib/em.js";
 import { gmmAIC, gmmBIC, gmmNLL } from "../lib/gaussian_mixture.js";
 import { toRows } from "../lib/matrix.js";
+import { EM, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 
-const VALID_DIVISOR = 3;
-const OPTIONS = { nInit: 10, maxIter: 1000, tol: 1e-3, regCovar: 1e-6, seed: 0 };
+const VALID_DIVISOR = NOTEBOOK_SPLIT.mixtureValidDivisor;
+const { kmeansMaxIter: _, ...OPTIONS } = EM;
 const { points, sha256 } = await loadDataset();
 const { train, valid } = splitPoints(points, VALID_DIVISOR);
 const runs = [];

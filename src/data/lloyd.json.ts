@@ -2,15 +2,16 @@
 // training split of data2D.npy, for k = 1..10: centres, scores, iterations and time.
 import { lloyd, validationScore } from "../lib/kmeans.js";
 import { toRows } from "../lib/matrix.js";
+import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 
-const VALID_DIVISOR = 4;
+const VALID_DIVISOR = NOTEBOOK_SPLIT.kmeansValidDivisor;
 const { points, sha256 } = await loadDataset();
 const { train, valid } = splitPoints(points, VALID_DIVISOR);
 const runs = [];
 for (let k = 1; k <= 10; k++) {
   const start = performance.now();
-  const result = lloyd(train, { k, nInit: 10, maxIter: 5000, seed: 0 });
+  const result = lloyd(train, { ...LLOYD, k });
   const ms = performance.now() - start;
   runs.push({
     k,
@@ -27,6 +28,6 @@ for (let k = 1; k <= 10; k++) {
 console.log(JSON.stringify({
   dataset: { name: "data2D.npy", sha256, rows: points.rows, cols: points.cols },
   validDivisor: VALID_DIVISOR,
-  options: { nInit: 10, maxIter: 5000, tol: 1e-4, seed: 0 },
+  options: LLOYD,
   runs,
 }));

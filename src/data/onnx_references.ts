@@ -8,17 +8,18 @@ import { gmmNLL } from "../lib/gaussian_mixture.js";
 import { lloyd, validationScore } from "../lib/kmeans.js";
 import { kmeansToOnnx, mixtureToOnnx } from "../lib/onnx_export.js";
 import { NOTEBOOK_SPLIT_SEED } from "../lib/split.js";
+import { EM, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 
 /** The k of the shipped references: data/lloyd-1.onnx ... data/lloyd-10.onnx, and em-*.onnx. */
 export const REFERENCE_KS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /** Lloyd's settings, as lloyd.json.ts, on the K-means split (validation = first quarter). */
-export const LLOYD_REFERENCE = { validDivisor: 4, options: { nInit: 10, maxIter: 5000, tol: 1e-4, seed: 0 } };
+export const LLOYD_REFERENCE = { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor, options: LLOYD };
 /** EM's settings, as em.json.ts, on the mixture split (validation = first third). */
 export const EM_REFERENCE = {
-  validDivisor: 3,
-  options: { nInit: 10, maxIter: 1000, tol: 1e-3, regCovar: 1e-6, seed: 0 },
+  validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor,
+  options: { nInit: EM.nInit, maxIter: EM.maxIter, tol: EM.tol, regCovar: EM.regCovar, seed: EM.seed },
 };
 
 /** Reads k from a parameterized loader's `--k=<k>` argument, refusing any k not shipped. */

@@ -13,20 +13,34 @@ import { lloyd, validationScore } from "../lib/kmeans.js";
 import { matchCentres } from "../lib/match_centres.js";
 import type { Matrix } from "../lib/matrix.js";
 import { toRows } from "../lib/matrix.js";
+import {
+  GRADIENT_KMEANS,
+  GRADIENT_MIXTURE,
+  LLOYD,
+  NOTEBOOK_SPLIT,
+  REPORT_SEEDS,
+} from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 import { median } from "./statistics.js";
 
 /** The notebook's settings, which the report reproduces. */
 export const REPORT_SETTINGS = {
-  ks: [1, 2, 3, 4, 5],
+  ks: REPORT_SEEDS.ks,
+  /** The fused engine (float64; the autodiff engine's float32 runs agree to about 1e-5). */
+  engine: "fused" as const,
   kmeans: {
-    lr: 0.1,
-    epochs: 150,
+    lr: GRADIENT_KMEANS.lr,
+    epochs: GRADIENT_KMEANS.epochs,
     init: "uniform" as const,
-    seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    validDivisor: 4,
+    seeds: REPORT_SEEDS.kmeans,
+    validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor,
   },
-  gmm: { lr: 0.005, epochs: 1000, seeds: [0, 1, 2, 3, 4], validDivisor: 3 },
+  gmm: {
+    lr: GRADIENT_MIXTURE.lr,
+    epochs: GRADIENT_MIXTURE.epochs,
+    seeds: REPORT_SEEDS.mixture,
+    validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor,
+  },
   /** A gradient mixture "reaches EM" when its validation NLL is at most EM's plus this (nats per point). */
   reachTolerance: 1e-3,
 };
@@ -59,12 +73,13 @@ export async function computeReportFigures(path?: string) {
   const kmeansSplit = splitPoints(points, km.validDivisor);
   const kmeans = [];
   for (const k of REPORT_SETTINGS.ks) {
-    const reference = lloyd(kmeansSplit.train, { k, nInit: 10, maxIter: 5000, seed: 0 });
+    const reference = lloyd(kmeansSplit.train, { ...LLOYD, k });
     const lloydScore = validationScore(kmeansSplit.valid, reference.centres);
     const fits = [];
     for (const seed of km.seeds) {
       fits.push(
         await fitGradientKMeans(kmeansSplit.train, {
+          engine: REPORT_SETTINGS.engine,
           k,
           seed,
           lr: km.lr,
@@ -129,6 +144,7 @@ export async function computeReportFigures(path?: string) {
       for (const seed of gmm.seeds) {
         fits.push(
           await fitGradientGMM(gmmSplit.train, {
+            engine: REPORT_SETTINGS.engine,
             k,
             seed,
             init,

@@ -2,13 +2,15 @@
 // (the silhouette needs two clusters at least): one of the criteria for choosing k.
 import { assign, lloyd } from "../lib/kmeans.js";
 import { silhouetteScore } from "../lib/model_selection.js";
+import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 
 const { points, sha256 } = await loadDataset();
-const { train, valid } = splitPoints(points, 4);
+const validDivisor = NOTEBOOK_SPLIT.kmeansValidDivisor;
+const { train, valid } = splitPoints(points, validDivisor);
 const runs = [];
 for (let k = 2; k <= 10; k++) {
-  const { centres } = lloyd(train, { k, nInit: 10, seed: 0 });
+  const { centres } = lloyd(train, { ...LLOYD, k });
   runs.push({ k, silhouette: silhouetteScore(valid, assign(valid, centres).labels) });
 }
-console.log(JSON.stringify({ dataset: { name: "data2D.npy", sha256 }, validDivisor: 4, runs }));
+console.log(JSON.stringify({ dataset: { name: "data2D.npy", sha256 }, validDivisor, runs }));
