@@ -18,8 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "./_autodiff.js";
 import type { AdamWOptions } from "./adamw.js";
 import type { TrainingEngine } from "./engine.js";
-import { columnMeans } from "./fused.js";
-import type { Matrix } from "./matrix.js";
+import { columnMeans, type Matrix } from "./matrix.js";
 
 /** The training points as the loss reads them, uploaded once per run. */
 export interface KMeansTensors {
@@ -34,7 +33,7 @@ export interface KMeansTensors {
 /** Centres and uploads the points. */
 export function kmeansTensors(points: Matrix): KMeansTensors {
   const { rows: n, cols: d } = points;
-  const mean = columnMeans(points.data, { d });
+  const mean = columnMeans(points);
   const augmented = new Float32Array((d + 1) * n).fill(1);
   let sum = 0;
   for (let i = 0; i < n; i++) {

@@ -92,8 +92,12 @@ function asMixture(
  *
  * @example
  * ```ts
- * const steps = emSteps(points, mixtureFromLabels(points, { labels, k: 3 }));
- * steps.filter((s) => s.phase === "M").map((s) => s.nll); // decreasing
+ * import assert from "node:assert/strict";
+ * import { fromRows } from "./matrix.js";
+ * const points = fromRows([[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5]]);
+ * const steps = emSteps(points, mixtureFromLabels(points, { labels: [0, 0, 0, 1, 1, 1], k: 2 }));
+ * const nlls = steps.filter((s) => s.phase === "M").map((s) => s.nll);
+ * assert.ok(nlls.every((nll, i) => i === 0 || nll <= nlls[i - 1] + 1e-12)); // EM never goes uphill
  * ```
  */
 export function emSteps(

@@ -262,13 +262,6 @@ export function allFinite(values: ArrayLike<number>): boolean {
   return true;
 }
 
-/** The mean of each column of an N x d row-major array. */
-export function columnMeans(data: ArrayLike<number>, { d }: { d: number }): Float64Array {
-  const means = new Float64Array(d), n = data.length / d;
-  for (let p = 0; p < data.length; p++) means[p % d] += data[p];
-  return means.map((sum) => sum / n);
-}
-
 /**
  * The `"fused"` engine for R runs of P parameters each (`initial` holds them run after run): each
  * epoch calls `evaluate` on the parameters and, for every run whose `finite` flag is set, takes one

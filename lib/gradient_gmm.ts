@@ -19,10 +19,10 @@
 import { autodiffMixture } from "./_gmm_tensors.js";
 import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
 import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
-import { allFinite, columnMeans, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
+import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "./kmeans.js";
-import type { Matrix } from "./matrix.js";
+import { columnMeans, type Matrix } from "./matrix.js";
 import { GRADIENT_MIXTURE, REPORT_EVERY } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
@@ -167,7 +167,7 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
 
   // The parameters hold centred means: with the centred points that keeps ||x||^2 and x.mu small
   // in float32 (see _gmm_tensors.ts). Adam has no weight decay, so the shift changes nothing else.
-  const centre = columnMeans(points.data, { d });
+  const centre = columnMeans(points);
   const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - centre[p % d]), { d });
   const initial = new Float64Array(k * width);
   for (let j = 0; j < k; j++) {

@@ -11,7 +11,7 @@
 
 import { DataError } from "./errors.js";
 import { checkFinite, checkScale } from "./finite.js";
-import type { Matrix } from "./matrix.js";
+import { columnMeans, type Matrix } from "./matrix.js";
 import { LLOYD } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
@@ -310,15 +310,6 @@ export function lloydFrom(
   // Labels were computed against the centres before the last update: refresh them unless nothing moved.
   if (!strict) assignInto(points, finalCentres, labels, distances);
   return { centres: finalCentres, labels, inertia: sum(distances), iterations, converged };
-}
-
-/** The mean of every column (the data's centroid). */
-export function columnMeans(points: Matrix): Float64Array {
-  const { rows, cols, data } = points;
-  const mean = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
-  for (let t = 0; t < cols; t++) mean[t] /= rows;
-  return mean;
 }
 
 /** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */

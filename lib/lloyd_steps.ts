@@ -13,8 +13,8 @@
  */
 
 import { DataError } from "./errors.js";
-import { accumulateClusterSums, assign, columnMeans, relocateEmptyClusters } from "./kmeans.js";
-import type { Matrix } from "./matrix.js";
+import { accumulateClusterSums, assign, relocateEmptyClusters } from "./kmeans.js";
+import { columnMeans, type Matrix } from "./matrix.js";
 
 /** One half-step of Lloyd's algorithm, and the state it leaves. */
 export interface LloydHalfStep {
@@ -90,8 +90,13 @@ export function updateCentres(
  *
  * @example
  * ```ts
- * const steps = lloydSteps(points, fromRows([[0, 0], [1, 1], [2, 0]]));
- * steps.map((s) => `${s.phase} ${s.loss.toFixed(4)}`); // ["start 0.41..", "assign 0.41..", "update 0.30..", ...]
+ * import assert from "node:assert/strict";
+ * import { fromRows } from "./matrix.js";
+ * const points = fromRows([[0, 0], [0, 1], [4, 0], [4, 1]]);
+ * const steps = lloydSteps(points, fromRows([[0, 0], [1, 0]]));
+ * // start, assign (0 and 1 near the first centre, the rest near the second), update (the means)
+ * assert.deepEqual(steps.slice(0, 3).map((s) => s.phase), ["start", "assign", "update"]);
+ * assert.equal(steps.at(-1)!.loss, 0.25); // each point 0.5 from its pair's mean
  * ```
  */
 export function lloydSteps(

@@ -57,3 +57,12 @@ export function squaredDistance(a: Matrix, i: number, b: Matrix, j: number): num
   }
   return sum;
 }
+
+/** The mean of every column (the data's centroid). */
+export function columnMeans(points: Matrix): Float64Array {
+  const { rows, cols, data } = points;
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
+  for (let t = 0; t < cols; t++) mean[t] /= rows;
+  return mean;
+}
