@@ -4,6 +4,9 @@
  */
 import { parseArgs } from "node:util";
 
+/** The largest seed NumPy's RandomState takes, 2^32 - 1. */
+export const UINT32_MAX = 0xffffffff;
+
 /** A mistake in how the command was called: unknown option, missing file, bad number. */
 export class UsageError extends Error {
   override name = "UsageError";

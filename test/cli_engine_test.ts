@@ -23,7 +23,7 @@ function assertClose(a: number[][], b: number[][], what: string): void {
 
 Deno.test("cli gradient-kmeans --engine autodiff and fused print the same centres to 1e-4", async () => {
   const [autodiff, fused] = await both("gradient-kmeans");
-  assertClose(autodiff.centers, fused.centers, "centers");
+  assertClose(autodiff.centroids, fused.centroids, "centroids");
 });
 
 Deno.test("cli gradient-gmm --engine autodiff and fused print the same mixture to 1e-4", async () => {

@@ -27,7 +27,9 @@ Deno.test("cli lloyd scores data2D as scikit-learn does", async () => {
   const result = JSON.parse(stdout);
   // scikit-learn's validation score at k = 5 is 0.26438710843332436; same algorithm, float64: 1e-9 relative.
   assert.ok(Math.abs(result.validScore / 0.26438710843332436 - 1) < 1e-9, `${result.validScore}`);
-  assert.equal(result.centers.length, 5);
+  assert.equal(result.centroids.length, 5);
+  // "centers", the key's old name, stays as an alias of the same rows.
+  assert.deepEqual(result.centers, result.centroids);
 });
 
 Deno.test("cli refuses every malformed file with status 1 and one error line", async (t) => {

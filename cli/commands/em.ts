@@ -1,0 +1,31 @@
+/** `em FILE`: EM for the spherical Gaussian mixture, as scikit-learn's GaussianMixture fits it. */
+import { emGaussianMixture } from "../../lib/em.js";
+import { gmmAIC, gmmBIC, gmmNLL } from "../../lib/gaussian_mixture.js";
+import { toRows } from "../../lib/matrix.js";
+import { EM, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
+import { integerOption, parseCommand, UINT32_MAX } from "../args.ts";
+import { type Input, readInput, splitPoints, TRAINING_OPTIONS } from "../input.ts";
+
+/** Runs `em`: reads FILE (or takes `input`, already read by export-onnx), splits, fits, scores. */
+export async function em(args: string[], input?: Input) {
+  const { values, positionals } = parseCommand(args, TRAINING_OPTIONS, { positionals: 1 });
+  const k = integerOption(values, "k", 5, { min: 1 });
+  const seed = integerOption(values, "seed", EM.seed, { min: 0, max: UINT32_MAX });
+  const { points } = input ?? await readInput(positionals[0], values);
+  const { train, valid } = splitPoints(points, {
+    "valid-divisor": String(NOTEBOOK_SPLIT.mixtureValidDivisor),
+    ...values,
+  });
+  const model = emGaussianMixture(train, { k, seed });
+  return {
+    k,
+    means: toRows(model.means),
+    sigmas: Array.from(model.sigmas),
+    weights: Array.from(model.weights),
+    trainNLL: gmmNLL(train, model),
+    validNLL: gmmNLL(valid, model),
+    bic: gmmBIC(train, model),
+    aic: gmmAIC(train, model),
+    iterations: model.iterations,
+  };
+}
