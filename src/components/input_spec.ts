@@ -54,7 +54,9 @@ export function specInputs(
         : Inputs.select(choices, options);
     }
   }
-  return { form: Inputs.form(controls), problems, values: values as Record<string, number | string> };
+  const form = Inputs.form(controls) as HTMLElement;
+  form.classList.add("live-controls");
+  return { form, problems, values: values as Record<string, number | string> };
 }
 
 /** The settings of `spec` that belong in the URL, from a form value. */
