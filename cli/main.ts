@@ -15,18 +15,24 @@ import { fromRows, takeRows, toRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
 import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../lib/onnx_export.js";
 import { parsePoints } from "../lib/read_points.js";
-import { NOTEBOOK_SPLIT_SEED, split } from "../lib/split.js";
+import { split } from "../lib/split.js";
+import { DEFAULT_ENGINE, ENGINES } from "../lib/engine.js";
+import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { integerOption, numberOption, parseCommand, UsageError } from "./args.ts";
 
 const UINT32_MAX = 0xffffffff;
 
+const S = NOTEBOOK_SPLIT;
+/** The engines, the default first. */
+const ENGINE_CHOICES = [DEFAULT_ENGINE, ...ENGINES.filter((e) => e !== DEFAULT_ENGINE)].join("|");
+
 const USAGE = `usage: deno task cli <command> [FILE] [options]
 commands:
-  split --n N [--seed 45689] [--valid-divisor 4]
-  lloyd FILE [--k 5] [--seed 0] [--n-init 10] [--max-iter 5000] [--valid-divisor 4] [--split-seed 45689]
-  gradient-kmeans FILE [--k 5] [--lr 0.1] [--epochs 150] [--seed 0] [--init uniform|kmeans++|points] [--valid-divisor 4]
-  gradient-gmm FILE [--k 5] [--init random|kmeans] [--lr 0.005] [--epochs 1000] [--seed 0] [--valid-divisor 3]
-  em FILE [--k 5] [--seed 0] [--valid-divisor 3]
+  split --n N [--seed ${S.seed}] [--valid-divisor ${S.kmeansValidDivisor}]
+  lloyd FILE [--k 5] [--seed 0] [--n-init ${LLOYD.nInit}] [--max-iter ${LLOYD.maxIter}] [--valid-divisor ${S.kmeansValidDivisor}] [--split-seed ${S.seed}]
+  gradient-kmeans FILE [--k 5] [--lr ${GRADIENT_KMEANS.lr}] [--epochs ${GRADIENT_KMEANS.epochs}] [--seed 0] [--init uniform|kmeans++|points] [--engine ${ENGINE_CHOICES}] [--valid-divisor ${S.kmeansValidDivisor}]
+  gradient-gmm FILE [--k 5] [--init random|kmeans] [--lr ${GRADIENT_MIXTURE.lr}] [--epochs ${GRADIENT_MIXTURE.epochs}] [--seed 0] [--engine ${ENGINE_CHOICES}] [--valid-divisor ${S.mixtureValidDivisor}]
+  em FILE [--k 5] [--seed 0] [--valid-divisor ${S.mixtureValidDivisor}]
   export-onnx FILE --model lloyd|em|gradient-kmeans|gradient-gmm -o OUT.onnx [that model's options]`;
 
 async function readPoints(path: string): Promise<Matrix> {
@@ -42,8 +48,8 @@ async function readPoints(path: string): Promise<Matrix> {
 
 /** Splits points as the notebook does, refusing data too small to leave both sets non-empty. */
 function splitPoints(points: Matrix, values: Record<string, unknown>) {
-  const validDivisor = numberOption(values, "valid-divisor", 4, { min: 1, above: true });
-  const seed = integerOption(values, "split-seed", NOTEBOOK_SPLIT_SEED, { min: 0, max: UINT32_MAX });
+  const validDivisor = numberOption(values, "valid-divisor", S.kmeansValidDivisor, { min: 1, above: true });
+  const seed = integerOption(values, "split-seed", S.seed, { min: 0, max: UINT32_MAX });
   const indices = split(points.rows, { seed, validDivisor });
   if (indices.valid.length === 0 || indices.train.length === 0) {
     throw new DataError(
@@ -62,8 +68,8 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
     });
     if (values.n === undefined) throw new UsageError("split needs --n N, the number of rows");
     const n = integerOption(values, "n", 0, { min: 1, max: 2 ** 31 - 1 });
-    const seed = integerOption(values, "seed", NOTEBOOK_SPLIT_SEED, { min: 0, max: UINT32_MAX });
-    const validDivisor = numberOption(values, "valid-divisor", 4, { min: 1 });
+    const seed = integerOption(values, "seed", S.seed, { min: 0, max: UINT32_MAX });
+    const validDivisor = numberOption(values, "valid-divisor", S.kmeansValidDivisor, { min: 1 });
     const { valid, train } = split(n, { seed, validDivisor });
     return Promise.resolve({ valid: Array.from(valid), train: Array.from(train) });
   },
@@ -79,8 +85,8 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
     }, { positionals: 1 });
     const k = integerOption(values, "k", 5, { min: 1 });
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
-    const nInit = integerOption(values, "n-init", 10, { min: 1 });
-    const maxIter = integerOption(values, "max-iter", 5000, { min: 1 });
+    const nInit = integerOption(values, "n-init", LLOYD.nInit, { min: 1 });
+    const maxIter = integerOption(values, "max-iter", LLOYD.maxIter, { min: 1 });
     const { train, valid } = splitPoints(await readPoints(positionals[0]), values);
     const result = lloyd(train, { k, seed, nInit, maxIter });
     return {
@@ -135,15 +141,17 @@ Object.assign(commands, {
       lr: { type: "string" },
       epochs: { type: "string" },
       init: { type: "string" },
+      engine: { type: "string" },
     }, { positionals: 1 });
     const k = integerOption(values, "k", 5, { min: 1 });
-    const lr = numberOption(values, "lr", 0.1, { min: 0, above: true });
-    const epochs = integerOption(values, "epochs", 150, { min: 1 });
+    const lr = numberOption(values, "lr", GRADIENT_KMEANS.lr, { min: 0, above: true });
+    const epochs = integerOption(values, "epochs", GRADIENT_KMEANS.epochs, { min: 1 });
+    const engine = choiceOption(values, "engine", ENGINES, DEFAULT_ENGINE);
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const init = choiceOption(values, "init", ["uniform", "kmeans++", "points"] as const, "uniform");
     const { train, valid } = splitPoints(await readPoints(positionals[0]), values);
     await useCpuBackend();
-    const fit = await fitGradientKMeans(train, { k, lr, epochs, seed, init, valid });
+    const fit = await fitGradientKMeans(train, { k, lr, epochs, seed, init, valid, engine });
     checkConverged(fit, lr);
     return {
       k,
@@ -160,18 +168,20 @@ Object.assign(commands, {
       lr: { type: "string" },
       epochs: { type: "string" },
       init: { type: "string" },
+      engine: { type: "string" },
     }, { positionals: 1 });
     const k = integerOption(values, "k", 5, { min: 1 });
-    const lr = numberOption(values, "lr", 0.005, { min: 0, above: true });
-    const epochs = integerOption(values, "epochs", 1000, { min: 1 });
+    const lr = numberOption(values, "lr", GRADIENT_MIXTURE.lr, { min: 0, above: true });
+    const epochs = integerOption(values, "epochs", GRADIENT_MIXTURE.epochs, { min: 1 });
+    const engine = choiceOption(values, "engine", ENGINES, DEFAULT_ENGINE);
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const init = choiceOption(values, "init", ["random", "kmeans"] as const, "random");
     const { train, valid } = splitPoints(await readPoints(positionals[0]), {
-      "valid-divisor": "3",
+      "valid-divisor": String(S.mixtureValidDivisor),
       ...values,
     });
     await useCpuBackend();
-    const fit = await fitGradientGMM(train, { k, lr, epochs, seed, init, valid });
+    const fit = await fitGradientGMM(train, { k, lr, epochs, seed, init, valid, engine });
     checkConverged(fit, lr);
     return {
       k,
@@ -189,7 +199,7 @@ Object.assign(commands, {
     const k = integerOption(values, "k", 5, { min: 1 });
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const { train, valid } = splitPoints(await readPoints(positionals[0]), {
-      "valid-divisor": "3",
+      "valid-divisor": String(S.mixtureValidDivisor),
       ...values,
     });
     const model = emGaussianMixture(train, { k, seed });
@@ -211,11 +221,11 @@ Object.assign(commands, {
 const EXPORTABLE = {
   lloyd: ["n-init", "max-iter"],
   em: [],
-  "gradient-kmeans": ["lr", "epochs", "init"],
-  "gradient-gmm": ["lr", "epochs", "init"],
+  "gradient-kmeans": ["lr", "epochs", "init", "engine"],
+  "gradient-gmm": ["lr", "epochs", "init", "engine"],
 } as const satisfies Record<string, readonly string[]>;
 type ExportableModel = keyof typeof EXPORTABLE;
-const MODEL_OPTIONS = ["n-init", "max-iter", "lr", "epochs", "init"] as const;
+const MODEL_OPTIONS = ["n-init", "max-iter", "lr", "epochs", "init", "engine"] as const;
 
 /** A training command's options as metadata: numbers as numbers, the rest as given. */
 function optionMetadata(values: Record<string, unknown>, names: readonly string[]) {
@@ -265,12 +275,17 @@ Object.assign(commands, {
       await crypto.subtle.digest("SHA-256", await Deno.readFile(positionals[0]) as Uint8Array<ArrayBuffer>),
     );
     const isMixture = model === "em" || model === "gradient-gmm";
-    const validDivisor = numberOption(values, "valid-divisor", isMixture ? 3 : 4, { min: 1, above: true });
+    const validDivisor = numberOption(
+      values,
+      "valid-divisor",
+      isMixture ? S.mixtureValidDivisor : S.kmeansValidDivisor,
+      { min: 1, above: true },
+    );
     const metadata = {
       model,
       training: optionMetadata(values, ["k", "seed", ...allowed]),
       split: {
-        seed: integerOption(values, "split-seed", NOTEBOOK_SPLIT_SEED, { min: 0, max: UINT32_MAX }),
+        seed: integerOption(values, "split-seed", S.seed, { min: 0, max: UINT32_MAX }),
         validDivisor,
       },
       dataset: positionals[0].split(/[\\/]/).pop(),

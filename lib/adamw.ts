@@ -18,38 +18,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { hasHostKernel, type HostTensor, registerHostKernel } from "./_host_kernels.js";
 import { DataError } from "./errors.js";
-
-/** Name of the fused AdamW step, for the CPU and WASM backends. */
-export const ADAMW_KERNEL = "AdamWStep";
-
-/**
- * One AdamW step as one kernel (about fifteen ops otherwise, each a launch costing more than its
- * arithmetic on a handful of parameters): inputs `variable`, `m`, `v`, `gradient` (same shape),
- * outputs the new variable, `m` and `v`. The arithmetic is PyTorch's, in its order, in double
- * precision (PyTorch's notebook runs float64), rounded to float32 once per output.
- */
-function adamWStep(
-  { variable, m, v, gradient }: Record<string, HostTensor>,
-  attrs: tf.NamedAttrMap,
-): HostTensor[] {
-  const { decay, beta1, beta2, epsilon, stepSize, biasCorrection2Sqrt } = attrs as Record<string, number>;
-  const size = variable.values.length;
-  const p2 = new Float32Array(size), m2 = new Float32Array(size), v2 = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const g = gradient.values[i];
-    const mi = m.values[i] * beta1 + g * (1 - beta1);
-    const vi = v.values[i] * beta2 + g * g * (1 - beta2);
-    p2[i] = variable.values[i] * decay - stepSize * (mi / (Math.sqrt(vi) / biasCorrection2Sqrt + epsilon));
-    m2[i] = mi;
-    v2[i] = vi;
-  }
-  const shape = variable.shape;
-  return [{ values: p2, shape }, { values: m2, shape }, { values: v2, shape }];
-}
-
-registerHostKernel(ADAMW_KERNEL, adamWStep);
+import { adamWScalars } from "./fused.js";
 
 /** Hyper-parameters of {@link AdamWOptimizer}; the defaults are PyTorch's. */
 export interface AdamWOptions {
@@ -85,9 +55,8 @@ function checkHyperParameter(name: string, value: number, ok: boolean, expected:
  * only tensors the optimizer holds are two slots per variable, freed by `dispose()`.
  *
  * The step sizes `lr / (1 - beta1^t)` and `sqrt(1 - beta2^t)` are computed in double precision
- * on the host, as PyTorch does. On the CPU and WASM backends a step is one fused kernel
- * ({@link ADAMW_KERNEL}) computing in double precision and storing float32; elsewhere it is
- * stock float32 ops. Either way the state is float32 (TensorFlow.js has no float64), so
+ * on the host, as PyTorch does (`adamWScalars` in `fused.ts`, shared with the fused engine's step);
+ * the rest is ten stock float32 ops. The state is float32 (TensorFlow.js has no float64), so
  * trajectories agree with PyTorch's float64 ones to about float32 precision (see
  * `test/adamw_test.ts` for the measured agreement).
  *
@@ -153,7 +122,7 @@ export class AdamWOptimizer extends tf.Optimizer {
     const entries: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map(({ name, tensor }) => [name, tensor])
       : Object.entries(variableGradients);
-    const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = this;
+    const { beta1, beta2, epsilon, weightDecay } = this;
     for (const [name, gradient] of entries) {
       if (gradient == null) continue;
       const variable = tf.engine().registeredVariables[name];
@@ -163,30 +132,15 @@ export class AdamWOptimizer extends tf.Optimizer {
         );
       }
       const slots = this.#slotsFor(variable);
-      const step = ++slots.step;
-      // Host-side, in double precision, as PyTorch's `_single_tensor_adamw` does.
-      const stepSize = lr / (1 - beta1 ** step);
-      const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-      const decay = 1 - lr * weightDecay;
-      if (variable.dtype === "float32" && gradient.dtype === "float32" && hasHostKernel(ADAMW_KERNEL)) {
-        tf.tidy(() => {
-          const [p, m, v] = tf.engine().runKernel(
-            ADAMW_KERNEL,
-            { variable, m: slots.m, v: slots.v, gradient },
-            { decay, beta1, beta2, epsilon, stepSize, biasCorrection2Sqrt },
-          ) as tf.Tensor[];
-          variable.assign(p);
-          slots.m.assign(m);
-          slots.v.assign(v);
-        });
-        continue;
-      }
+      const { decay, stepSize, biasCorrection2Sqrt } = adamWScalars(++slots.step, this);
+      // PyTorch's update (fused.ts's adamWStep) in float32 ops, folded into as few ops as it allows.
       tf.tidy(() => {
-        const decayed = weightDecay === 0 ? variable : tf.mul(variable, decay);
         const m = tf.add(tf.mul(slots.m, beta1), tf.mul(gradient, 1 - beta1));
         const v = tf.add(tf.mul(slots.v, beta2), tf.mul(tf.square(gradient), 1 - beta2));
-        const denominator = tf.add(tf.div(tf.sqrt(v), biasCorrection2Sqrt), epsilon);
-        variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)));
+        const denominator = tf.add(tf.sqrt(v), epsilon * biasCorrection2Sqrt);
+        const update = tf.div(m, denominator);
+        const decayed = weightDecay === 0 ? variable : tf.mul(variable, decay);
+        variable.assign(tf.sub(decayed, tf.mul(update, stepSize * biasCorrection2Sqrt)));
         slots.m.assign(m);
         slots.v.assign(v);
       });

@@ -16,6 +16,7 @@ import { checkFinite } from "./finite.js";
 import { gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
+import { EM } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
 /** Options of {@link emGaussianMixture}; the defaults are the project's reference settings. */
@@ -57,7 +58,7 @@ export interface EMResult extends SphericalGaussianMixture {
 /** Relative tolerance of scikit-learn's K-means, scaled by the mean feature variance. */
 const KMEANS_TOL = 1e-4;
 /** scikit-learn's `KMeans` default `max_iter`, used for the initial labels. */
-const KMEANS_MAX_ITER = 300;
+const KMEANS_MAX_ITER = EM.kmeansMaxIter;
 /** scikit-learn adds 10 machine epsilons to each component's mass so empty ones divide safely. */
 const MASS_FLOOR = 10 * Number.EPSILON;
 
@@ -196,7 +197,8 @@ function runOnce(points: Matrix, rng: RandomState, options: Required<EMOptions>,
  */
 export function emGaussianMixture(
   points: Matrix,
-  { k, nInit = 10, maxIter = 1000, tol = 1e-3, regCovar = 1e-6, seed = 0 }: EMOptions,
+  { k, nInit = EM.nInit, maxIter = EM.maxIter, tol = EM.tol, regCovar = EM.regCovar, seed = EM.seed }:
+    EMOptions,
 ): EMResult {
   const options = { k, nInit, maxIter, tol, regCovar, seed };
   checkOptions(points, options);

@@ -6,29 +6,32 @@
  * async generator that reports every few epochs and can be stopped at any step), frees every
  * tensor it makes, and stops on a non-finite loss keeping the last finite parameters.
  *
- * TensorFlow.js computes in float32; every NLL shown to the user is computed in float64 on the
- * host (with `gmmNLL`, the function the EM reference is scored with) from the
- * float32 parameters.
+ * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's NLL written with
+ * TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs backend;
+ * `_gmm_tensors.ts`), and `"fused"` (the default), the analytic gradient and PyTorch's Adam step
+ * in one plain TypeScript loop in float64 with no tensors (`fused.ts`). Every NLL shown to the
+ * user is computed in float64 on the host (with `gmmNLL`, the function the EM reference is scored
+ * with).
  *
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs-core";
-import type { Engine } from "./engine.js";
-import { AdamWOptimizer } from "./adamw.js";
+import { autodiffMixture } from "./_gmm_tensors.js";
+import { checkEngine, DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
+import { allFinite, columnMeans, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
+import { GRADIENT_MIXTURE, REPORT_EVERY } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
-import { mixtureGradient, prepareMixturePoints } from "./_gmm_tensors.js";
 
 /**
  * How the parameters start, each from `new RandomState(seed)`:
  * - `"random"`: the notebook's `torch.rand(k)` logits, `torch.randn(k, d)` means and
  *   `|truncnorm(-1, 1)|` sigmas;
- * - `"kmeans"`: logits all 1, means = Lloyd's centres (`lloyd(points, {k, nInit: 10, seed})`),
+ * - `"kmeans"`: logits all 1, means = Lloyd's centres (`lloyd(points, {k, nInit, seed})` with `GRADIENT_MIXTURE.kmeansInitNInit`),
  *   sigmas drawn as for `"random"`.
  */
 export type MixtureInit = "random" | "kmeans";
@@ -51,7 +54,7 @@ export interface GradientGMMOptions {
   signal?: AbortSignal;
   /** Report every this many epochs (and after the last one). */
   reportEvery?: number;
-  /** Which engine computes the loss and its gradient (see `engine.ts`). */
+  /** Which engine trains (default `"fused"`; see `engine.ts`). */
   engine?: Engine;
 }
 
@@ -96,18 +99,22 @@ interface Settings {
   valid?: Matrix;
   signal?: AbortSignal;
   reportEvery: number;
+  engine: Engine;
 }
 
 const INITS: readonly MixtureInit[] = ["random", "kmeans"];
 
-function checkSettings(points: Matrix, { k, lr, epochs, init, seed, valid, reportEvery }: Settings): void {
+function checkSettings(
+  points: Matrix,
+  { k, lr, epochs, init, seed, valid, reportEvery, engine }: Settings,
+): void {
   if (points.rows < 1) throw new DataError("there are no training points; a mixture needs at least one.");
   checkFinite(points, "the training data");
   if (!Number.isInteger(k) || k < 1 || k > points.rows) {
     throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
   }
   if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new DataError(`lr = ${lr} must be a finite number above 0, such as 0.005.`);
+    throw new DataError(`lr = ${lr} must be a finite number above 0, such as ${GRADIENT_MIXTURE.lr}.`);
   }
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new DataError(`epochs = ${epochs} must be a positive integer.`);
@@ -115,6 +122,7 @@ function checkSettings(points: Matrix, { k, lr, epochs, init, seed, valid, repor
   if (!INITS.includes(init)) {
     throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
   }
+  checkEngine(engine);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new DataError(`seed ${seed} is not an integer between 0 and 2^32 - 1; pick one in that range.`);
   }
@@ -154,9 +162,7 @@ function truncatedStandardNormal(rng: RandomState): number {
  */
 export function initialMixture(
   points: Matrix,
-  k: number,
-  seed: number,
-  init: MixtureInit = "random",
+  { k, seed = 0, init = "random" }: { k: number; seed?: number; init?: MixtureInit },
 ): InitialMixture {
   const d = points.cols;
   const rng = new RandomState(seed);
@@ -166,16 +172,10 @@ export function initialMixture(
     means = { rows: k, cols: d, data: Float64Array.from({ length: k * d }, () => rng.standardNormal()) };
   } else {
     logits = new Float64Array(k).fill(1);
-    means = lloyd(points, { k, nInit: 10, seed }).centres;
+    means = lloyd(points, { k, nInit: GRADIENT_MIXTURE.kmeansInitNInit, seed }).centres;
   }
   const sigmas = Float64Array.from({ length: k }, () => Math.abs(truncatedStandardNormal(rng)));
   return { means, sigmas, logits };
-}
-
-function columnMeans({ rows, cols, data }: Matrix): Float64Array {
-  const means = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) means[t] += data[i * cols + t];
-  return means.map((sum) => sum / rows);
 }
 
 function softmax(logits: ArrayLike<number>): Float64Array {
@@ -185,34 +185,29 @@ function softmax(logits: ArrayLike<number>): Float64Array {
   return out.map((value) => value / total);
 }
 
-function allFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
 /**
- * The training loop. Per epoch, inside one `tf.tidy`: the analytic gradient, the divergence
- * bookkeeping, one Adam step. Nothing is read back between reports.
+ * The training loop: one run by the chosen engine on centred points, reported every
+ * `reportEvery` epochs with float64 NLLs computed on the host.
  */
 async function* train(points: Matrix, settings: Settings): AsyncGenerator<GradientGMMStep, void, undefined> {
-  const { k, lr, epochs, init, seed, valid, signal, reportEvery } = settings;
-  const { rows: n, cols: d } = points;
+  const { k, lr, epochs, init, seed, valid, signal, reportEvery, engine: engineName } = settings;
+  const { cols: d } = points;
   const width = d + 2;
   signal?.throwIfAborted();
-  const start = initialMixture(points, k, seed, init);
+  const start = initialMixture(points, { k, seed, init });
 
-  // The variable holds centred means: with the centred points that keeps ||x||^2 and x.mu small
+  // The parameters hold centred means: with the centred points that keeps ||x||^2 and x.mu small
   // in float32 (see _gmm_tensors.ts). Adam has no weight decay, so the shift changes nothing else.
-  const centre = columnMeans(points);
-  const centred = Float64Array.from(points.data, (value, p) => value - centre[p % d]);
-  const initial = new Float32Array(k * width);
+  const centre = columnMeans(points.data, { d });
+  const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - centre[p % d]), { d });
+  const initial = new Float64Array(k * width);
   for (let j = 0; j < k; j++) {
     for (let t = 0; t < d; t++) initial[j * width + t] = start.means.data[j * d + t] - centre[t];
     initial[j * width + d] = start.sigmas[j];
     initial[j * width + d + 1] = start.logits[j];
   }
 
-  const describe = (epoch: number, packed: Float32Array, diverged: boolean): GradientGMMStep => {
+  const describe = (epoch: number, packed: Float64Array, diverged: boolean): GradientGMMStep => {
     const means = new Float64Array(k * d), sigmas = new Float64Array(k), logits = new Float64Array(k);
     for (let j = 0; j < k; j++) {
       for (let t = 0; t < d; t++) means[j * d + t] = packed[j * width + t] + centre[t];
@@ -230,74 +225,35 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
     };
   };
 
-  const tensors: tf.Tensor[] = [];
-  let optimizer: tf.Optimizer | undefined;
-  try {
-    const prepared = prepareMixturePoints(centred, n, d);
-    tensors.push(prepared.augmented);
-    const parameters = tf.tidy(() =>
-      tf.variable(tf.tensor2d(initial, [k, width]), true, undefined, "float32")
-    );
-    tensors.push(parameters);
-    // Divergence bookkeeping: whether every step so far was finite, how many were, and the
-    // parameters of the last finite one. Kept on the device so that detecting a non-finite step
-    // needs no read-back until the next report. A step is finite when its gradient is: a
-    // non-finite loss always makes it non-finite (the responsibilities of the point whose
-    // log-sum-exp is infinite or NaN are NaN), and a finite loss with a non-finite gradient would
-    // make the next parameters NaN, so this stops exactly where the notebook's loss would, or one
-    // step earlier. It saves computing the loss on the device at all.
-    const lastFinite = tf.tidy(() => tf.variable(tf.tensor2d(initial, [k, width]), false));
-    const healthy = tf.tidy(() => tf.variable(tf.scalar(true, "bool"), false));
-    const finiteSteps = tf.tidy(() => tf.variable(tf.scalar(0, "int32"), false));
-    tensors.push(lastFinite, healthy, finiteSteps);
-    // PyTorch's Adam exactly (AdamW without weight decay): tf.train.adam keeps its bias corrections
-    // in float32 and adds epsilon to the corrected root. One fused kernel per step on CPU and WASM.
-    optimizer = new AdamWOptimizer({
-      learningRate: lr,
-      beta1: 0.9,
-      beta2: 0.99,
-      epsilon: 1e-5,
-      weightDecay: 0,
+  const optimizer = { ...GRADIENT_MIXTURE.adamW, learningRate: lr };
+  // The fused engine stops when the gradient is not finite: a non-finite loss always makes it
+  // non-finite (the responsibilities of the point whose log-sum-exp is infinite or NaN are NaN),
+  // which saves computing the loss (a log per point) every epoch.
+  const engine: TrainingEngine = engineName === "autodiff"
+    ? autodiffMixture(centred, initial, { d, optimizer })
+    : fusedEngine(initial, {
+      restarts: 1,
+      hyper: optimizer,
+      evaluate: (parameters) => {
+        const gradient = mixtureGradient(centred, parameters, { d });
+        return { finite: [allFinite(gradient)], gradient };
+      },
     });
-
+  try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       signal?.throwIfAborted();
-      tf.tidy(() => {
-        const { gradient } = mixtureGradient(prepared, parameters);
-        // The gradient belongs to the parameters before this step.
-        const ok = tf.logicalAnd(healthy, tf.all(tf.isFinite(gradient))) as tf.Scalar;
-        healthy.assign(ok);
-        finiteSteps.assign(tf.add(finiteSteps, tf.cast(ok, "int32")));
-        lastFinite.assign(tf.where(ok, parameters, lastFinite));
-        optimizer!.applyGradients({ [parameters.name]: gradient });
-      });
+      engine.step(epoch);
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
-
-      const [current, healthyNow] = await Promise.all([
-        parameters.data() as Promise<Float32Array>,
-        healthy.data(),
-      ]);
-      if (healthyNow[0] === 1 && allFinite(current)) {
-        const step = describe(epoch, current, false);
-        // Parameters that are finite but whose likelihood is not (a sigma of exactly 0) count as
-        // diverged too, like those whose gradient was not finite.
-        if (Number.isFinite(step.trainNLL)) {
-          yield step;
-          continue;
-        }
-      }
-      // Diverged since the last report: fall back to the parameters of the last finite step. If
-      // c steps were finite, the last of them started from the parameters after epoch c - 1.
-      const [finite, count] = await Promise.all([
-        lastFinite.data() as Promise<Float32Array>,
-        finiteSteps.data(),
-      ]);
-      yield describe(Math.max(count[0] - 1, 0), finite, true);
-      return;
+      const [state] = await engine.read(epoch);
+      let step = describe(state.epoch, state.parameters, state.diverged);
+      // Parameters that are finite but whose likelihood is not (a sigma of 0 or past float64's
+      // range) have diverged too: keep those of the epoch before.
+      if (!Number.isFinite(step.trainNLL) && state.previous) step = describe(epoch - 1, state.previous, true);
+      yield step;
+      if (step.diverged) return;
     }
   } finally {
-    optimizer?.dispose();
-    tf.dispose(tensors);
+    engine.dispose();
   }
 }
 
@@ -327,10 +283,19 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
  */
 export function trainGradientGMM(
   points: Matrix,
-  { k, lr = 0.005, epochs = 1000, init = "random", seed = 0, valid, signal, reportEvery = 10 }:
-    GradientGMMOptions,
+  {
+    k,
+    lr = GRADIENT_MIXTURE.lr,
+    epochs = GRADIENT_MIXTURE.epochs,
+    init = "random",
+    seed = 0,
+    valid,
+    signal,
+    reportEvery = REPORT_EVERY.mixture,
+    engine = DEFAULT_ENGINE,
+  }: GradientGMMOptions,
 ): AsyncGenerator<GradientGMMStep, void, undefined> {
-  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery };
+  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery, engine };
   checkSettings(points, settings);
   return train(points, settings);
 }

@@ -6,26 +6,24 @@
  * can be stopped at any step), frees every tensor it makes, stops on a non-finite loss keeping
  * the last finite centroids, and can train several seeds as one batched tensor.
  *
- * Scores shown to the user are computed in float64 on the host (with `validationScore`) from the
- * float32 centroids; TensorFlow.js itself only computes in float32.
+ * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's loss written
+ * with TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs
+ * backend; `_kmeans_tensors.ts`), and `"fused"` (the default), the analytic loss and gradient and
+ * PyTorch's AdamW step in one plain TypeScript loop in float64 with no tensors (`fused.ts`).
+ * Scores shown to the user are computed in float64 on the host (with `validationScore`).
  *
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs-core";
-import type { Engine } from "./engine.js";
-import { AdamWOptimizer } from "./adamw.js";
+import { autodiffKMeans } from "./_kmeans_tensors.js";
+import { checkEngine, DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { DataError } from "./errors.js";
 import { checkFinite } from "./finite.js";
+import { fusedEngine, kmeansLossAndGradient } from "./fused.js";
 import { kmeansPlusPlus, validationScore } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
+import { GRADIENT_KMEANS, REPORT_EVERY } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
-import {
-  disposePrepared,
-  kmeansLossAndGradient,
-  type PreparedPoints,
-  preparePoints,
-} from "./_kmeans_tensors.js";
 
 /**
  * How the centroids start, each from `new RandomState(seed)`:
@@ -34,6 +32,13 @@ import {
  * - `"points"`: k distinct training points, `permutation(n)[:k]`, scikit-learn's `init="random"`.
  */
 export type CentroidInit = "uniform" | "kmeans++" | "points";
+
+/**
+ * The box `"uniform"` draws in: `"unit"`, the notebook's [0, 1) in every coordinate (right for
+ * data2D, which lies in the unit square); `"data"`, each coordinate between the training points'
+ * minimum and maximum in that column, for data elsewhere.
+ */
+export type UniformBox = "unit" | "data";
 
 /** Options shared by {@link trainGradientKMeans} and {@link trainGradientKMeansRestarts}. */
 export interface GradientKMeansCommonOptions {
@@ -45,13 +50,15 @@ export interface GradientKMeansCommonOptions {
   epochs?: number;
   /** How the centroids start. */
   init?: CentroidInit;
+  /** Where `"uniform"` draws (default `"unit"`, the notebook's). */
+  uniformBox?: UniformBox;
   /** Held-out points: each report then carries their score. They never influence training. */
   valid?: Matrix;
   /** Stops training at the next epoch; the generator then throws `signal.reason`. */
   signal?: AbortSignal;
   /** Report every this many epochs (and after the last one). */
   reportEvery?: number;
-  /** Which engine computes the loss and its gradient (see `engine.ts`). */
+  /** Which engine trains (default `"fused"`; see `engine.ts`). */
   engine?: Engine;
 }
 
@@ -77,7 +84,7 @@ export interface GradientKMeansStep {
   trainLoss: number;
   /** The same on the validation points, when `valid` was given (float64). */
   validScore?: number;
-  /** The k x d centroids (float32 values, widened). */
+  /** The k x d centroids (float64 for the fused engine, float32 values widened for autodiff). */
   centroids: Matrix;
   /** Whether the loss became non-finite; the centroids are then the last finite ones. */
   diverged: boolean;
@@ -114,30 +121,33 @@ interface Settings {
   lr: number;
   epochs: number;
   init: CentroidInit;
+  uniformBox: UniformBox;
   valid?: Matrix;
   signal?: AbortSignal;
   reportEvery: number;
   seeds: number[];
+  engine: Engine;
 }
 
 const INITS: readonly CentroidInit[] = ["uniform", "kmeans++", "points"];
+const BOXES: readonly UniformBox[] = ["unit", "data"];
 
 function checkSettings(points: Matrix, settings: Settings): void {
-  const { k, lr, epochs, init, valid, reportEvery, seeds } = settings;
+  const { k, lr, epochs, init, uniformBox, valid, reportEvery, seeds, engine } = settings;
   if (points.rows < 1) throw new DataError("there are no training points; K-means needs at least one.");
   checkFinite(points, "the training data");
   if (!Number.isInteger(k) || k < 1 || k > points.rows) {
     throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
   }
   if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new DataError(`lr = ${lr} must be a finite number above 0, such as 0.1.`);
+    throw new DataError(`lr = ${lr} must be a finite number above 0, such as ${GRADIENT_KMEANS.lr}.`);
   }
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new DataError(`epochs = ${epochs} must be a positive integer.`);
   }
-  if (!INITS.includes(init)) {
-    throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
-  }
+  checkChoice("init", init, INITS);
+  checkChoice("uniformBox", uniformBox, BOXES);
+  checkEngine(engine);
   if (!Number.isInteger(reportEvery) || reportEvery < 1) {
     throw new DataError(`reportEvery = ${reportEvery} must be a positive integer.`);
   }
@@ -160,17 +170,25 @@ function checkSettings(points: Matrix, settings: Settings): void {
   }
 }
 
-/** The initial k x d centroids of one seed (see {@link CentroidInit}). */
+function checkChoice<T extends string>(name: string, value: T, choices: readonly T[]): void {
+  if (!choices.includes(value)) {
+    throw new DataError(`${name} "${value}" is unknown; use one of ${choices.join(", ")}.`);
+  }
+}
+
+/** The initial k x d centroids of one seed (see {@link CentroidInit} and {@link UniformBox}). */
 export function initialCentroids(
   points: Matrix,
-  k: number,
-  seed: number,
-  init: CentroidInit = "uniform",
+  { k, seed = 0, init = "uniform", uniformBox = "unit" }: {
+    k: number;
+    seed?: number;
+    init?: CentroidInit;
+    uniformBox?: UniformBox;
+  },
 ): Matrix {
   const { cols: d } = points;
-  if (!INITS.includes(init)) {
-    throw new DataError(`init "${init}" is unknown; use one of ${INITS.join(", ")}.`);
-  }
+  checkChoice("init", init, INITS);
+  checkChoice("uniformBox", uniformBox, BOXES);
   if (init !== "uniform" && !(Number.isInteger(k) && k >= 1 && k <= points.rows)) {
     throw new DataError(
       `init "${init}" picks k = ${k} of the ${points.rows} points; choose k between 1 and ${points.rows}.`,
@@ -179,7 +197,13 @@ export function initialCentroids(
   const rng = new RandomState(seed);
   const data = new Float64Array(k * d);
   if (init === "uniform") {
-    for (let p = 0; p < data.length; p++) data[p] = rng.randomSample();
+    const [low, high] = uniformBox === "data"
+      ? columnRanges(points)
+      : [new Float64Array(d), new Float64Array(d).fill(1)];
+    for (let p = 0; p < data.length; p++) {
+      const t = p % d;
+      data[p] = low[t] + (high[t] - low[t]) * rng.randomSample();
+    }
   } else {
     const chosen = init === "kmeans++"
       ? kmeansPlusPlus(points, k, rng)
@@ -189,145 +213,78 @@ export function initialCentroids(
   return { rows: k, cols: d, data };
 }
 
-function columnMeans({ rows, cols, data }: Matrix): Float64Array {
-  const means = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) means[t] += data[i * cols + t];
-  return means.map((sum) => sum / rows);
-}
-
-function allFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
+/** The per-column minimum and maximum of the points. */
+function columnRanges({ cols, data }: Matrix): [Float64Array, Float64Array] {
+  const low = new Float64Array(cols).fill(Infinity), high = new Float64Array(cols).fill(-Infinity);
+  for (let p = 0; p < data.length; p++) {
+    const t = p % cols;
+    low[t] = Math.min(low[t], data[p]);
+    high[t] = Math.max(high[t], data[p]);
+  }
+  return [low, high];
 }
 
 /**
- * The training loop behind every public function: R runs as one (R*k) x d variable. Per epoch,
- * inside one `tf.tidy`: the losses and analytic gradient, one AdamW step, and references to the
- * losses and the centroids they belong to. Nothing is read back between reports; a report reads
- * the losses of every epoch since the previous one to find runs that diverged.
+ * The engine for R runs starting from `initial` (R*k x d): the fused loop in float64, or the
+ * notebook's loss differentiated by TensorFlow.js.
+ */
+function makeEngine(points: Matrix, initial: Float64Array, settings: Settings): TrainingEngine {
+  const { k, lr, seeds, engine } = settings;
+  const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
+  if (engine === "autodiff") return autodiffKMeans(points, initial, { k, optimizer });
+  return fusedEngine(initial, {
+    restarts: seeds.length,
+    hyper: optimizer,
+    evaluate: (centroids, skip) => {
+      const { losses, gradient } = kmeansLossAndGradient(points.data, centroids, { d: points.cols, k, skip });
+      return { finite: Array.from(losses, (loss, r) => skip[r] || Number.isFinite(loss)), gradient };
+    },
+  });
+}
+
+/**
+ * The training loop behind every public function: R runs trained at once by the chosen engine,
+ * reported every `reportEvery` epochs with float64 scores computed on the host.
  */
 async function* trainBatch(
   points: Matrix,
   settings: Settings,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
-  const { k, lr, epochs, init, valid, signal, reportEvery, seeds } = settings;
-  const restarts = seeds.length, d = points.cols, rows = restarts * k;
+  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds } = settings;
+  const d = points.cols;
   signal?.throwIfAborted();
-  const initial = new Float32Array(rows * d);
-  seeds.forEach((seed, r) => initial.set(initialCentroids(points, k, seed, init).data, r * k * d));
-
-  // Centring the points (and, inside the step, the centroids) leaves the loss and the gradient
-  // unchanged but keeps ||x||^2 and x.c small, which is what float32 needs for the
-  // ||x||^2 - 2 x.c + ||c||^2 form to lose little to cancellation. The variable holds the
-  // uncentred centroids, since AdamW's weight decay pulls them towards 0, not towards the mean.
-  const mean = columnMeans(points);
-  const centred = Float64Array.from(points.data, (value, p) => value - mean[p % d]);
-  const tensors: tf.Tensor[] = [];
-  let optimizer: AdamWOptimizer | undefined;
-  let prepared: PreparedPoints | undefined;
-  // Divergence bookkeeping without a read-back per epoch: every epoch since the last report keeps
-  // its losses and the centroids they were computed on; a report reads the losses at once.
-  let history: Snapshot[] = [];
-  let carried: Centroids | undefined;
+  const initial = new Float64Array(seeds.length * k * d);
+  seeds.forEach((seed, r) =>
+    initial.set(initialCentroids(points, { k, seed, init, uniformBox }).data, r * k * d)
+  );
+  const engine = makeEngine(points, initial, settings);
   try {
-    prepared = preparePoints(centred, { rows: points.rows, cols: d, k, restarts });
-    const centre = tf.tensor2d(Float32Array.from(mean), [1, d]);
-    tensors.push(centre);
-    // Not trainable: the gradient is computed, not taped, and a minimize() elsewhere must not see it.
-    const centroids = tf.tidy(() => tf.variable(tf.tensor2d(initial, [rows, d]), false));
-    tensors.push(centroids);
-    optimizer = new AdamWOptimizer({ learningRate: lr });
-
-    const frozen: (GradientKMeansRun | undefined)[] = new Array(restarts).fill(undefined);
-    const describe = (r: number, epoch: number, data: Float32Array, diverged: boolean): GradientKMeansRun => {
-      const matrix: Matrix = {
-        rows: k,
-        cols: d,
-        data: Float64Array.from(data.subarray(r * k * d, (r + 1) * k * d)),
-      };
-      return {
-        seed: seeds[r],
-        epoch,
-        trainLoss: validationScore(points, matrix),
-        validScore: valid ? validationScore(valid, matrix) : undefined,
-        centroids: matrix,
-        diverged,
-      };
-    };
-
+    const frozen: (GradientKMeansRun | undefined)[] = new Array(seeds.length).fill(undefined);
     for (let epoch = 1; epoch <= epochs; epoch++) {
       signal?.throwIfAborted();
-      tf.tidy(() => {
-        const { losses, gradient } = kmeansLossAndGradient(
-          prepared!,
-          tf.sub(centroids, centre) as tf.Tensor2D,
-        );
-        // The losses belong to the centroids before this step (PyTorch's L in the notebook). Keep
-        // both: tf.clone shares the data, which the optimizer's assign below leaves alone.
-        history.push({ epoch: epoch - 1, centroids: tf.keep(tf.clone(centroids)), losses: tf.keep(losses) });
-        optimizer!.applyGradients({ [centroids.name]: gradient });
-      });
+      engine.step(epoch);
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
-
-      const stacked = tf.stack(history.map((entry) => entry.losses));
-      const [current, losses] = await Promise.all([
-        centroids.data() as Promise<Float32Array>,
-        stacked.data(),
-      ]);
-      stacked.dispose();
-      const fallbacks = new Map<Centroids, Float32Array>();
-      const runs: GradientKMeansRun[] = [];
-      for (let r = 0; r < restarts; r++) {
-        if (!frozen[r]) {
-          let bad = 0;
-          while (bad < history.length && Number.isFinite(losses[bad * restarts + r])) bad++;
-          if (bad === history.length && allFinite(current.subarray(r * k * d, (r + 1) * k * d))) {
-            runs.push(describe(r, epoch, current, false));
-            continue;
-          }
-          // Diverged: fall back to the centroids of the last finite loss, the entry before the first
-          // non-finite one (or before the current centroids, if only they are non-finite). Before
-          // the first entry comes the previous window's last; before the very first, nothing: the
-          // initial centroids are all there is.
-          const fallback = bad > 0 ? history[bad - 1] : carried ?? history[0];
-          if (!fallbacks.has(fallback)) {
-            fallbacks.set(fallback, (await fallback.centroids.data()) as Float32Array);
-          }
-          frozen[r] = describe(r, fallback.epoch, fallbacks.get(fallback)!, true);
-        }
-        runs.push(frozen[r]!);
-      }
-      carried?.centroids.dispose();
-      const last = history.pop()!;
-      last.losses.dispose();
-      carried = { epoch: last.epoch, centroids: last.centroids };
-      disposeSnapshots(history);
-      history = [];
+      const states = await engine.read(epoch);
+      const runs = states.map((state, r) => {
+        if (frozen[r]) return frozen[r]!;
+        const centroids: Matrix = { rows: k, cols: d, data: state.parameters };
+        const run: GradientKMeansRun = {
+          seed: seeds[r],
+          epoch: state.epoch,
+          trainLoss: validationScore(points, centroids),
+          validScore: valid ? validationScore(valid, centroids) : undefined,
+          centroids,
+          diverged: state.diverged,
+        };
+        if (state.diverged) frozen[r] = run;
+        return run;
+      });
       yield { epoch, runs, best: bestRun(runs) };
       if (frozen.every(Boolean)) return;
     }
   } finally {
-    optimizer?.dispose();
-    if (prepared) disposePrepared(prepared);
-    disposeSnapshots(history);
-    carried?.centroids.dispose();
-    tf.dispose(tensors);
+    engine.dispose();
   }
-}
-
-/** Centroids (R*k x d) after `epoch` epochs, kept on the device. */
-interface Centroids {
-  epoch: number;
-  centroids: tf.Tensor;
-}
-
-/** Centroids and the loss of each run on them. */
-interface Snapshot extends Centroids {
-  losses: tf.Tensor;
-}
-
-function disposeSnapshots(snapshots: Snapshot[]): void {
-  for (const { centroids, losses } of snapshots) tf.dispose([centroids, losses]);
 }
 
 function bestRun(runs: GradientKMeansRun[]): number {
@@ -337,6 +294,23 @@ function bestRun(runs: GradientKMeansRun[]): number {
     if (a.diverged !== b.diverged ? !a.diverged : a.trainLoss < b.trainLoss) best = r;
   }
   return best;
+}
+
+function withDefaults(
+  {
+    k,
+    lr = GRADIENT_KMEANS.lr,
+    epochs = GRADIENT_KMEANS.epochs,
+    init = "uniform",
+    uniformBox = "unit",
+    valid,
+    signal,
+    reportEvery = REPORT_EVERY.kmeans,
+    engine = DEFAULT_ENGINE,
+  }: GradientKMeansCommonOptions,
+  seeds: number[],
+): Settings {
+  return { k, lr, epochs, init, uniformBox, valid, signal, reportEvery, seeds, engine };
 }
 
 /**
@@ -364,10 +338,9 @@ function bestRun(runs: GradientKMeansRun[]): number {
  */
 export function trainGradientKMeans(
   points: Matrix,
-  { k, lr = 0.1, epochs = 150, seed = 0, init = "uniform", valid, signal, reportEvery = 10 }:
-    GradientKMeansOptions,
+  { seed = 0, ...options }: GradientKMeansOptions,
 ): AsyncGenerator<GradientKMeansStep, void, undefined> {
-  const settings: Settings = { k, lr, epochs, init, valid, signal, reportEvery, seeds: [seed] };
+  const settings = withDefaults(options, [seed]);
   checkSettings(points, settings);
   return (async function* () {
     for await (const { runs: [{ seed: _, ...step }] } of trainBatch(points, settings)) yield step;
@@ -389,8 +362,7 @@ export function trainGradientKMeans(
  */
 export function trainGradientKMeansRestarts(
   points: Matrix,
-  { k, lr = 0.1, epochs = 150, init = "uniform", valid, signal, reportEvery = 10, restarts, seeds }:
-    GradientKMeansRestartsOptions,
+  { restarts, seeds, ...options }: GradientKMeansRestartsOptions,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
   if (seeds !== undefined && restarts !== undefined && restarts !== seeds.length) {
     throw new DataError(
@@ -402,7 +374,7 @@ export function trainGradientKMeansRestarts(
     throw new DataError(`restarts = ${count} must be a positive integer.`);
   }
   const seedList = seeds ? Array.from(seeds) : Array.from({ length: count }, (_, r) => r);
-  const settings: Settings = { k, lr, epochs, init, valid, signal, reportEvery, seeds: seedList };
+  const settings = withDefaults(options, seedList);
   checkSettings(points, settings);
   return trainBatch(points, settings);
 }
@@ -447,7 +419,10 @@ export async function fitGradientKMeansRestarts(
 ): Promise<GradientKMeansRestartsStep> {
   let last: GradientKMeansRestartsStep | undefined;
   for await (
-    const step of trainGradientKMeansRestarts(points, { reportEvery: options.epochs ?? 150, ...options })
+    const step of trainGradientKMeansRestarts(points, {
+      reportEvery: options.epochs ?? GRADIENT_KMEANS.epochs,
+      ...options,
+    })
   ) {
     last = step;
   }

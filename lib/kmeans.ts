@@ -11,6 +11,7 @@
 
 import { DataError } from "./errors.js";
 import type { Matrix } from "./matrix.js";
+import { LLOYD } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
 /** Options for {@link lloyd}. */
@@ -255,7 +256,7 @@ function searchLeft(sorted: Float64Array, value: number): number {
 export function lloydFrom(
   points: Matrix,
   initial: Matrix,
-  { maxIter = 5000, tolerance = 0 }: { maxIter?: number; tolerance?: number } = {},
+  { maxIter = LLOYD.maxIter, tolerance = 0 }: { maxIter?: number; tolerance?: number } = {},
 ): LloydResult {
   checkWidth(points, initial);
   if (initial.rows < 1) {
@@ -403,7 +404,7 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
  */
 export function lloyd(
   points: Matrix,
-  { k, nInit = 10, maxIter = 5000, tol = 1e-4, seed = 0 }: LloydOptions,
+  { k, nInit = LLOYD.nInit, maxIter = LLOYD.maxIter, tol = LLOYD.tol, seed = LLOYD.seed }: LloydOptions,
 ): LloydResult {
   checkK(points, k);
   if (!Number.isInteger(nInit) || nInit < 1) {

@@ -1,8 +1,9 @@
 import { DataError } from "./errors.js";
+import { NOTEBOOK_SPLIT } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
 /** The seed the course notebook passes to `np.random.seed` before shuffling. */
-export const NOTEBOOK_SPLIT_SEED = 45689;
+export const NOTEBOOK_SPLIT_SEED: number = NOTEBOOK_SPLIT.seed;
 
 /** Options for {@link split}. */
 export interface SplitOptions {
@@ -28,7 +29,10 @@ export interface Split {
  * split(10_000, { validDivisor: 4 }).valid.slice(0, 3); // Int32Array [2651, 6985, 1054]
  * ```
  */
-export function split(n: number, { seed = NOTEBOOK_SPLIT_SEED, validDivisor = 4 }: SplitOptions = {}): Split {
+export function split(
+  n: number,
+  { seed = NOTEBOOK_SPLIT_SEED, validDivisor = NOTEBOOK_SPLIT.kmeansValidDivisor }: SplitOptions = {},
+): Split {
   if (!Number.isInteger(n) || n < 1) {
     throw new DataError(`cannot split ${n} rows: the data needs at least one row.`);
   }

@@ -70,7 +70,7 @@ Deno.test("cli reports a missing file and a diverging run as data errors", async
     "--lr",
     "1e9",
     "--epochs",
-    "20",
+    "60",
   );
   assert.equal(diverged.code, 1);
   assert.match(

@@ -12,7 +12,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs";
 import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/gradient_gmm.js";
 import type { GradientGMMOptions, GradientGMMStep } from "../lib/gradient_gmm.js";
-import { mixtureGradient, prepareMixturePoints } from "../lib/_gmm_tensors.js";
+import { mixtureNLL } from "../lib/_gmm_tensors.js";
+import { mixtureGradient, mixturePoints } from "../lib/fused.js";
 import { gmmNLL } from "../lib/gaussian_mixture.js";
 import { lloyd } from "../lib/kmeans.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
@@ -21,6 +22,7 @@ import { parseNpy } from "../lib/npy.js";
 import { RandomState } from "../lib/random_state.js";
 import { split } from "../lib/split.js";
 import { DataError } from "../lib/errors.js";
+import { ENGINES } from "../lib/engine.js";
 import { assertRelativelyClose, readJson, repoFile } from "./_testdata.js";
 
 await tf.setBackend("cpu");
@@ -41,7 +43,7 @@ async function collect(
   return steps;
 }
 
-Deno.test("mixtureGradient() equals autodiff of the notebook's loss", () => {
+Deno.test("both engines' mixture gradients equal autodiff of the notebook's loss as written", () => {
   const n = 50, d = 3, k = 4;
   const x = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i * 1.7) * 2);
   // One negative sigma: the density depends on sigma^2, the gradient must follow.
@@ -51,10 +53,15 @@ Deno.test("mixtureGradient() equals autodiff of the notebook's loss", () => {
     [-1, 0.5, 0, 0.6, 0.9],
     [0.3, 0.3, 0.3, -1.5, 0.1],
   ];
+  const augmented = mixturePoints(x, { d });
+  const fused = mixtureGradient(augmented, Float64Array.from(packed.flat()), { d });
   const { analytic, automatic, loss } = tf.tidy(() => {
-    const prepared = prepareMixturePoints(x, n, d);
     const parameters = tf.tensor2d(packed);
-    const { gradient, loss } = mixtureGradient(prepared, parameters, { withLoss: true });
+    const prepared = tf.tensor2d(Float32Array.from(augmented), [n, d + 2]);
+    const variable = tf.variable(parameters);
+    const { value: loss, grads } = tf.variableGrads(() => mixtureNLL(prepared, variable), [variable]);
+    const gradient = grads[variable.name];
+    variable.dispose();
     // The notebook's log_GaussPDF and loss, written as directly as TensorFlow.js allows.
     const points = tf.tensor2d(Float32Array.from(x), [n, d]);
     const notebookLoss = (theta: tf.Tensor) => {
@@ -77,11 +84,13 @@ Deno.test("mixtureGradient() equals autodiff of the notebook's loss", () => {
   });
   for (let j = 0; j < k; j++) {
     for (let c = 0; c < d + 2; c++) {
-      // float32 both ways: agree to a few units in the 6th digit
-      assert.ok(
-        Math.abs(analytic[j][c] - automatic[j][c]) <= 1e-5 * (1 + Math.abs(automatic[j][c])),
-        `[${j}][${c}]`,
-      );
+      // float32 against float32 (our autodiff form) or float64 (fused): a few units in the 6th digit
+      for (const [engine, got] of [["autodiff", analytic[j][c]], ["fused", fused[j * (d + 2) + c]]]) {
+        assert.ok(
+          Math.abs((got as number) - automatic[j][c]) <= 1e-5 * (1 + Math.abs(automatic[j][c])),
+          `${engine} [${j}][${c}]: ${got} vs ${automatic[j][c]}`,
+        );
+      }
     }
   }
   const softmax = packed.map((row) => Math.exp(row[d + 1]));
@@ -95,7 +104,7 @@ Deno.test("mixtureGradient() equals autodiff of the notebook's loss", () => {
 });
 
 Deno.test("initialMixture() draws the notebook's random and K-means starts from RandomState(seed)", () => {
-  const random = initialMixture(small, 3, 11, "random");
+  const random = initialMixture(small, { k: 3, seed: 11 });
   const rng = new RandomState(11);
   const logits = [rng.randomSample(), rng.randomSample(), rng.randomSample()];
   const means = Array.from({ length: 6 }, () => rng.standardNormal());
@@ -103,7 +112,7 @@ Deno.test("initialMixture() draws the notebook's random and K-means starts from 
   assert.deepEqual(Array.from(random.means.data), means);
   for (const sigma of random.sigmas) assert.ok(sigma > 0 && sigma <= 1, `sigma ${sigma}`);
 
-  const kmeans = initialMixture(small, 3, 11, "kmeans");
+  const kmeans = initialMixture(small, { k: 3, seed: 11, init: "kmeans" });
   assert.deepEqual(Array.from(kmeans.logits), [1, 1, 1]);
   assert.deepEqual(kmeans.means, lloyd(small, { k: 3, nInit: 10, seed: 11 }).centres);
   // The sigmas are the first truncated normals of RandomState(11).
@@ -117,101 +126,119 @@ Deno.test("initialMixture() draws the notebook's random and K-means starts from 
   assert.deepEqual(Array.from(kmeans.sigmas), expected);
 });
 
-Deno.test("trainGradientGMM() reports every reportEvery epochs and the last, scored in float64", async () => {
-  const valid = takeRows(small, [0, 1, 2, 3, 4, 5, 6]);
-  const steps = await collect(trainGradientGMM(small, { k: 3, epochs: 25, reportEvery: 10, valid, seed: 2 }));
-  assert.deepEqual(steps.map((s) => s.epoch), [10, 20, 25]);
-  for (const step of steps) {
-    assert.equal(step.diverged, false);
-    assert.equal(step.means.rows, 3);
-    assert.equal(step.means.cols, 2);
-    assert.equal(step.trainNLL, gmmNLL(small, step));
-    assert.equal(step.validNLL, gmmNLL(valid, step));
-    assertRelativelyClose(step.weights.reduce((a, b) => a + b), 1, 1e-12, "weights sum");
-    for (const sigma of step.sigmas) assert.ok(sigma > 0);
-  }
-  // Adam at lr 0.005 from a random start: the loss goes down.
-  assert.ok(steps[2].trainNLL < steps[0].trainNLL);
-  const [last] = await collect(trainGradientGMM(small, { k: 3, epochs: 5, reportEvery: 100 }));
-  assert.equal(last.epoch, 5);
-  assert.equal(last.validNLL, undefined);
-});
-
-Deno.test("trainGradientGMM() is deterministic for a seed", async () => {
-  for (const init of ["random", "kmeans"] as const) {
-    const options: GradientGMMOptions = { k: 3, epochs: 30, reportEvery: 10, init, seed: 5 };
-    const a = await collect(trainGradientGMM(small, options));
-    const b = await collect(trainGradientGMM(small, options));
-    assert.deepEqual(a, b);
-    const other = await collect(trainGradientGMM(small, { ...options, seed: 6 }));
-    assert.notDeepEqual(other.at(-1)!.sigmas, a.at(-1)!.sigmas);
-  }
-});
-
-Deno.test("trainGradientGMM() frees every tensor after full, broken, returned and aborted runs", async () => {
-  const before = tf.memory().numTensors;
-  await fitGradientGMM(small, { k: 3, epochs: 20, reportEvery: 5, valid: small });
-  assert.equal(tf.memory().numTensors, before, "full run");
-
-  for await (const step of trainGradientGMM(small, { k: 2, epochs: 100, reportEvery: 5 })) {
-    if (step.epoch === 10) break;
-  }
-  assert.equal(tf.memory().numTensors, before, "break");
-
-  const generator = trainGradientGMM(small, { k: 2, epochs: 100, reportEvery: 5 });
-  await generator.next();
-  await generator.return();
-  assert.equal(tf.memory().numTensors, before, "return()");
-
-  const controller = new AbortController();
-  const reason = new Error("stopped by the test");
-  const epochs: number[] = [];
-  await assert.rejects(async () => {
-    for await (
-      const step of trainGradientGMM(small, { k: 2, epochs: 100, reportEvery: 5, signal: controller.signal })
-    ) {
-      epochs.push(step.epoch);
-      if (step.epoch === 15) controller.abort(reason);
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientGMM() reports every reportEvery epochs and the last, scored in float64 (${engine})`, async () => {
+    const valid = takeRows(small, [0, 1, 2, 3, 4, 5, 6]);
+    const steps = await collect(
+      trainGradientGMM(small, { engine, k: 3, epochs: 25, reportEvery: 10, valid, seed: 2 }),
+    );
+    assert.deepEqual(steps.map((s) => s.epoch), [10, 20, 25]);
+    for (const step of steps) {
+      assert.equal(step.diverged, false);
+      assert.equal(step.means.rows, 3);
+      assert.equal(step.means.cols, 2);
+      assert.equal(step.trainNLL, gmmNLL(small, step));
+      assert.equal(step.validNLL, gmmNLL(valid, step));
+      assertRelativelyClose(step.weights.reduce((a, b) => a + b), 1, 1e-12, "weights sum");
+      for (const sigma of step.sigmas) assert.ok(sigma > 0);
     }
-  }, (error) => error === reason);
-  assert.deepEqual(epochs, [5, 10, 15]);
-  assert.equal(tf.memory().numTensors, before, "abort");
+    // Adam at lr 0.005 from a random start: the loss goes down.
+    assert.ok(steps[2].trainNLL < steps[0].trainNLL);
+    const [last] = await collect(trainGradientGMM(small, { engine, k: 3, epochs: 5, reportEvery: 100 }));
+    assert.equal(last.epoch, 5);
+    assert.equal(last.validNLL, undefined);
+  });
+}
 
-  // Aborted before it starts: throws on the first step, having made nothing.
-  const aborted = AbortSignal.abort(reason);
-  await assert.rejects(
-    () => trainGradientGMM(small, { k: 2, signal: aborted }).next(),
-    (error) => error === reason,
-  );
-  assert.equal(tf.memory().numTensors, before, "aborted before start");
-});
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientGMM() is deterministic for a seed (${engine})`, async () => {
+    for (const init of ["random", "kmeans"] as const) {
+      const options: GradientGMMOptions = { engine, k: 3, epochs: 30, reportEvery: 10, init, seed: 5 };
+      const a = await collect(trainGradientGMM(small, options));
+      const b = await collect(trainGradientGMM(small, options));
+      assert.deepEqual(a, b);
+      const other = await collect(trainGradientGMM(small, { ...options, seed: 6 }));
+      assert.notDeepEqual(other.at(-1)!.sigmas, a.at(-1)!.sigmas);
+    }
+  });
+}
 
-Deno.test("trainGradientGMM() stops on a non-finite step, keeping the last finite parameters", async () => {
-  const before = tf.memory().numTensors;
-  // lr 1e40 throws every parameter past float32's range (3.4e38) in one Adam step: the next gradient is NaN.
-  const steps = await collect(
-    trainGradientGMM(small, { k: 3, lr: 1e40, epochs: 50, reportEvery: 20, seed: 1 }),
-  );
-  assert.equal(steps.length, 1);
-  const [step] = steps;
-  assert.equal(step.diverged, true);
-  assert.equal(step.epoch, 0);
-  // The last finite parameters are the initial ones (in float32).
-  const start = initialMixture(small, 3, 1, "random");
-  step.means.data.forEach((value, p) => assertRelativelyClose(value, start.means.data[p], 1e-6, `mean ${p}`));
-  step.sigmas.forEach((value, j) => assertRelativelyClose(value, start.sigmas[j], 1e-6, `sigma ${j}`));
-  assert.ok(Number.isFinite(step.trainNLL));
-  for (const value of [...step.means.data, ...step.sigmas, ...step.weights]) {
-    assert.ok(Number.isFinite(value));
-  }
-  assert.equal(tf.memory().numTensors, before);
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientGMM() frees every tensor after full, broken, returned and aborted runs (${engine})`, async () => {
+    const before = tf.memory().numTensors;
+    await fitGradientGMM(small, { engine, k: 3, epochs: 20, reportEvery: 5, valid: small });
+    assert.equal(tf.memory().numTensors, before, "full run");
 
-  // Reported every epoch, the curves hold only the start: the first step already overflowed.
-  const fit = await fitGradientGMM(small, { k: 3, lr: 1e40, epochs: 50, seed: 1 });
-  assert.equal(fit.diverged, true);
-  assert.deepEqual(fit.curveEpochs, [0]);
-  assert.ok(fit.nllCurve.every(Number.isFinite));
-});
+    for await (const step of trainGradientGMM(small, { engine, k: 2, epochs: 100, reportEvery: 5 })) {
+      if (step.epoch === 10) break;
+    }
+    assert.equal(tf.memory().numTensors, before, "break");
+
+    const generator = trainGradientGMM(small, { engine, k: 2, epochs: 100, reportEvery: 5 });
+    await generator.next();
+    await generator.return();
+    assert.equal(tf.memory().numTensors, before, "return()");
+
+    const controller = new AbortController();
+    const reason = new Error("stopped by the test");
+    const epochs: number[] = [];
+    await assert.rejects(async () => {
+      for await (
+        const step of trainGradientGMM(small, {
+          engine,
+          k: 2,
+          epochs: 100,
+          reportEvery: 5,
+          signal: controller.signal,
+        })
+      ) {
+        epochs.push(step.epoch);
+        if (step.epoch === 15) controller.abort(reason);
+      }
+    }, (error) => error === reason);
+    assert.deepEqual(epochs, [5, 10, 15]);
+    assert.equal(tf.memory().numTensors, before, "abort");
+
+    // Aborted before it starts: throws on the first step, having made nothing.
+    const aborted = AbortSignal.abort(reason);
+    await assert.rejects(
+      () => trainGradientGMM(small, { engine, k: 2, signal: aborted }).next(),
+      (error) => error === reason,
+    );
+    assert.equal(tf.memory().numTensors, before, "aborted before start");
+  });
+}
+
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientGMM() stops on a non-finite step, keeping the last finite parameters (${engine})`, async () => {
+    const before = tf.memory().numTensors;
+    // lr 1e300 throws every parameter past float32 (3.4e38) in one Adam step, and their squares past float64: the next gradient is NaN.
+    const steps = await collect(
+      trainGradientGMM(small, { engine, k: 3, lr: 1e300, epochs: 50, reportEvery: 20, seed: 1 }),
+    );
+    assert.equal(steps.length, 1);
+    const [step] = steps;
+    assert.equal(step.diverged, true);
+    assert.equal(step.epoch, 0);
+    // The last finite parameters are the initial ones (in float32).
+    const start = initialMixture(small, { k: 3, seed: 1 });
+    step.means.data.forEach((value, p) =>
+      assertRelativelyClose(value, start.means.data[p], 1e-6, `mean ${p}`)
+    );
+    step.sigmas.forEach((value, j) => assertRelativelyClose(value, start.sigmas[j], 1e-6, `sigma ${j}`));
+    assert.ok(Number.isFinite(step.trainNLL));
+    for (const value of [...step.means.data, ...step.sigmas, ...step.weights]) {
+      assert.ok(Number.isFinite(value));
+    }
+    assert.equal(tf.memory().numTensors, before);
+
+    // Reported every epoch, the curves hold only the start: the first step already overflowed.
+    const fit = await fitGradientGMM(small, { engine, k: 3, lr: 1e300, epochs: 50, seed: 1 });
+    assert.equal(fit.diverged, true);
+    assert.deepEqual(fit.curveEpochs, [0]);
+    assert.ok(fit.nllCurve.every(Number.isFinite));
+  });
+}
 
 Deno.test("trainGradientGMM() refuses bad options with a DataError when called", () => {
   const cases: [Matrix, GradientGMMOptions, RegExp][] = [

@@ -4,6 +4,7 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
+import { ENGINES } from "../lib/engine.js";
 import { DataError } from "../lib/errors.js";
 import {
   fitGradientKMeans,
@@ -14,12 +15,8 @@ import {
   trainGradientKMeans,
   trainGradientKMeansRestarts,
 } from "../lib/gradient_kmeans.js";
-import {
-  type Aggregation,
-  disposePrepared,
-  kmeansLossAndGradient,
-  preparePoints,
-} from "../lib/_kmeans_tensors.js";
+import { kmeansLosses, kmeansTensors } from "../lib/_kmeans_tensors.js";
+import { kmeansLossAndGradient } from "../lib/fused.js";
 import { kmeansPlusPlus, validationScore } from "../lib/kmeans.js";
 import { fromRows, type Matrix, takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/npy.js";
@@ -93,47 +90,73 @@ function notebookLoss(points: tf.Tensor2D, centroids: tf.Tensor2D): tf.Scalar {
   return tf.mean(tf.min(tf.stack(perCentroid), 0));
 }
 
-Deno.test("kmeansLossAndGradient() equals the notebook's loss and its autodiff gradient, for both aggregations", async () => {
+Deno.test("both engines' K-means losses and gradients equal the notebook's loss and its autodiff gradient", () => {
   const rng = new RandomState(3);
   const n = 200, d = 3;
-  const x = Float64Array.from({ length: n * d }, () => rng.standardNormal());
+  const x = Float64Array.from({ length: n * d }, () => 1 + rng.standardNormal());
+  const points: Matrix = { rows: n, cols: d, data: x };
+  const prepared = kmeansTensors(points);
   const before = tf.memory().numTensors;
-  for (const aggregation of ["bincount", "onehot"] as Aggregation[]) {
-    for (const [k, restarts] of [[1, 1], [4, 1], [1, 3], [4, 3]]) {
-      const centroids = Float32Array.from({ length: restarts * k * d }, () => rng.standardNormal());
-      const prepared = preparePoints(x, { rows: n, cols: d, k, restarts, aggregation });
-      const [losses, gradient, expectedLosses, expectedGradient] = tf.tidy(() => {
-        const c = tf.tensor2d(centroids, [restarts * k, d]);
-        const { losses, gradient } = kmeansLossAndGradient(prepared, c);
-        const points = tf.tensor2d(Float32Array.from(x), [n, d]);
-        const perRun = Array.from(
-          { length: restarts },
-          (_, r) => tf.slice(c, [r * k, 0], [k, -1]) as tf.Tensor2D,
-        );
-        const expected = perRun.map((run) =>
-          tf.valueAndGrad((m: tf.Tensor) => notebookLoss(points, m as tf.Tensor2D))(run)
-        );
-        return [
-          losses,
-          gradient,
-          tf.stack(expected.map((e) => e.value)),
-          tf.concat(expected.map((e) => e.grad)),
-        ];
-      });
-      const what = `${aggregation}, k = ${k}, R = ${restarts}`;
-      const [got, want] = [await losses.data(), await expectedLosses.data()];
+  for (const [k, restarts] of [[1, 1], [4, 1], [1, 3], [4, 3]]) {
+    const centroids = Float64Array.from({ length: restarts * k * d }, () => rng.standardNormal());
+    const what = `k = ${k}, R = ${restarts}`;
+    // The notebook's loss as written, differentiated by tfjs, run by run (float32).
+    const expected = Array.from({ length: restarts }, (_, r) =>
+      tf.tidy(() => {
+        const c = tf.tensor2d(Float32Array.from(centroids.subarray(r * k * d, (r + 1) * k * d)), [k, d]);
+        const { value, grad } = tf.valueAndGrad((m: tf.Tensor) =>
+          notebookLoss(tf.tensor2d(Float32Array.from(x), [n, d]), m as tf.Tensor2D)
+        )(c);
+        return { loss: value.dataSync()[0], gradient: grad.dataSync() };
+      }));
+    const wantGradient = expected.flatMap((e) => Array.from(e.gradient));
+    // float32 against float64 (fused) or float32 by another formulation (autodiff): both agree
+    // to a few units in the 6th digit.
+    const fused = kmeansLossAndGradient(x, centroids, { d, k });
+    const autodiff = tf.tidy(() => {
+      const c = tf.variable(tf.tensor2d(Float32Array.from(centroids), [restarts * k, d]));
+      let losses: tf.Tensor | undefined;
+      const { grads } = tf.variableGrads(
+        () => tf.sum(losses = tf.keep(kmeansLosses(prepared, c, { k }))) as tf.Scalar,
+        [c],
+      );
+      const result = { losses: losses!.dataSync(), gradient: grads[c.name].dataSync() };
+      losses!.dispose();
+      c.dispose();
+      return result;
+    });
+    for (const [engine, got] of [["fused", fused], ["autodiff", autodiff]] as const) {
       for (let r = 0; r < restarts; r++) {
-        assert.ok(Math.abs(got[r] - want[r]) <= 1e-5 * want[r], `${what}: loss ${got[r]} vs ${want[r]}`);
+        const want = expected[r].loss;
+        assert.ok(
+          Math.abs(got.losses[r] - want) <= 1e-5 * want,
+          `${engine}, ${what}: loss ${got.losses[r]} vs ${want}`,
+        );
       }
-      const [g, h] = [await gradient.data(), await expectedGradient.data()];
-      for (let p = 0; p < g.length; p++) {
-        assert.ok(Math.abs(g[p] - h[p]) <= 1e-5, `${what}: gradient[${p}] ${g[p]} vs ${h[p]}`);
+      for (let p = 0; p < wantGradient.length; p++) {
+        assert.ok(
+          Math.abs(got.gradient[p] - wantGradient[p]) <= 1e-5,
+          `${engine}, ${what}: gradient[${p}] ${got.gradient[p]} vs ${wantGradient[p]}`,
+        );
       }
-      tf.dispose([losses, gradient, expectedLosses, expectedGradient]);
-      disposePrepared(prepared);
     }
   }
   assert.equal(tf.memory().numTensors, before);
+  tf.dispose([prepared.twicePoints, prepared.centre]);
+});
+
+Deno.test("the fused K-means loss is NaN for a run with a NaN centroid, and skips the runs it is told to", () => {
+  const x = Float64Array.of(0, 0, 1, 1, 2, 0);
+  const { losses, gradient } = kmeansLossAndGradient(x, Float64Array.of(0, 0, NaN, 0, 1, 1, 5, 5), {
+    d: 2,
+    k: 2,
+  });
+  assert.ok(Number.isNaN(losses[0]));
+  assert.ok(Number.isFinite(losses[1]));
+  const skipped = kmeansLossAndGradient(x, Float64Array.of(0, 0, 1, 1), { d: 2, k: 1, skip: [true, false] });
+  assert.ok(Number.isNaN(skipped.losses[0]));
+  assert.deepEqual(Array.from(skipped.gradient.subarray(0, 2)), [0, 0]);
+  assert.ok(gradient.subarray(4).every(Number.isFinite));
 });
 
 Deno.test("initialCentroids() draws NumPy's random_sample((k, d)), k-means++ and permutation rows", () => {
@@ -141,135 +164,161 @@ Deno.test("initialCentroids() draws NumPy's random_sample((k, d)), k-means++ and
     for (const { seed, initial } of sameInit.kmeans[k]) {
       // The fixture's initial centroids were drawn by NumPy itself: bit for bit the same.
       assert.deepEqual(
-        Array.from(initialCentroids(train, k, seed).data),
+        Array.from(initialCentroids(train, { k, seed }).data),
         initial.flat(),
         `k = ${k}, seed = ${seed}`,
       );
     }
   }
   const chosen = kmeansPlusPlus(train, 4, new RandomState(2));
-  assert.deepEqual(initialCentroids(train, 4, 2, "kmeans++"), takeRows(train, chosen));
+  assert.deepEqual(initialCentroids(train, { k: 4, seed: 2, init: "kmeans++" }), takeRows(train, chosen));
   assert.deepEqual(
-    initialCentroids(train, 4, 2, "points"),
+    initialCentroids(train, { k: 4, seed: 2, init: "points" }),
     takeRows(train, new RandomState(2).permutation(train.rows).subarray(0, 4)),
   );
 });
 
-Deno.test("trainGradientKMeans() reports every reportEvery epochs and after the last", async () => {
-  const points = blobs();
-  const steps = await collect(trainGradientKMeans(points, { k: 3, epochs: 25, reportEvery: 10 }));
-  assert.deepEqual(steps.map((s) => s.epoch), [10, 20, 25]);
-  for (const step of steps) {
-    assert.equal(step.diverged, false);
-    assert.equal(step.validScore, undefined);
-    assert.deepEqual([step.centroids.rows, step.centroids.cols], [3, 2]);
-  }
-  assert.ok(steps[2].trainLoss < steps[0].trainLoss, "the loss goes down");
-});
-
-Deno.test("trainGradientKMeans() is deterministic for a seed and differs between seeds", async () => {
-  const points = blobs();
-  const run = (seed: number) => fitGradientKMeans(points, { k: 3, epochs: 40, seed, valid: points });
-  const [a, b, c] = [await run(5), await run(5), await run(6)];
-  assert.deepEqual(a, b);
-  assert.notDeepEqual(a.centroids, c.centroids);
-});
-
-Deno.test("trainGradientKMeans() frees every tensor after a full, a broken-off and an aborted run", async () => {
-  const points = blobs();
-  const before = tf.memory().numTensors;
-  await collect(trainGradientKMeans(points, { k: 3, epochs: 30, reportEvery: 7, valid: points }));
-  assert.equal(tf.memory().numTensors, before, "full run");
-
-  for await (const step of trainGradientKMeans(points, { k: 3, epochs: 30, reportEvery: 5 })) {
-    assert.equal(step.epoch, 5);
-    assert.ok(tf.memory().numTensors > before, "training holds tensors while it runs");
-    break; // calls return() on the generator
-  }
-  assert.equal(tf.memory().numTensors, before, "broken off with break/return()");
-
-  const controller = new AbortController();
-  const reason = new Error("stop");
-  await assert.rejects(async () => {
-    for await (
-      const step of trainGradientKMeans(points, {
-        k: 3,
-        epochs: 30,
-        reportEvery: 5,
-        signal: controller.signal,
-      })
-    ) {
-      if (step.epoch === 10) controller.abort(reason);
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientKMeans() reports every reportEvery epochs and after the last (${engine})`, async () => {
+    const points = blobs();
+    const steps = await collect(trainGradientKMeans(points, { engine, k: 3, epochs: 25, reportEvery: 10 }));
+    assert.deepEqual(steps.map((s) => s.epoch), [10, 20, 25]);
+    for (const step of steps) {
+      assert.equal(step.diverged, false);
+      assert.equal(step.validScore, undefined);
+      assert.deepEqual([step.centroids.rows, step.centroids.cols], [3, 2]);
     }
-  }, (error) => error === reason);
-  assert.equal(tf.memory().numTensors, before, "aborted");
-
-  // Never started: nothing is allocated until the first next().
-  trainGradientKMeans(points, { k: 3 });
-  assert.equal(tf.memory().numTensors, before, "created, never run");
-
-  await assert.rejects(fitGradientKMeans(points, { k: 3, signal: AbortSignal.abort() }));
-  await collect(trainGradientKMeansRestarts(points, { k: 3, restarts: 4, epochs: 12, reportEvery: 5 }));
-  await fitGradientKMeans(points, { k: 3, epochs: 30, lr: 1e6 });
-  assert.equal(tf.memory().numTensors, before, "aborted fit, restarts and a diverged run");
-});
-
-Deno.test("trainGradientKMeans() stops on a non-finite loss and keeps the last finite centroids", async () => {
-  const points = blobs();
-  // lr * weight decay = 1e4: every step multiplies the centroids by about -1e4, so float32 overflows within a few epochs.
-  const result = await fitGradientKMeans(points, { k: 3, lr: 1e6, valid: points });
-  assert.equal(result.diverged, true);
-  assert.ok(result.epoch < 150, `stopped at epoch ${result.epoch}`);
-  assert.ok(result.centroids.data.every(Number.isFinite), "the centroids are finite");
-  for (const value of [result.trainLoss, result.validScore!, ...result.lossCurve, ...result.validCurve!]) {
-    assert.ok(Number.isFinite(value), `${value} is finite`);
-  }
-  assert.equal(result.lossCurve.length, result.curveEpochs.length);
-  assert.equal(result.curveEpochs.at(-1), result.epoch, "the curves end at the kept state");
-  assert.equal(result.lossCurve.at(-1), result.trainLoss);
-
-  // The kept centroids are exactly those after `epoch` epochs of the same run.
-  const replay = await fitGradientKMeans(points, {
-    k: 3,
-    lr: 1e6,
-    valid: points,
-    epochs: Math.max(result.epoch, 1),
+    assert.ok(steps[2].trainLoss < steps[0].trainLoss, "the loss goes down");
   });
-  if (result.epoch > 0) assert.deepEqual(replay.centroids, result.centroids);
-  // And one epoch more had a non-finite float32 loss: training that far reports the divergence too.
-  const further = await fitGradientKMeans(points, { k: 3, lr: 1e6, epochs: result.epoch + 2 });
-  assert.equal(further.diverged, true);
-  assert.equal(further.epoch, result.epoch);
+}
 
-  // Whatever the report interval, the same state is kept.
-  for (const reportEvery of [3, 50]) {
-    const steps = await collect(trainGradientKMeans(points, { k: 3, lr: 1e6, reportEvery }));
-    assert.equal(steps.at(-1)!.diverged, true);
-    assert.equal(steps.at(-1)!.epoch, result.epoch, `reportEvery ${reportEvery}`);
-    assert.deepEqual(steps.at(-1)!.centroids, result.centroids);
-  }
-});
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientKMeans() is deterministic for a seed and differs between seeds (${engine})`, async () => {
+    const points = blobs();
+    const run = (seed: number) =>
+      fitGradientKMeans(points, { engine, k: 3, epochs: 40, seed, valid: points });
+    const [a, b, c] = [await run(5), await run(5), await run(6)];
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.centroids, c.centroids);
+  });
+}
 
-Deno.test("trainGradientKMeansRestarts() trains each seed as trainGradientKMeans() would", async () => {
-  const points = blobs();
-  const seeds = [0, 3, 11];
-  const batched = await fitGradientKMeansRestarts(points, { k: 4, seeds, epochs: 60, valid: points });
-  assert.deepEqual(batched.runs.map((run) => run.seed), seeds);
-  for (const [r, seed] of seeds.entries()) {
-    const alone = await fitGradientKMeans(points, { k: 4, seed, epochs: 60, valid: points });
-    const run = batched.runs[r];
-    // float32 training: the two computations may round differently, so allow float32-level differences.
-    for (let p = 0; p < alone.centroids.data.length; p++) {
-      assert.ok(
-        Math.abs(run.centroids.data[p] - alone.centroids.data[p]) <= 1e-5,
-        `seed ${seed}, centroid value ${p}`,
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientKMeans() frees every tensor after a full, a broken-off and an aborted run (${engine})`, async () => {
+    const points = blobs();
+    const before = tf.memory().numTensors;
+    await collect(trainGradientKMeans(points, { engine, k: 3, epochs: 30, reportEvery: 7, valid: points }));
+    assert.equal(tf.memory().numTensors, before, "full run");
+
+    for await (const step of trainGradientKMeans(points, { engine, k: 3, epochs: 30, reportEvery: 5 })) {
+      assert.equal(step.epoch, 5);
+      if (engine === "autodiff") {
+        assert.ok(tf.memory().numTensors > before, "autodiff holds tensors while it runs");
+      }
+      break; // calls return() on the generator
+    }
+    assert.equal(tf.memory().numTensors, before, "broken off with break/return()");
+
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    await assert.rejects(async () => {
+      for await (
+        const step of trainGradientKMeans(points, {
+          k: 3,
+          epochs: 30,
+          reportEvery: 5,
+          signal: controller.signal,
+        })
+      ) {
+        if (step.epoch === 10) controller.abort(reason);
+      }
+    }, (error) => error === reason);
+    assert.equal(tf.memory().numTensors, before, "aborted");
+
+    // Never started: nothing is allocated until the first next().
+    trainGradientKMeans(points, { engine, k: 3 });
+    assert.equal(tf.memory().numTensors, before, "created, never run");
+
+    await assert.rejects(fitGradientKMeans(points, { engine, k: 3, signal: AbortSignal.abort() }));
+    await collect(
+      trainGradientKMeansRestarts(points, { engine, k: 3, restarts: 4, epochs: 12, reportEvery: 5 }),
+    );
+    await fitGradientKMeans(points, { engine, k: 3, epochs: 30, lr: 1e6 });
+    assert.equal(tf.memory().numTensors, before, "aborted fit, restarts and a diverged run");
+  });
+}
+
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientKMeans() stops on a non-finite loss and keeps the last finite centroids (${engine})`, async () => {
+    const points = blobs();
+    // lr * weight decay = 1e4: every step multiplies the centroids by about -1e4, so float32 overflows within a few epochs.
+    const result = await fitGradientKMeans(points, { engine, k: 3, lr: 1e6, valid: points });
+    assert.equal(result.diverged, true);
+    assert.ok(result.epoch < 150, `stopped at epoch ${result.epoch}`);
+    assert.ok(result.centroids.data.every(Number.isFinite), "the centroids are finite");
+    for (const value of [result.trainLoss, result.validScore!, ...result.lossCurve, ...result.validCurve!]) {
+      assert.ok(Number.isFinite(value), `${value} is finite`);
+    }
+    assert.equal(result.lossCurve.length, result.curveEpochs.length);
+    assert.equal(result.curveEpochs.at(-1), result.epoch, "the curves end at the kept state");
+    assert.equal(result.lossCurve.at(-1), result.trainLoss);
+
+    // The kept centroids are exactly those after `epoch` epochs of the same run.
+    const replay = await fitGradientKMeans(points, {
+      k: 3,
+      lr: 1e6,
+      valid: points,
+      epochs: Math.max(result.epoch, 1),
+    });
+    // (autodiff: equal to float32 rounding, 1e-6 relative: the replay's last step may round differently)
+    if (result.epoch > 0) {
+      result.centroids.data.forEach((value, p) =>
+        assert.ok(Math.abs(replay.centroids.data[p] - value) <= 1e-6 * Math.abs(value), `centroid ${p}`)
       );
     }
-    assert.ok(Math.abs(run.validScore! - alone.validScore!) <= 1e-6 * alone.validScore!);
-  }
-  const best = batched.runs[batched.best];
-  assert.ok(batched.runs.every((run) => run.trainLoss >= best.trainLoss));
-});
+    // And one epoch more had a non-finite float32 loss: training that far reports the divergence too.
+    const further = await fitGradientKMeans(points, { engine, k: 3, lr: 1e6, epochs: result.epoch + 2 });
+    assert.equal(further.diverged, true);
+    assert.equal(further.epoch, result.epoch);
+
+    // Whatever the report interval, the same state is kept.
+    for (const reportEvery of [3, 50]) {
+      const steps = await collect(trainGradientKMeans(points, { engine, k: 3, lr: 1e6, reportEvery }));
+      assert.equal(steps.at(-1)!.diverged, true);
+      assert.equal(steps.at(-1)!.epoch, result.epoch, `reportEvery ${reportEvery}`);
+      assert.deepEqual(steps.at(-1)!.centroids, result.centroids);
+    }
+  });
+}
+
+for (const engine of ENGINES) {
+  Deno.test(`trainGradientKMeansRestarts() trains each seed as trainGradientKMeans() would (${engine})`, async () => {
+    const points = blobs();
+    const seeds = [0, 3, 11];
+    const batched = await fitGradientKMeansRestarts(points, {
+      engine,
+      k: 4,
+      seeds,
+      epochs: 60,
+      valid: points,
+    });
+    assert.deepEqual(batched.runs.map((run) => run.seed), seeds);
+    for (const [r, seed] of seeds.entries()) {
+      const alone = await fitGradientKMeans(points, { engine, k: 4, seed, epochs: 60, valid: points });
+      const run = batched.runs[r];
+      // float32 training: the two computations may round differently, so allow float32-level differences.
+      for (let p = 0; p < alone.centroids.data.length; p++) {
+        assert.ok(
+          Math.abs(run.centroids.data[p] - alone.centroids.data[p]) <= 1e-5,
+          `seed ${seed}, centroid value ${p}`,
+        );
+      }
+      assert.ok(Math.abs(run.validScore! - alone.validScore!) <= 1e-6 * alone.validScore!);
+    }
+    const best = batched.runs[batched.best];
+    assert.ok(batched.runs.every((run) => run.trainLoss >= best.trainLoss));
+  });
+}
 
 Deno.test("trainGradientKMeans() checks its options at the call, with errors that name the value", () => {
   const points = blobs();
@@ -321,7 +370,7 @@ Deno.test("gradient K-means on data2D: the training loss follows PyTorch's epoch
   for (const seed of [0, 1, 2]) {
     const { lossAtEpoch } = fixture[5][seed];
     // PyTorch's L at epoch e is the loss of the centroids before step e, i.e. after epoch e - 1.
-    const initial = initialCentroids(train, 5, seed);
+    const initial = initialCentroids(train, { k: 5, seed });
     assert.ok(
       Math.abs(validationScore(train, initial) - lossAtEpoch[1]) <= 1e-12 * lossAtEpoch[1],
       "epoch 0",

@@ -7,9 +7,12 @@
  * {@link trainingChunks} measures the other side: how long training holds the main thread
  * between two reports when it reports as often as the live pages ask it to.
  */
+import { median } from "d3-array";
+import { type Engine, ENGINES } from "../lib/engine.js";
 import { fitGradientGMM, trainGradientGMM } from "../lib/gradient_gmm.js";
 import { fitGradientKMeans, trainGradientKMeans } from "../lib/gradient_kmeans.js";
 import type { Matrix } from "../lib/matrix.js";
+import { GRADIENT_KMEANS, GRADIENT_MIXTURE } from "../lib/notebook_settings.js";
 import { type BackendInfo, type BackendName, selectBackend } from "./tf_backend.js";
 
 /** The training and validation points of one split. */
@@ -32,11 +35,19 @@ export interface TrainingTimes {
   warmUpMs: number;
 }
 
-/** What {@link benchmarkBackend} measured on one backend. */
-export interface BackendBenchmark {
-  backend: BackendInfo;
+/** Timings of one engine. */
+export interface EngineTimes {
   kmeans?: TrainingTimes;
   gmm?: TrainingTimes;
+}
+
+/**
+ * What {@link benchmarkBackend} measured on one backend, per engine (the fused engine runs no
+ * tensor op, so its figures do not depend on the backend; `kmeans` and `gmm` repeat them).
+ */
+export interface BackendBenchmark extends EngineTimes {
+  backend: BackendInfo;
+  engines: Partial<Record<Engine, EngineTimes>>;
 }
 
 /** Options of {@link benchmarkBackend}; the defaults are the notebook's configurations. */
@@ -51,12 +62,8 @@ export interface BenchmarkOptions {
   gmmEpochs?: number;
   /** Which configurations to run. */
   only?: ("kmeans" | "gmm")[];
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  /** Which engines to time (default both). */
+  engines?: readonly Engine[];
 }
 
 async function timeRuns(runs: number, train: (seed: number) => Promise<number>): Promise<TrainingTimes> {
@@ -69,7 +76,7 @@ async function timeRuns(runs: number, train: (seed: number) => Promise<number>):
     scores.push(await train(seed));
     times.push(performance.now() - start);
   }
-  return { times, medianMs: median(times), scores, medianScore: median(scores), warmUpMs };
+  return { times, medianMs: median(times)!, scores, medianScore: median(scores)!, warmUpMs };
 }
 
 /**
@@ -81,36 +88,48 @@ async function timeRuns(runs: number, train: (seed: number) => Promise<number>):
 export async function benchmarkBackend(
   backend: BackendName,
   { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
-  { runs = 5, k = 5, kmeansEpochs = 150, gmmEpochs = 1000, only = ["kmeans", "gmm"] }: BenchmarkOptions = {},
+  {
+    runs = 5,
+    k = 5,
+    kmeansEpochs = GRADIENT_KMEANS.epochs,
+    gmmEpochs = GRADIENT_MIXTURE.epochs,
+    only = ["kmeans", "gmm"],
+    engines = ENGINES,
+  }: BenchmarkOptions = {},
 ): Promise<BackendBenchmark> {
   const info = await selectBackend([backend]);
-  const result: BackendBenchmark = { backend: info };
-  if (only.includes("kmeans")) {
-    result.kmeans = await timeRuns(runs, async (seed) => {
-      const fit = await fitGradientKMeans(kmeans.train, {
-        k,
-        seed,
-        epochs: kmeansEpochs,
-        valid: kmeans.valid,
-        reportEvery: kmeansEpochs,
+  const result: BackendBenchmark = { backend: info, engines: {} };
+  for (const engine of engines) {
+    const times: EngineTimes = result.engines[engine] = {};
+    if (only.includes("kmeans")) {
+      times.kmeans = await timeRuns(runs, async (seed) => {
+        const fit = await fitGradientKMeans(kmeans.train, {
+          engine,
+          k,
+          seed,
+          epochs: kmeansEpochs,
+          valid: kmeans.valid,
+          reportEvery: kmeansEpochs,
+        });
+        return fit.validScore!;
       });
-      return fit.validScore!;
-    });
-  }
-  if (only.includes("gmm")) {
-    result.gmm = await timeRuns(runs, async (seed) => {
-      const fit = await fitGradientGMM(gmm.train, {
-        k,
-        seed,
-        epochs: gmmEpochs,
-        init: "random",
-        valid: gmm.valid,
-        reportEvery: gmmEpochs,
+    }
+    if (only.includes("gmm")) {
+      times.gmm = await timeRuns(runs, async (seed) => {
+        const fit = await fitGradientGMM(gmm.train, {
+          engine,
+          k,
+          seed,
+          epochs: gmmEpochs,
+          init: "random",
+          valid: gmm.valid,
+          reportEvery: gmmEpochs,
+        });
+        return fit.validNLL!;
       });
-      return fit.validNLL!;
-    });
+    }
   }
-  return result;
+  return { ...result, ...result.engines.fused };
 }
 
 /** How long each step of a live training holds the main thread. */
@@ -128,12 +147,12 @@ export interface ChunkTimes {
 /**
  * Runs gradient K-means (150 epochs) and the mixture (1000 epochs) on the backend a page picks
  * ({@link selectBackend}), the way the live pages do, reporting every 5 and every 25 epochs (their `reportEvery` for those epochs),
- * yielding to the event loop after each report as a page redraws, and times each chunk: the time
+ * yielding to the event loop after each report as a page redraws, with the pages' engine (autodiff), and times each chunk: the time
  * from asking the generator for its next report to getting it, all of it on the main thread.
  */
 export async function trainingChunks(
   { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
-  { k = 5, kmeansReportEvery = 5, gmmReportEvery = 25 } = {},
+  { k = 5, kmeansReportEvery = 5, gmmReportEvery = 25, engine = "autodiff" as Engine } = {},
 ): Promise<{ backend: BackendInfo; kmeans: ChunkTimes; gmm: ChunkTimes }> {
   const backend = await selectBackend(); // what a page picks
   const measure = async (reportEvery: number, steps: AsyncGenerator<unknown>): Promise<ChunkTimes> => {
@@ -145,17 +164,17 @@ export async function trainingChunks(
       chunks.push(performance.now() - start);
       await new Promise((resolve) => setTimeout(resolve, 0)); // the page's redraw goes here
     }
-    return { reportEvery, chunks: chunks.length, longestMs: Math.max(...chunks), medianMs: median(chunks) };
+    return { reportEvery, chunks: chunks.length, longestMs: Math.max(...chunks), medianMs: median(chunks)! };
   };
   return {
     backend,
     kmeans: await measure(
       kmeansReportEvery,
-      trainGradientKMeans(kmeans.train, { k, valid: kmeans.valid, reportEvery: kmeansReportEvery }),
+      trainGradientKMeans(kmeans.train, { engine, k, valid: kmeans.valid, reportEvery: kmeansReportEvery }),
     ),
     gmm: await measure(
       gmmReportEvery,
-      trainGradientGMM(gmm.train, { k, valid: gmm.valid, reportEvery: gmmReportEvery }),
+      trainGradientGMM(gmm.train, { engine, k, valid: gmm.valid, reportEvery: gmmReportEvery }),
     ),
   };
 }
