@@ -77,7 +77,7 @@ export class MixtureLive {
   readonly slots: Record<Init | "em" | "loss" | "parameters", PanelSlot>;
   readonly warnings = html`<div></div>` as HTMLDivElement;
   readonly table = html`<div class="summary"></div>` as HTMLDivElement;
-  readonly focusText = html`<span>K-means</span>` as HTMLSpanElement;
+  readonly #focusLabels: HTMLSpanElement[] = [];
   readonly caption: HTMLElement;
   readonly dataScale: number;
   readonly #options: MixtureLiveOptions;
@@ -121,7 +121,20 @@ export class MixtureLive {
       loss: new PanelSlot(() => this.#curvesLater()),
       parameters: new PanelSlot(() => this.#curvesLater()),
     };
-    (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors = () => this.pool.memory();
+    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
+    const hooks = globalThis as unknown as {
+      liveTensors: () => Promise<number>;
+      trainingIdle: () => boolean;
+    };
+    hooks.liveTensors = () => this.pool.memory();
+    hooks.trainingIdle = () => !this.pool.busy;
+  }
+
+  /** A word naming the focus run's init ("random" or "K-means"), kept up to date; one per place in the text. */
+  focusLabel(): HTMLSpanElement {
+    const label = html`<span>${this.focus === "random" ? "random" : "K-means"}</span>` as HTMLSpanElement;
+    this.#focusLabels.push(label);
+    return label;
   }
 
   /** The inits on screen. */
@@ -206,7 +219,7 @@ export class MixtureLive {
         }, () => {});
       }
     }
-    this.focusText.textContent = this.focus === "random" ? "random" : "K-means";
+    for (const label of this.#focusLabels) label.textContent = this.focus === "random" ? "random" : "K-means";
     const shown = this.inits;
     for (const name of INITS) {
       const run = this.runs[name];

@@ -6,8 +6,8 @@
 import { html } from "htl";
 import { gmmPredict } from "../lib/gaussian_mixture.js";
 import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import { mixtureToOnnx } from "../lib/onnx_export.js";
-import { NOTEBOOK_SPLIT_SEED, type Split } from "../lib/split.js";
+import type { Split } from "../lib/split.js";
+import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 import type { InputSpec } from "./input_spec.js";
 import type { MixtureLive } from "./gmm_live.js";
@@ -15,6 +15,9 @@ import { viewSpec } from "./kmeans_page.js";
 import { onnxExportButton, onnxReferenceMap } from "./model_export.js";
 import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
 import type { MixtureScores } from "./onnx_scoring.js";
+
+// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
+const onnxExport = () => import("../lib/onnx_export.js");
 
 /** The mixture page's inputs, with `maxK` the largest k the data allows. */
 export function mixtureInputs(dataset: ChosenDataset, maxK: number): Record<string, InputSpec> {
@@ -29,8 +32,22 @@ export function mixtureInputs(dataset: ChosenDataset, maxK: number): Record<stri
       control: "radio",
     },
     // A log scale, so that 0.0005 and 50 (which diverges: try it) are both in reach.
-    lr: { type: "number", label: "learning rate", value: 0.005, min: 0.0001, max: 100, log: true },
-    epochs: { type: "number", label: "epochs", value: 1000, min: 1, max: 3000, integer: true },
+    lr: {
+      type: "number",
+      label: "learning rate",
+      value: GRADIENT_MIXTURE.lr,
+      min: 0.0001,
+      max: 100,
+      log: true,
+    },
+    epochs: {
+      type: "number",
+      label: "epochs",
+      value: GRADIENT_MIXTURE.epochs,
+      min: 1,
+      max: 3000,
+      integer: true,
+    },
     seed: {
       type: "number",
       label: "seed",
@@ -67,7 +84,7 @@ export function emMap(
         sigmas: Float64Array.from(em.sigmas),
         weights: Float64Array.from(em.weights),
       };
-      return mixtureToOnnx(model, {
+      return (await onnxExport()).mixtureToOnnx(model, {
         metadata: { model: "em", dataset: dataset.name, dataset_sha256: dataset.sha256 },
       });
     },
@@ -83,10 +100,11 @@ export function mixtureExport(
   const exporter = onnxExportButton({
     label: "Download the trained mixture (.onnx)",
     download,
-    make() {
+    async make() {
       const { snapshot, settings, trained } = live.current();
       if (!snapshot || !settings || !trained) return undefined;
       const { k, lr, epochs, seed, engine } = settings;
+      const { mixtureToOnnx } = await onnxExport();
       const bytes = mixtureToOnnx(snapshot, {
         metadata: {
           model: "gradient-gmm",
@@ -155,12 +173,12 @@ export function mixtureDownloads(
         sha256: dataset.sha256,
       },
       split: {
-        seed: NOTEBOOK_SPLIT_SEED,
-        validDivisor: 3,
+        seed: NOTEBOOK_SPLIT.seed,
+        validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor,
         train: split.train.length,
         valid: split.valid.length,
       },
-      settings: { k, init, lr, epochs, seed, engine, optimizer: "Adam (betas 0.9/0.99, eps 1e-5)" },
+      settings: { k, init, lr, epochs, seed, engine, optimizer: { name: "Adam", ...GRADIENT_MIXTURE.adamW } },
       backend,
       versions,
       results: Object.fromEntries(

@@ -113,7 +113,13 @@ export class KMeansLive {
       loss: new PanelSlot(() => this.#lossLater()),
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };
-    (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors = () => this.pool.memory();
+    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
+    const hooks = globalThis as unknown as {
+      liveTensors: () => Promise<number>;
+      trainingIdle: () => boolean;
+    };
+    hooks.liveTensors = () => this.pool.memory();
+    hooks.trainingIdle = () => !this.pool.busy;
   }
 
   /** Calls `listener` whenever a run's final model is on screen. */

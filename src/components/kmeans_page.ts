@@ -6,8 +6,8 @@
 import { html } from "htl";
 import { assign } from "../lib/kmeans.js";
 import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import { kmeansToOnnx } from "../lib/onnx_export.js";
-import { NOTEBOOK_SPLIT_SEED, type Split } from "../lib/split.js";
+import type { Split } from "../lib/split.js";
+import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 import { viewOptions } from "./dataset_picker.js";
 import type { InputSpec } from "./input_spec.js";
@@ -15,6 +15,9 @@ import type { KMeansLive } from "./kmeans_live.js";
 import { onnxExportButton, onnxReferenceMap } from "./model_export.js";
 import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
 import type { KMeansScores } from "./onnx_scoring.js";
+
+// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
+const onnxExport = () => import("../lib/onnx_export.js");
 
 /** Explains each engine in one sentence. */
 export const ENGINE_NOTES = {
@@ -42,8 +45,22 @@ export function kmeansInputs(dataset: ChosenDataset, maxK: number): Record<strin
     k: { type: "number", label: "k", value: Math.min(5, maxK), min: 1, max: maxK, integer: true },
     // A log scale, so that 0.001 and 1000 are both in reach. Adam's steps are bounded by the learning rate,
     // so a large one only wanders; past 200, AdamW's weight decay (lr x 0.01 > 2) blows the centroids up.
-    lr: { type: "number", label: "learning rate", value: 0.1, min: 0.0001, max: 1000, log: true },
-    epochs: { type: "number", label: "epochs", value: 150, min: 1, max: 1000, integer: true },
+    lr: {
+      type: "number",
+      label: "learning rate",
+      value: GRADIENT_KMEANS.lr,
+      min: 0.0001,
+      max: 1000,
+      log: true,
+    },
+    epochs: {
+      type: "number",
+      label: "epochs",
+      value: GRADIENT_KMEANS.epochs,
+      min: 1,
+      max: 1000,
+      integer: true,
+    },
     seed: {
       type: "number",
       label: "seed",
@@ -77,7 +94,7 @@ export function lloydMap(
     bytesFor: async (k) =>
       built
         ? new Uint8Array(await files[k - 1].arrayBuffer())
-        : kmeansToOnnx(fromRows((await live.lloydFor(k)).centres), {
+        : (await onnxExport()).kmeansToOnnx(fromRows((await live.lloydFor(k)).centres), {
           metadata: { model: "lloyd", dataset: dataset.name, dataset_sha256: dataset.sha256 },
         }),
     title: (k) => `Lloyd, k = ${k}: decision regions from lloyd-${k}.onnx (onnxruntime-web)`,
@@ -92,10 +109,11 @@ export function kmeansExport(
   const exporter = onnxExportButton({
     label: "Download the trained model (.onnx)",
     download,
-    make() {
+    async make() {
       const { snapshot, settings, trained } = live.current();
       if (!snapshot || !settings || !trained) return undefined;
       const { k, lr, epochs, seed, init, engine } = settings;
+      const { kmeansToOnnx } = await onnxExport();
       const bytes = kmeansToOnnx(snapshot.centroids, {
         metadata: {
           model: "gradient-kmeans",
@@ -162,8 +180,8 @@ export function kmeansDownloads(
         sha256: dataset.sha256,
       },
       split: {
-        seed: NOTEBOOK_SPLIT_SEED,
-        validDivisor: 4,
+        seed: NOTEBOOK_SPLIT.seed,
+        validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor,
         train: split.train.length,
         valid: split.valid.length,
       },
@@ -174,7 +192,7 @@ export function kmeansDownloads(
         seed,
         init,
         engine,
-        optimizer: "AdamW (betas 0.9/0.999, eps 1e-8, weight decay 0.01)",
+        optimizer: { name: "AdamW", ...GRADIENT_KMEANS.adamW },
       },
       backend,
       versions,

@@ -93,7 +93,7 @@ export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: Refere
 export interface ExportOptions {
   label: string;
   /** The file's name and bytes, or undefined while there is no trained model. */
-  make: () => { name: string; bytes: Uint8Array } | undefined;
+  make: () => Promise<{ name: string; bytes: Uint8Array } | undefined>;
   /** Scores the validation set with the downloaded model and compares it with the tab's model. */
   check: (scorer: OnnxScorer) => Promise<ExportCheck>;
   download: (name: string, content: Blob) => void;
@@ -105,7 +105,7 @@ export function onnxExportButton({ label, make, check, download }: ExportOptions
     html`<button type="button" class="action-button" disabled>${label}</button>` as HTMLButtonElement;
   const note = html`<div></div>` as HTMLDivElement;
   button.addEventListener("click", async () => {
-    const model = make();
+    const model = await make();
     if (!model) return;
     download(model.name, new Blob([model.bytes as BlobPart], { type: "application/octet-stream" }));
     const { loadOnnxScorer } = await scoring();

@@ -21,6 +21,7 @@ import { assign, lloyd, validationScore } from "../lib/kmeans.js";
 import { emGaussianMixture } from "../lib/em.js";
 import { gmmNLL } from "../lib/gaussian_mixture.js";
 import type { Matrix } from "../lib/matrix.js";
+import { LLOYD } from "../lib/notebook_settings.js";
 import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./training_protocol.js";
 
 const scope = globalThis as unknown as {
@@ -46,6 +47,28 @@ const yieldToEvents = () =>
   });
 
 class Cancelled extends Error {}
+
+/**
+ * A cancel is seen only between two reports, so a report interval is kept to about this many
+ * milliseconds: from the epochs the same kind of job took before (per point and component), the
+ * worker lowers a job's `reportEvery` (never raises it). The first job of a kind reports as asked.
+ */
+const REPORT_BUDGET_MS = 40;
+const unitCost = new Map<string, number>();
+const costKey = (kind: string, engine: unknown) => `${kind}:${engine}`;
+
+function reportEvery(kind: string, o: Record<string, unknown>, k: number, requested: number): number {
+  const unit = unitCost.get(costKey(kind, o.engine));
+  if (!unit) return requested;
+  const epochMs = unit * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
+  return Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / epochMs)));
+}
+
+function learnCost(kind: string, o: Record<string, unknown>, k: number, epochs: number, ms: number) {
+  if (epochs < 1 || !(ms > 0)) return;
+  const units = epochs * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
+  unitCost.set(costKey(kind, o.engine), ms / units);
+}
 
 function check(id: number) {
   if (cancelled.has(id)) throw new Cancelled();
@@ -146,7 +169,7 @@ async function run(request: JobRequest): Promise<void> {
     if (request.kind === "kmeans") {
       // The start (epoch 0), so that reset and scrubbing can show it; then every report.
       if (!o.skipStart) {
-        const start = initialCentroids(train, o.k, o.seed, o.init);
+        const start = initialCentroids(train, { k: o.k, seed: o.seed, init: o.init });
         kmeansSnapshot(id, {
           epoch: 0,
           trainLoss: validationScore(train, start),
@@ -155,19 +178,27 @@ async function run(request: JobRequest): Promise<void> {
           diverged: false,
         });
       }
-      const steps = trainGradientKMeans(train, { k: o.k, ...o, valid, signal });
+      const begun = performance.now();
+      const steps = trainGradientKMeans(train, {
+        k: o.k,
+        ...o,
+        reportEvery: reportEvery("kmeans", o, o.k, o.reportEvery),
+        valid,
+        signal,
+      });
       let last: Parameters<typeof kmeansSnapshot>[1] | undefined;
       await drain(id, steps, (step) => {
         if (last) kmeansSnapshot(id, last);
         last = step;
       });
+      if (last) learnCost("kmeans", o, o.k, last.epoch, performance.now() - begun);
       if (last) {
         kmeansSnapshot(id, last, true);
         if (last.diverged) status = "diverged";
       }
     } else if (request.kind === "gmm") {
       if (!o.skipStart) {
-        const start = initialMixture(train, o.k, o.seed, o.init);
+        const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
         const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
         mixtureSnapshot(id, {
           epoch: 0,
@@ -179,19 +210,30 @@ async function run(request: JobRequest): Promise<void> {
         await yieldToEvents();
         check(id);
       }
-      let diverged = false;
-      await drain(id, trainGradientGMM(train, { k: o.k, ...o, valid, signal }), (step) => {
-        mixtureSnapshot(id, step);
-        diverged = step.diverged;
-      });
+      let diverged = false, epochs = 0;
+      const begun = performance.now();
+      const every = reportEvery("gmm", o, o.k, o.reportEvery);
+      await drain(
+        id,
+        trainGradientGMM(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
+        (step) => {
+          mixtureSnapshot(id, step);
+          diverged = step.diverged;
+          epochs = step.epoch;
+        },
+      );
+      learnCost("gmm", o, o.k, epochs, performance.now() - begun);
       if (diverged) status = "diverged";
     } else if (request.kind === "restarts") {
       let last: unknown;
+      const begun = performance.now();
+      const every = reportEvery("restarts", o, o.k, o.reportEvery);
       await drain(
         id,
-        trainGradientKMeansRestarts(train, { k: o.k, ...o, valid, signal }),
+        trainGradientKMeansRestarts(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
         (step) => (last = step),
       );
+      learnCost("restarts", o, o.k, (last as { epoch: number }).epoch, performance.now() - begun);
       const { runs, best } = last as {
         runs: { seed: number; validScore?: number; diverged: boolean }[];
         best: number;
@@ -208,14 +250,19 @@ async function run(request: JobRequest): Promise<void> {
       for (const k of o.ks as number[]) {
         const begun = performance.now();
         let score = NaN, diverged = false;
-        const reportEvery = Math.max(1, Math.ceil(o.epochs / 10));
+        const kind = request.kind === "kmeans-table" ? "kmeans" : "gmm";
+        const every = reportEvery(kind, o, k, Math.max(1, Math.ceil(o.epochs / 10)));
         if (request.kind === "kmeans-table") {
-          await drain(id, trainGradientKMeans(train, { ...o, k, valid, signal, reportEvery }), (step) => {
-            score = step.validScore ?? NaN;
-            diverged = step.diverged;
-          });
+          await drain(
+            id,
+            trainGradientKMeans(train, { ...o, k, valid, signal, reportEvery: every }),
+            (step) => {
+              score = step.validScore ?? NaN;
+              diverged = step.diverged;
+            },
+          );
         } else {
-          await drain(id, trainGradientGMM(train, { ...o, k, valid, signal, reportEvery }), (step) => {
+          await drain(id, trainGradientGMM(train, { ...o, k, valid, signal, reportEvery: every }), (step) => {
             score = step.validNLL ?? NaN;
             diverged = step.diverged;
           });
@@ -223,7 +270,7 @@ async function run(request: JobRequest): Promise<void> {
         post({ type: "result", id, result: { k, score, diverged, ms: performance.now() - begun } });
       }
     } else if (request.kind === "lloyd") {
-      const result = lloyd(train, { k: o.k, nInit: 10, seed: 0 });
+      const result = lloyd(train, { k: o.k, ...LLOYD });
       post({
         type: "result",
         id,

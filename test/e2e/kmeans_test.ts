@@ -88,14 +88,16 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
       await page.waitForTimeout(20);
     }
     await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
-    // Idle: the count of live tensors has not moved for a second (the k = 1..5 table's runs are over).
-    let idle = await measure();
-    for (let tries = 0; tries < 60; tries++) {
-      await page.waitForTimeout(1000);
-      const now = await measure();
-      if (now.tensors === idle.tensors) break;
-      idle = now;
-    }
+    // Idle: no training job queued or running (the restarts and the k = 1..5 table are over).
+    const idle = () =>
+      page.waitForFunction(
+        () => (globalThis as unknown as { trainingIdle: () => boolean }).trainingIdle(),
+        null,
+        {
+          timeout: 120_000,
+        },
+      );
+    await idle();
     const before = await measure();
     for (let i = 1; i <= 200; i++) {
       await seed.fill(String(i));
@@ -103,6 +105,7 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
       await page.waitForTimeout(20); // some runs finish, most are cancelled mid-way
     }
     await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
+    await idle();
     // Cancelled runs stop at their next report and free their tensors; the restarts and the k = 1..5 table
     // then run again: wait until every run has ended (a leak would never get back to the baseline, and
     // fails here after a minute).
