@@ -41,6 +41,8 @@ export class LiveRun<S extends Snapshot> {
   readonly #of: HTMLElement;
   readonly #status: HTMLElement;
   #state: TrainingState = "running";
+  #shownKey = "";
+  #shownAt = 0;
 
   constructor(readonly name = "") {
     this.progress =
@@ -128,8 +130,16 @@ export class LiveRun<S extends Snapshot> {
 
   /** Updates the progress element to `snapshot` (the one drawn) in `state`. */
   show(snapshot: S | undefined, state: TrainingState): void {
-    this.#state = state;
     const epoch = snapshot?.epoch ?? 0;
+    // While training, the element changes at most every 100 ms (each change costs the page a style
+    // and layout pass); any other change of state or epoch shows at once.
+    const now = performance.now();
+    const key = `${state} ${epoch} ${this.end?.status} ${this.progress.dataset.run}`;
+    if (key === this.#shownKey) return;
+    if (state === "running" && this.#state === "running" && !this.trained && now - this.#shownAt < 100) return;
+    this.#shownKey = key;
+    this.#shownAt = now;
+    this.#state = state;
     this.progress.dataset.trainingState = state;
     this.progress.dataset.epoch = String(epoch);
     // The worker's own time for the job (the engine plus its reports), beside what the reader waited.
