@@ -10,7 +10,8 @@
  * bench/reference_torch.py (the notebook's PyTorch loops) with /usr/bin/python3, when available.
  * The steps run one after another, never at once, so they do not slow each other down.
  */
-import { type BackendResult, type BrowserBenchmark, livePageReport } from "./browser.ts";
+import type { BackendResult, BrowserBenchmark } from "./browser.ts";
+import { livePageReport } from "./live_pages_report.ts";
 
 const DENO = Deno.execPath();
 const PYTHON = Deno.env.get("REFERENCE_PYTHON") ?? "/usr/bin/python3";
