@@ -14,10 +14,17 @@ import { lloyd, validationScore } from "../lib/kmeans.js";
 import { fromRows, takeRows, toRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
 import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../lib/onnx_export.js";
-import { parsePoints } from "../lib/read_points.js";
-import { split } from "../lib/split.js";
 import { DEFAULT_ENGINE, ENGINES } from "../lib/engine.js";
 import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
+import { megabytes } from "../lib/npy.js";
+import {
+  checkBeforeReading,
+  DEFAULT_MAX_BYTES,
+  MAX_CSV_BYTES,
+  parsePoints,
+  PREFIX_BYTES,
+} from "../lib/read_points.js";
+import { split } from "../lib/split.js";
 import { integerOption, numberOption, parseCommand, UsageError } from "./args.ts";
 
 const UINT32_MAX = 0xffffffff;
@@ -27,6 +34,8 @@ const S = NOTEBOOK_SPLIT;
 const ENGINE_CHOICES = [DEFAULT_ENGINE, ...ENGINES.filter((e) => e !== DEFAULT_ENGINE)].join("|");
 
 const USAGE = `usage: deno task cli <command> [FILE] [options]
+FILE is a .npy or .csv file, or - for standard input; every command reading one takes
+  --max-bytes N (default 2147483648, 2 GiB): the largest file, and the largest data as float64
 commands:
   split --n N [--seed ${S.seed}] [--valid-divisor ${S.kmeansValidDivisor}]
   lloyd FILE [--k 5] [--seed 0] [--n-init ${LLOYD.nInit}] [--max-iter ${LLOYD.maxIter}] [--valid-divisor ${S.kmeansValidDivisor}] [--split-seed ${S.seed}]
@@ -35,15 +44,108 @@ commands:
   em FILE [--k 5] [--seed 0] [--valid-divisor ${S.mixtureValidDivisor}]
   export-onnx FILE --model lloyd|em|gradient-kmeans|gradient-gmm -o OUT.onnx [that model's options]`;
 
-async function readPoints(path: string): Promise<Matrix> {
+/** A data file as read: its bytes (what export-onnx hashes) and its points. */
+interface Input {
+  path: string;
+  bytes: Uint8Array;
+  points: Matrix;
+}
+
+/** The options of every command that reads a data file. */
+const FILE_OPTIONS = { "max-bytes": { type: "string" } } as const;
+
+/** Reads `--max-bytes`, the size limit of the file and of its points as float64. */
+function maxBytesOption(values: Record<string, unknown>): number {
+  return integerOption(values, "max-bytes", DEFAULT_MAX_BYTES, { min: 1, max: Number.MAX_SAFE_INTEGER });
+}
+
+/** How a refusal for size ends on the command line. */
+const SIZE_ADVICE = "use a sample of it, or raise the limit with --max-bytes";
+
+/**
+ * Reads standard input, checking as the bytes arrive since a pipe has no size to check first:
+ * once the first {@link PREFIX_BYTES} are in, the .npy header or CSV text is checked as a file's
+ * would be, and reading stops as soon as the input goes over the limit (for CSV, also the
+ * largest text a string can hold).
+ */
+async function readStdin(limits: { maxBytes: number; sizeAdvice: string }): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0, limit = limits.maxBytes, checked = false;
+  const check = () => {
+    const prefix = concat(chunks, Math.min(total, PREFIX_BYTES));
+    const format = checkBeforeReading(prefix, { fileName: "standard input" }, { ...limits, format: "sniff" });
+    if (format === "csv") limit = Math.min(limit, MAX_CSV_BYTES);
+    checked = true;
+  };
+  for await (const chunk of Deno.stdin.readable) {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (!checked && total >= PREFIX_BYTES) check();
+    if (total > limit) {
+      throw new DataError(`standard input is over the ${megabytes(limit)} limit; ${limits.sizeAdvice}.`);
+    }
+  }
+  return concat(chunks, total);
+}
+
+/** The first `length` bytes of `chunks`, joined. */
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= length) break;
+    bytes.set(chunk.subarray(0, length - at), at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+/** What a path that is not a regular file is, for the refusal. */
+function kindOf(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a pipe (FIFO)";
+  if (info.isCharDevice || info.isBlockDevice) return "a device";
+  if (info.isSocket) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Reads a data file, checking before reading it whole: `path` must be a regular file (a
+ * device such as /dev/zero never ends and a FIFO blocks on opening, so both are refused from
+ * `stat`, before any open), at most `--max-bytes`, and a `.npy` header must describe data that
+ * the file holds and that fits the limit as float64. `-` reads standard input, up to the limit.
+ */
+async function readInput(path: string, values: Record<string, unknown>): Promise<Input> {
+  const maxBytes = maxBytesOption(values);
+  const limits = { maxBytes, sizeAdvice: SIZE_ADVICE };
+  if (path === "-") {
+    const bytes = await readStdin(limits);
+    return { path, bytes, points: parsePoints(bytes, "standard input", { ...limits, format: "sniff" }) };
+  }
   let bytes: Uint8Array;
   try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) {
+      throw new DataError(
+        `${path} is ${kindOf(info)}, not a regular file; give a .npy or .csv file (or - for standard input).`,
+      );
+    }
+    using file = await Deno.open(path, { read: true });
+    const prefix = new Uint8Array(Math.min(info.size, PREFIX_BYTES));
+    let filled = 0;
+    while (filled < prefix.length) {
+      const read = await file.read(prefix.subarray(filled));
+      if (read === null) break;
+      filled += read;
+    }
+    checkBeforeReading(prefix.subarray(0, filled), { fileName: path, fileBytes: info.size }, limits);
     bytes = await Deno.readFile(path);
   } catch (error) {
+    if (error instanceof DataError) throw error;
     const reason = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
     throw new DataError(`cannot read ${path}: ${reason}.`);
   }
-  return parsePoints(bytes, path);
+  return { path, bytes, points: parsePoints(bytes, path, limits) };
 }
 
 /** Splits points as the notebook does, refusing data too small to leave both sets non-empty. */
@@ -59,7 +161,19 @@ function splitPoints(points: Matrix, values: Record<string, unknown>) {
   return { train: takeRows(points, indices.train), valid: takeRows(points, indices.valid) };
 }
 
-const commands: Record<string, (args: string[]) => Promise<unknown>> = {
+/** A command's output: a value printed as JSON, or one that writes itself (too large for one string). */
+type Output = unknown | StreamedOutput;
+
+/** Output that a command writes to stdout itself, piece by piece. */
+class StreamedOutput {
+  constructor(readonly write: () => Promise<void>) {}
+}
+
+/**
+ * The commands. Those that read a data file take it from `input` when the caller has read it
+ * already (export-onnx, which hashes the same bytes), else from their FILE argument.
+ */
+const commands: Record<string, (args: string[], input?: Input) => Promise<Output>> = {
   split(args) {
     const { values } = parseCommand(args, {
       n: { type: "string" },
@@ -71,11 +185,12 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
     const seed = integerOption(values, "seed", S.seed, { min: 0, max: UINT32_MAX });
     const validDivisor = numberOption(values, "valid-divisor", S.kmeansValidDivisor, { min: 1 });
     const { valid, train } = split(n, { seed, validDivisor });
-    return Promise.resolve({ valid: Array.from(valid), train: Array.from(train) });
+    return Promise.resolve(new StreamedOutput(() => writeSplit(valid, train)));
   },
 
-  async lloyd(args) {
+  async lloyd(args, input) {
     const { values, positionals } = parseCommand(args, {
+      ...FILE_OPTIONS,
       k: { type: "string" },
       seed: { type: "string" },
       "n-init": { type: "string" },
@@ -87,7 +202,8 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const nInit = integerOption(values, "n-init", LLOYD.nInit, { min: 1 });
     const maxIter = integerOption(values, "max-iter", LLOYD.maxIter, { min: 1 });
-    const { train, valid } = splitPoints(await readPoints(positionals[0]), values);
+    const { points } = input ?? await readInput(positionals[0], values);
+    const { train, valid } = splitPoints(points, values);
     const result = lloyd(train, { k, seed, nInit, maxIter });
     return {
       k,
@@ -102,6 +218,7 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
 
 /** The options every training command shares: the file, k, seed and split. */
 const TRAINING_OPTIONS = {
+  ...FILE_OPTIONS,
   k: { type: "string" },
   seed: { type: "string" },
   "valid-divisor": { type: "string" },
@@ -135,7 +252,7 @@ function checkConverged(fit: { diverged: boolean; epoch: number }, lr: number): 
 }
 
 Object.assign(commands, {
-  async "gradient-kmeans"(args: string[]) {
+  async "gradient-kmeans"(args: string[], input?: Input) {
     const { values, positionals } = parseCommand(args, {
       ...TRAINING_OPTIONS,
       lr: { type: "string" },
@@ -149,7 +266,8 @@ Object.assign(commands, {
     const engine = choiceOption(values, "engine", ENGINES, DEFAULT_ENGINE);
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const init = choiceOption(values, "init", ["uniform", "kmeans++", "points"] as const, "uniform");
-    const { train, valid } = splitPoints(await readPoints(positionals[0]), values);
+    const { points } = input ?? await readInput(positionals[0], values);
+    const { train, valid } = splitPoints(points, values);
     await useCpuBackend();
     const fit = await fitGradientKMeans(train, { k, lr, epochs, seed, init, valid, engine });
     checkConverged(fit, lr);
@@ -162,7 +280,7 @@ Object.assign(commands, {
     };
   },
 
-  async "gradient-gmm"(args: string[]) {
+  async "gradient-gmm"(args: string[], input?: Input) {
     const { values, positionals } = parseCommand(args, {
       ...TRAINING_OPTIONS,
       lr: { type: "string" },
@@ -176,7 +294,8 @@ Object.assign(commands, {
     const engine = choiceOption(values, "engine", ENGINES, DEFAULT_ENGINE);
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
     const init = choiceOption(values, "init", ["random", "kmeans"] as const, "random");
-    const { train, valid } = splitPoints(await readPoints(positionals[0]), {
+    const { points } = input ?? await readInput(positionals[0], values);
+    const { train, valid } = splitPoints(points, {
       "valid-divisor": String(S.mixtureValidDivisor),
       ...values,
     });
@@ -194,11 +313,12 @@ Object.assign(commands, {
     };
   },
 
-  async em(args: string[]) {
+  async em(args: string[], input?: Input) {
     const { values, positionals } = parseCommand(args, TRAINING_OPTIONS, { positionals: 1 });
     const k = integerOption(values, "k", 5, { min: 1 });
     const seed = integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX });
-    const { train, valid } = splitPoints(await readPoints(positionals[0]), {
+    const { points } = input ?? await readInput(positionals[0], values);
+    const { train, valid } = splitPoints(points, {
       "valid-divisor": String(S.mixtureValidDivisor),
       ...values,
     });
@@ -269,10 +389,14 @@ Object.assign(commands, {
     for (const name of trainingNames) {
       if (typeof values[name] === "string") trainingArgs.push(`--${name}`, values[name] as string);
     }
-    // The training command validates its options and the data, and reads the file first.
-    const fit = await commands[model](trainingArgs) as Record<string, unknown>;
+    await refuseOverwritingInput(positionals[0], output);
+    // The file is read once, here: the model is trained on, and the hash taken of, the same bytes
+    // (a pipe or standard input cannot be read twice). The training command validates the rest.
+    const input = await readInput(positionals[0], values);
+    const fit = await commands[model](trainingArgs, input) as Record<string, unknown>;
+    checkFiniteResult(model, fit);
     const digest = new Uint8Array(
-      await crypto.subtle.digest("SHA-256", await Deno.readFile(positionals[0]) as Uint8Array<ArrayBuffer>),
+      await crypto.subtle.digest("SHA-256", input.bytes as Uint8Array<ArrayBuffer>),
     );
     const isMixture = model === "em" || model === "gradient-gmm";
     const validDivisor = numberOption(
@@ -288,7 +412,7 @@ Object.assign(commands, {
         seed: integerOption(values, "split-seed", S.seed, { min: 0, max: UINT32_MAX }),
         validDivisor,
       },
-      dataset: positionals[0].split(/[\\/]/).pop(),
+      dataset: positionals[0] === "-" ? "standard input" : positionals[0].split(/[\\/]/).pop(),
       dataset_sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
       ...(isMixture ? { valid_nll: fit.validNLL } : { valid_score: fit.validScore }),
     };
@@ -323,6 +447,63 @@ Object.assign(commands, {
   },
 });
 
+/** Refuses an output path that is the input file itself (same device and inode), which writing would destroy. */
+async function refuseOverwritingInput(inputPath: string, outputPath: string): Promise<void> {
+  if (inputPath === "-") return;
+  let input: Deno.FileInfo, output: Deno.FileInfo;
+  try {
+    [input, output] = await Promise.all([Deno.stat(inputPath), Deno.stat(outputPath)]);
+  } catch {
+    return; // one of them does not exist: they cannot be the same file (a missing input is reported when read)
+  }
+  if (input.dev === output.dev && input.ino !== null && input.ino === output.ino) {
+    throw new UsageError(`-o ${outputPath} is the input file itself; write the model to another path`);
+  }
+}
+
+/**
+ * Writes the split's JSON, `{"valid":[...],"train":[...]}`, in pieces: at N = 10^8 the whole
+ * text (about 1 GB) would exceed the longest string JavaScript can hold.
+ */
+async function writeSplit(valid: Int32Array, train: Int32Array): Promise<void> {
+  const encoder = new TextEncoder();
+  const writer = Deno.stdout.writable.getWriter();
+  const chunk = 1 << 16;
+  try {
+    for (const [name, indices] of [["valid", valid], ["train", train]] as const) {
+      await writer.write(encoder.encode(`${name === "valid" ? "{" : ","}"${name}":[`));
+      for (let start = 0; start < indices.length; start += chunk) {
+        const piece = indices.subarray(start, start + chunk).join(",");
+        await writer.write(encoder.encode(start === 0 ? piece : `,${piece}`));
+      }
+      await writer.write(encoder.encode("]"));
+    }
+    await writer.write(encoder.encode("}\n"));
+  } finally {
+    writer.releaseLock();
+  }
+}
+
+/**
+ * Refuses a result holding a number that is not finite, which JSON would print as null: the
+ * first one found is named, with the likely cause.
+ */
+export function checkFiniteResult(command: string, result: unknown, path = ""): void {
+  if (typeof result === "number" && !Number.isFinite(result)) {
+    throw new DataError(
+      `${command} gave ${result} for ${
+        path || "its result"
+      }, not a finite number: the data's distances or likelihoods left float64's range; rescale the data and run again.`,
+    );
+  }
+  if (Array.isArray(result)) result.forEach((item, i) => checkFiniteResult(command, item, `${path}[${i}]`));
+  else if (result && typeof result === "object" && !(result instanceof StreamedOutput)) {
+    for (const [key, value] of Object.entries(result)) {
+      checkFiniteResult(command, value, path ? `${path}.${key}` : key);
+    }
+  }
+}
+
 /** TensorFlow.js on its plain JavaScript backend (the CLI has no browser for wasm or WebGL). */
 async function useCpuBackend(): Promise<void> {
   // Deno looks like Node.js to tfjs, which would then print advice to install tfjs-node on stderr.
@@ -342,7 +523,10 @@ export async function main(args: string[]): Promise<number> {
     if (!command) {
       throw new UsageError(`unknown command ${JSON.stringify(name)}; run with --help for the list`);
     }
-    console.log(JSON.stringify(await command(rest)));
+    const result = await command(rest);
+    checkFiniteResult(name, result);
+    if (result instanceof StreamedOutput) await result.write();
+    else console.log(JSON.stringify(result));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -10,10 +10,8 @@ import { DataError } from "./errors.js";
 import type { Matrix } from "./matrix.js";
 import { checkFinite } from "./finite.js";
 
-/** A decimal number as written by NumPy, pandas or a spreadsheet (no hex, no empty cells). */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Spellings of non-finite values, parsed so they can be refused with the finite-value message. */
-const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i; // no nested repetition: linear time
 
 /** Options for {@link parseCsv}. */
 export interface CsvOptions {
@@ -26,9 +24,44 @@ export interface CsvTable extends Matrix {
   columns?: string[];
 }
 
+/**
+ * Whether `s` is a decimal number as written by NumPy, pandas or a spreadsheet: an optional sign,
+ * digits with at most one point (at least one digit), an optional exponent; no hex, no empty
+ * cells. One pass over the characters, so a field of a million digits costs a million steps (a
+ * regular expression with nested repetition can take quadratic time or worse to refuse one).
+ */
+export function isDecimal(s: string): boolean {
+  const digit = (at: number) => {
+    const c = s.charCodeAt(at);
+    return c >= 48 && c <= 57;
+  };
+  let at = 0, digits = 0;
+  if (s[at] === "+" || s[at] === "-") at++;
+  while (digit(at)) {
+    at++;
+    digits++;
+  }
+  if (s[at] === ".") {
+    at++;
+    while (digit(at)) {
+      at++;
+      digits++;
+    }
+  }
+  if (digits === 0) return false;
+  if (s[at] === "e" || s[at] === "E") {
+    at++;
+    if (s[at] === "+" || s[at] === "-") at++;
+    const start = at;
+    while (digit(at)) at++;
+    if (at === start) return false;
+  }
+  return at === s.length;
+}
+
 function numeric(cell: string): number | undefined {
   const s = cell.trim();
-  if (NUMBER.test(s)) return Number(s);
+  if (isDecimal(s)) return Number(s);
   if (NON_FINITE.test(s)) {
     return s.toLowerCase().includes("nan") ? NaN : s.startsWith("-") ? -Infinity : Infinity;
   }

@@ -12,9 +12,9 @@
  */
 
 import { DataError } from "./errors.js";
-import { checkFinite } from "./finite.js";
+import { checkFinite, checkScale } from "./finite.js";
 import { gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
-import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
+import { centreColumns, kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
 import type { Matrix } from "./matrix.js";
 import { EM } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
@@ -56,9 +56,9 @@ export interface EMResult extends SphericalGaussianMixture {
 }
 
 /** Relative tolerance of scikit-learn's K-means, scaled by the mean feature variance. */
-const KMEANS_TOL = 1e-4;
+export const KMEANS_TOL = 1e-4;
 /** scikit-learn's `KMeans` default `max_iter`, used for the initial labels. */
-const KMEANS_MAX_ITER = EM.kmeansMaxIter;
+export const KMEANS_MAX_ITER = EM.kmeansMaxIter;
 /** scikit-learn adds 10 machine epsilons to each component's mass so empty ones divide safely. */
 const MASS_FLOOR = 10 * Number.EPSILON;
 
@@ -73,6 +73,7 @@ function checkOptions(points: Matrix, { k, nInit, maxIter, tol, regCovar, seed }
     throw new DataError(`there are ${points.rows} points; a Gaussian mixture needs at least 2.`);
   }
   checkFinite(points, "the training data");
+  checkScale(points, "the training data");
   if (!Number.isInteger(k) || k < 1 || k > points.rows) {
     throw new DataError(`k = ${k} must be an integer between 1 and the ${points.rows} training points.`);
   }
@@ -100,7 +101,7 @@ function checkOptions(points: Matrix, { k, nInit, maxIter, tol, regCovar, seed }
  * cancellation). `normalise` divides the masses by their sum (M-step) rather than by N (the
  * initial step), as scikit-learn does.
  */
-function maximise(
+export function maximise(
   points: Matrix,
   resp: Float64Array,
   k: number,
@@ -145,14 +146,22 @@ function asMixture({ weights, means, variances }: Parameters, d: number): Spheri
   return { means: { rows: weights.length, cols: d, data: means }, sigmas: variances.map(Math.sqrt), weights };
 }
 
-/** One restart: K-means labels from `rng`, then EM to convergence. */
-function runOnce(points: Matrix, rng: RandomState, options: Required<EMOptions>, kmeansTolerance: number) {
+/**
+ * One restart: K-means labels from `rng` (on the centred points, as scikit-learn's KMeans
+ * computes them), then EM on the points themselves to convergence.
+ */
+function runOnce(
+  points: Matrix,
+  rng: RandomState,
+  options: Required<EMOptions>,
+  { kmeansTolerance, centred }: { kmeansTolerance: number; centred: Matrix },
+) {
   const { k, maxIter, tol, regCovar } = options;
   const { rows: n, cols: d } = points;
-  const chosen = kmeansPlusPlus(points, k, rng);
+  const chosen = kmeansPlusPlus(centred, k, rng);
   const initial = new Float64Array(k * d);
-  chosen.forEach((row, j) => initial.set(points.data.subarray(row * d, (row + 1) * d), j * d));
-  const { labels } = lloydFrom(points, { rows: k, cols: d, data: initial }, {
+  chosen.forEach((row, j) => initial.set(centred.data.subarray(row * d, (row + 1) * d), j * d));
+  const { labels } = lloydFrom(centred, { rows: k, cols: d, data: initial }, {
     maxIter: KMEANS_MAX_ITER,
     tolerance: kmeansTolerance,
   });
@@ -204,9 +213,10 @@ export function emGaussianMixture(
   checkOptions(points, options);
   const rng = new RandomState(seed);
   const kmeansTolerance = meanFeatureVariance(points) * KMEANS_TOL;
+  const { centred } = centreColumns(points);
   let best: ReturnType<typeof runOnce> | undefined;
   for (let run = 0; run < nInit; run++) {
-    const result = runOnce(points, rng, options, kmeansTolerance);
+    const result = runOnce(points, rng, options, { kmeansTolerance, centred });
     // scikit-learn keeps a later restart only if its bound is strictly higher.
     if (!best || result.lowerBound > best.lowerBound || best.lowerBound === -Infinity) best = result;
   }

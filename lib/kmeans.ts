@@ -10,6 +10,7 @@
  */
 
 import { DataError } from "./errors.js";
+import { checkFinite, checkScale } from "./finite.js";
 import type { Matrix } from "./matrix.js";
 import { LLOYD } from "./notebook_settings.js";
 import { RandomState } from "./random_state.js";
@@ -311,7 +312,7 @@ export function lloydFrom(
 }
 
 /** The mean of every column (the data's centroid). */
-function columnMeans(points: Matrix): Float64Array {
+export function columnMeans(points: Matrix): Float64Array {
   const { rows, cols, data } = points;
   const mean = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let t = 0; t < cols; t++) mean[t] += data[i * cols + t];
@@ -320,7 +321,7 @@ function columnMeans(points: Matrix): Float64Array {
 }
 
 /** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */
-function accumulateClusterSums(
+export function accumulateClusterSums(
   points: Matrix,
   labels: Int32Array,
   sums: Float64Array,
@@ -353,7 +354,7 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
  * farthest from its current centre (farthest first), which leaves its old cluster. Works on
  * the per-cluster sums before they are divided into means.
  */
-function relocateEmptyClusters(
+export function relocateEmptyClusters(
   points: Matrix,
   labels: Int32Array,
   distances: Float64Array,
@@ -393,9 +394,24 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
 }
 
 /**
+ * The points minus their column means, and those means: scikit-learn's KMeans centres the data
+ * before seeding and iterating, then adds the means back to the centres. Distances do not
+ * change, but their rounding does: between values near 2^62 that differ by millions, float64
+ * keeps only a few digits of each difference unless the common offset is taken out first.
+ */
+export function centreColumns(points: Matrix): { centred: Matrix; mean: Float64Array } {
+  const mean = columnMeans(points);
+  const { rows, cols, data } = points;
+  const out = new Float64Array(data.length);
+  for (let p = 0; p < data.length; p++) out[p] = data[p] - mean[p % cols];
+  return { centred: { rows, cols, data: out }, mean };
+}
+
+/**
  * Lloyd's K-means with k-means++ restarts, as `sklearn.cluster.KMeans(n_clusters=k,
- * n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd", random_state=seed)`.
- * Deterministic for a seed.
+ * n_init=nInit, max_iter=maxIter, tol=tol, algorithm="lloyd", random_state=seed)`, on centred
+ * data as scikit-learn does ({@link centreColumns}). Refuses non-finite data and data whose
+ * squared distances overflow or underflow (`checkScale`). Deterministic for a seed.
  *
  * @example
  * ```ts
@@ -414,23 +430,28 @@ export function lloyd(
     throw new DataError(`maxIter = ${maxIter} must be a positive integer.`);
   }
   if (!(tol >= 0)) throw new DataError(`tol = ${tol} must be a non-negative number.`);
+  checkFinite(points, "the data");
+  checkScale(points, "the data");
   const rng = new RandomState(seed);
   const tolerance = meanFeatureVariance(points) * tol;
+  const { centred, mean } = centreColumns(points);
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    const chosen = kmeansPlusPlus(points, k, rng);
+    const chosen = kmeansPlusPlus(centred, k, rng);
     const initial = {
       rows: k,
       cols: points.cols,
       data: Float64Array.from({ length: k * points.cols }, (_, p) => {
         const j = Math.floor(p / points.cols);
-        return points.data[chosen[j] * points.cols + (p % points.cols)];
+        return centred.data[chosen[j] * points.cols + (p % points.cols)];
       }),
     };
-    const result = lloydFrom(points, initial, { maxIter, tolerance });
+    const result = lloydFrom(centred, initial, { maxIter, tolerance });
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))) {
       best = result;
     }
   }
+  const { data, cols } = best!.centres;
+  for (let p = 0; p < data.length; p++) data[p] += mean[p % cols];
   return best!;
 }

@@ -1,27 +1,108 @@
 import { DataError } from "./errors.js";
 import type { Matrix } from "./matrix.js";
-import { parseNpy } from "./npy.js";
+import { checkScale } from "./finite.js";
+import { checkNpyLayout, MAX_HEADER_BYTES, megabytes, parseNpy } from "./npy.js";
 import { parseCsv } from "./csv.js";
 
-const NPY_MAGIC = "\x93NUMPY";
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
+
+/** The default size limit of a data file, and of its points as float64: 2 GiB. */
+export const DEFAULT_MAX_BYTES = 2 ** 31;
+/**
+ * The largest CSV file read as text. A JavaScript string holds at most 2^29 - 24 characters in
+ * V8, so a larger file could not be decoded at all.
+ */
+export const MAX_CSV_BYTES = 2 ** 29 - 24;
+/** How many leading bytes {@link checkBeforeReading} needs: enough for any .npy header NumPy accepts. */
+export const PREFIX_BYTES = MAX_HEADER_BYTES;
+
+/** Limits on what a reader accepts, and what the refusal advises. */
+export interface ReadLimits {
+  /** The most bytes the file, and its points as float64, may take (default {@link DEFAULT_MAX_BYTES}). */
+  maxBytes?: number;
+  /** The end of a refusal for size: "use a sample of it" by default; the CLI names its option. */
+  sizeAdvice?: string;
+  /**
+   * "name" (default) picks the format from the file name's extension (or NumPy's magic string);
+   * "sniff", for input without a name such as a pipe, from the content alone: .npy if it starts
+   * with the magic string, else CSV.
+   */
+  format?: "name" | "sniff";
+}
+
+/** The two formats read. */
+export type Format = "npy" | "csv";
+
+/** `.npy` (or anything starting with NumPy's magic string) or `.csv`/`.tsv`/`.txt`, else a refusal. */
+function formatOf(prefix: Uint8Array, fileName: string, { format = "name" }: ReadLimits): Format {
+  const lower = fileName.toLowerCase();
+  const looksNpy = prefix.length >= 6 && NPY_MAGIC.every((b, i) => prefix[i] === b);
+  if (lower.endsWith(".npy") || looksNpy) return "npy";
+  if (format === "sniff" || /\.(csv|tsv|txt)$/.test(lower)) return "csv";
+  throw new DataError(`${fileName} is neither a .npy nor a .csv file; use one of those formats.`);
+}
+
+/**
+ * Refuses a file before it is read whole, from its first {@link PREFIX_BYTES} bytes (or all of
+ * it, if shorter) and its size (`fileBytes`; undefined for a stream such as standard input,
+ * whose size is known only at its end): a file over `maxBytes`, a CSV too large to be text or
+ * holding a NUL byte (binary data, such as /dev/zero, is not CSV), and a `.npy` whose header
+ * NumPy would refuse, whose declared shape the file cannot hold, or whose points would take over
+ * `maxBytes` as float64. Readers (CLI, uploads) call it before allocating. Returns the format.
+ */
+export function checkBeforeReading(
+  prefix: Uint8Array,
+  { fileName, fileBytes }: { fileName: string; fileBytes?: number },
+  limits: ReadLimits = {},
+): Format {
+  const { maxBytes = DEFAULT_MAX_BYTES, sizeAdvice = "use a sample of it" } = limits;
+  if (fileBytes !== undefined && fileBytes > maxBytes) {
+    throw new DataError(
+      `${fileName} is ${megabytes(fileBytes)}, over the ${megabytes(maxBytes)} limit; ${sizeAdvice}.`,
+    );
+  }
+  const format = formatOf(prefix, fileName, limits);
+  if (format === "npy") {
+    checkNpyLayout(prefix, fileBytes ?? Infinity, { maxBytes, sizeAdvice });
+    return format;
+  }
+  if (fileBytes !== undefined && fileBytes > MAX_CSV_BYTES) {
+    throw new DataError(
+      `${fileName} is ${megabytes(fileBytes)}, over the ${
+        MAX_CSV_BYTES >> 20
+      } MB a CSV file can take as text; save the data with numpy.save as .npy instead.`,
+    );
+  }
+  const nul = prefix.indexOf(0);
+  if (nul >= 0) {
+    throw new DataError(
+      `${fileName} has a NUL byte at byte ${nul}, so it is binary data, not CSV text; give a .npy or a text .csv file.`,
+    );
+  }
+  return format;
+}
 
 /**
  * Reads points from a file's bytes, choosing the format by name and content: `.npy` (or
  * anything starting with NumPy's magic string) through {@link parseNpy}, `.csv`/`.tsv`/`.txt`
- * through {@link parseCsv}. Used alike by the CLI and by uploads in the browser.
+ * through {@link parseCsv}; then refuses values whose squared distances float64 cannot hold
+ * (see `checkScale`). Used alike by the CLI and by uploads in the browser, so both give the same
+ * sentences.
  */
-export function parsePoints(bytes: Uint8Array, fileName: string): Matrix {
-  const lower = fileName.toLowerCase();
-  const looksNpy = bytes.length >= 6 && String.fromCharCode(...bytes.subarray(0, 6)) === NPY_MAGIC;
-  if (lower.endsWith(".npy") || looksNpy) return parseNpy(bytes);
-  if (/\.(csv|tsv|txt)$/.test(lower)) {
+export function parsePoints(bytes: Uint8Array, fileName: string, limits: ReadLimits = {}): Matrix {
+  checkBeforeReading(bytes.subarray(0, PREFIX_BYTES), { fileName, fileBytes: bytes.length }, limits);
+  let points: Matrix;
+  if (formatOf(bytes, fileName, limits) === "npy") {
+    points = parseNpy(bytes, limits);
+  } else {
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {
       throw new DataError(`${fileName} is not UTF-8 text; save it as a UTF-8 CSV file.`);
     }
-    return parseCsv(text);
+    points = parseCsv(text);
   }
-  throw new DataError(`${fileName} is neither a .npy nor a .csv file; use one of those formats.`);
+  checkScale(points, fileName.split(/[\\/]/).pop()!);
+  return points;
 }

@@ -4,6 +4,8 @@
  * (it reads without JavaScript) and can never disagree with the data. Set REPORT_DATASET to
  * another .npy to see every figure change (the test does).
  */
+import katex from "katex";
+import { type FormulaName, FORMULAS } from "./components/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
 
 const figures: ReportFigures = await computeReportFigures(Deno.env.get("REPORT_DATASET") || undefined);
@@ -14,6 +16,19 @@ const pct = (value: number) => `${value.toFixed(2)}%`;
 const byK = <T extends { k: number }>(rows: T[], k: number) => rows.find((row) => row.k === k)!;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const descending = [...settings.ks].reverse();
+
+/** A formula rendered now, at build time, with its caption: HTML on one line, as Markdown needs. */
+const formula = (name: FormulaName) =>
+  `<figure class="formula-figure">${
+    katex.renderToString(FORMULAS[name].tex, {
+      displayMode: true,
+      throwOnError: true,
+      output: "htmlAndMathml",
+    })
+  }<figcaption>${FORMULAS[name].caption}</figcaption></figure>`;
+const datasetName = figures.dataset.path.split("/").at(-1);
+/** The k of the step-through sections. */
+const STEP_K = 3;
 
 // Part 1 findings.
 const smallK = figures.kmeans.filter((row) => row.k <= 3);
@@ -39,29 +54,44 @@ Lloyd's validation score is **${f5(row.lloydScore)}**; gradient descent's median
 **${f5(row.median)}** (worst ${f5(row.worst)}), a gap of ${
     pct(row.gapPercent)
   }. Lloyd is better in ${row.lloydBetter}
-of ${runsPerK} seeds. Drawn: seed ${row.typicalSeed}, the median run. [Train it live with k = ${k}](./kmeans?k=${k}).
+of ${runsPerK} seeds. Drawn: seed ${row.typicalSeed}, the median run, its centroids coloured like the Lloyd centres
+they match. [Train seed ${row.typicalSeed} live with k = ${k}](./kmeans?k=${k}&seed=${row.typicalSeed}).
 
-<div class="grid grid-cols-2">
+<div class="grid grid-cols-2 panel-row" data-panels="kmeans-${k}">
   <div class="card">\${resize((width) => kmeansPanel(${k}, "gradient", width))}</div>
   <div class="card">\${resize((width) => kmeansPanel(${k}, "lloyd", width))}</div>
 </div>
+<div class="card">\${resize((width) => kmeansGap(${k}, width))}</div>
+<p class="chart-caption">The drawn run's training loss minus Lloyd's (${
+    f5(row.lloydTrainLoss)
+  } on the training points), per epoch, on a log scale: the gap a plain loss curve hides.</p>
 `;
 };
 
 const mixtureSection = (k: number) => {
   const row = byK(figures.mixture, k);
+  const { random, kmeans } = { random: row.random.typical.seed, kmeans: row.kmeans.typical.seed };
+  const live = random === kmeans
+    ? `[Train seed ${kmeans} live with k = ${k}](./gmm?k=${k}&seed=${kmeans})`
+    : `Train live with k = ${k}: [random init, seed ${random}](./gmm?k=${k}&seed=${random}&init=random), [K-means init, seed ${kmeans}](./gmm?k=${k}&seed=${kmeans}&init=kmeans)`;
   return `### k = ${k}
 
 Validation NLL, median over ${gmmSeeds} seeds: random init **${f5(row.random.median)}**, K-means init
-**${f5(row.kmeans.median)}**; EM **${f5(row.em.nll)}**. Runs at EM's optimum or better (within
+**${f5(row.kmeans.median)}**; EM **${f5(row.em.nll)}**. Runs at EM's NLL or better (within
 ${settings.reachTolerance}): random init ${row.random.reachesEM} of ${gmmSeeds}, K-means init ${row.kmeans.reachesEM}
-of ${gmmSeeds}. [Train it live with k = ${k}](./gmm?k=${k}).
+of ${gmmSeeds}. Drawn: the median run of each init, components coloured like the EM components they match.
+${live}.
 
-<div class="grid grid-cols-3">
+<div class="grid grid-cols-3 panel-row" data-panels="mixture-${k}">
   <div class="card">\${resize((width) => mixturePanel(${k}, "random", width))}</div>
   <div class="card">\${resize((width) => mixturePanel(${k}, "kmeans", width))}</div>
   <div class="card">\${resize((width) => mixturePanel(${k}, "em", width))}</div>
 </div>
+<div class="card">\${resize((width) => mixtureGap(${k}, width))}</div>
+<p class="chart-caption">The drawn runs' training NLL minus EM's (${
+    f5(row.em.trainNLL)
+  } on the training points), per epoch, on a log scale. Where a run goes below EM (EM stopped in a worse
+local optimum), its points are drawn hollow on the dashed floor line: a log scale has no room for zero or less.</p>
 `;
 };
 
@@ -72,10 +102,18 @@ toc: false
 
 \`\`\`js
 import {parseNpy} from "./lib/npy.js";
-import {takeRows, fromRows} from "./lib/matrix.js";
+import {takeRows, fromRows, toRows} from "./lib/matrix.js";
 import {assign} from "./lib/kmeans.js";
-import {clusterPlot, splitPlot} from "./components/clusters.js";
-import {mixturePlot} from "./components/mixture.js";
+import {splitPlot} from "./components/clusters.js";
+import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/step_plot.js";
+import {gapCurve} from "./components/gap_curve.js";
+import {lloydStepPlot, emStepPlot} from "./components/step_plot.js";
+import * as Inputs from "@observablehq/inputs";
+import {kmeansPlusPlus} from "./lib/kmeans.js";
+import {RandomState} from "./lib/random_state.js";
+import {lloydSteps} from "./lib/lloyd_steps.js";
+import {centrePicker} from "./components/centre_picker.js";
+import {emStart, emSteps} from "./lib/em_steps.js";
 \`\`\`
 
 \`\`\`js
@@ -86,21 +124,46 @@ const kmeansSplit = await FileAttachment("data/split-kmeans.json").json();
 const gmmSplit = await FileAttachment("data/split-gmm.json").json();
 const kmeansValid = takeRows(points, kmeansSplit.valid);
 const gmmValid = takeRows(points, gmmSplit.valid);
+// One extent for every panel: panels in a row get equal plot heights and compare at a glance.
+const domain = sharedDomain(points);
+const mixtureOf = (model) => ({means: fromRows(model.means), sigmas: Float64Array.from(model.sigmas), weights: Float64Array.from(model.weights)});
 function kmeansPanel(k, which, width) {
   const row = figures.kmeans.find((r) => r.k === k);
   const centres = fromRows(which === "lloyd" ? row.lloydCentres : row.typicalCentroids);
   const score = which === "lloyd" ? row.lloydScore : row.typicalScore;
-  const title = \`\${which === "lloyd" ? "Lloyd (scikit-learn semantics)" : "Gradient descent (AdamW)"}: \${score.toFixed(5)}\`;
-  return clusterPlot(kmeansValid, assign(kmeansValid, centres).labels, centres, {width, title});
+  const name = which === "lloyd" ? "Lloyd, best of 10 starts" : \`Gradient descent (AdamW), seed \${row.typicalSeed}\`;
+  return assignmentPlot(kmeansValid, {
+    centres, labels: assign(kmeansValid, centres).labels, domain, width,
+    colourOf: which === "lloyd" ? undefined : row.typicalColours,
+    title: \`\${name}: \${score.toFixed(5)}\`,
+    ariaLabel: \`\${name}, k = \${k}: validation score \${score.toFixed(5)} on \${kmeansValid.rows} validation points, coloured by cluster.\`
+  });
 }
 function mixturePanel(k, which, width) {
   const row = figures.mixture.find((r) => r.k === k);
   const model = which === "em" ? row.em : row[which].typical;
-  const nll = which === "em" ? row.em.nll : row[which].typical.nll;
-  const name = {random: "Random init", kmeans: "K-means init", em: "EM"}[which];
-  return mixturePlot(gmmValid, {means: fromRows(model.means), sigmas: Float64Array.from(model.sigmas), weights: Float64Array.from(model.weights)}, {width, title: \`\${name}: NLL \${nll.toFixed(5)}\`});
+  const name = {random: \`Random init, seed \${row.random.typical.seed}\`, kmeans: \`K-means init, seed \${row.kmeans.typical.seed}\`, em: "EM"}[which];
+  return responsibilityPlot(gmmValid, {
+    mixture: mixtureOf(model), domain, width,
+    colourOf: which === "em" ? undefined : model.colours,
+    title: \`\${name}: NLL \${model.nll.toFixed(5)}\`,
+    ariaLabel: \`\${name}, k = \${k}: validation NLL \${model.nll.toFixed(5)} on \${gmmValid.rows} validation points, coloured by most likely component.\`
+  });
+}
+function kmeansGap(k, width) {
+  const row = figures.kmeans.find((r) => r.k === k);
+  return gapCurve([{name: \`gradient, seed \${row.typicalSeed}\`, epochs: row.typicalCurve.epochs, values: row.typicalCurve.loss}], {reference: {value: row.lloydTrainLoss, name: "Lloyd"}, width, height: 200, quantity: "loss"});
+}
+function mixtureGap(k, width) {
+  const row = figures.mixture.find((r) => r.k === k);
+  return gapCurve([
+    {name: "random init", epochs: row.random.typical.curve.epochs, values: row.random.typical.curve.nll, colour: 1},
+    {name: "K-means init", epochs: row.kmeans.typical.curve.epochs, values: row.kmeans.typical.curve.nll, colour: 0}
+  ], {reference: {value: row.em.trainNLL, name: "EM"}, width, height: 220, quantity: "NLL"});
 }
 \`\`\`
+
+<link rel="stylesheet" href="./katex.css">
 
 # K-means and Gaussian mixtures, by gradient descent
 
@@ -108,9 +171,16 @@ A course notebook trained K-means and a Gaussian mixture by gradient descent in 
 scikit-learn. This report rebuilds it, correct and computed: the same ${
   figures.dataset.rows.toLocaleString("en-US")
 }
-points, the same seeded split (NumPy's, bit for bit), Lloyd's algorithm and EM as references, and every figure
-below computed when the site was built. The [K-means](./kmeans) and [mixture](./gmm) pages retrain the models live;
-[Choosing k](./model-selection) compares the criteria for k.
+points, the same seeded split (NumPy's, bit for bit), Lloyd's algorithm and EM as the classical methods to compare
+with, and every figure below computed when the site was built. The [K-means](./kmeans) and [mixture](./gmm) pages
+retrain the models live; [Choosing k](./model-selection) compares the criteria for k.
+
+<div class="note" role="note">This report shows the course's dataset, <strong>${datasetName}</strong> (${
+  figures.dataset.rows.toLocaleString("en-US")
+} points in ${figures.dataset.cols} dimensions, SHA-256 ${
+  figures.dataset.sha256.slice(0, 12)
+}…), computed once when the site was built. Data you choose on <a href="./your-data">Your data</a> stays in your
+browser and is used by the live pages only; this report does not change with it.</div>
 
 <div class="card">\${resize((width) => splitPlot(points, kmeansSplit, {width}))}</div>
 
@@ -118,15 +188,21 @@ below computed when the site was built. The [K-means](./kmeans) and [mixture](./
 
 Gradient descent trains the centroids with AdamW (learning rate ${settings.kmeans.lr}, ${settings.kmeans.epochs}
 epochs, centroids started uniform in [0, 1)) on the mean squared distance to the nearest centroid; Lloyd's
-algorithm (k-means++, 10 restarts) is scikit-learn's reference. Scores are that mean squared distance on the
+algorithm (scikit-learn's semantics: k-means++, the best of 10 starts) alternates assigning each point to its nearest
+centre and moving each centre to the mean of its points. Scores are that mean squared distance on the
 ${Math.trunc(figures.dataset.rows / settings.kmeans.validDivisor).toLocaleString("en-US")} validation points.
+
+${formula("kmeansLoss")}
+${formula("kmeansGradient")}
+${formula("adamw")}
 
 **Findings.** For k ≤ 3, Lloyd's score is lower than gradient descent's in ${lloydWinsSmall} of
 ${smallK.length * runsPerK} runs; for k = 4 and 5, in ${lloydWinsLarge} of ${
   largeK.length * runsPerK
 }. The median gap
 is smallest at k = ${smallestGap.k} (${pct(smallestGap.gapPercent)}) and largest at k = ${largestGap.k}
-(${pct(largestGap.gapPercent)}): gradient descent gets close, but Lloyd's exact steps land on the optimum.
+(${pct(largestGap.gapPercent)}): gradient descent gets close, but Lloyd, keeping the best of 10 starts, finds
+a lower local optimum (neither method is guaranteed the global one).
 
 | k | Lloyd | gradient, median | gradient, worst | gap | Lloyd better |
 |---|---|---|---|---|---|
@@ -139,21 +215,58 @@ ${
 }
 
 The notebook coloured these plots by the x coordinate instead of the cluster (it filtered on \`new_X[:, 0] == i\`);
-here points take their cluster's colour, the "×" marks the centres and shading shows each centre's region.
+here points take their cluster's colour (the gradient centroids coloured like the Lloyd centres they match one to
+one), the "×" marks the centres and shading shows each centre's region. Both axes are the data's columns, x₀ and x₁.
 
 ${descending.map(kmeansSection).join("\n")}
+
+### Step through Lloyd (k = ${STEP_K})
+
+Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centre, then *update* each centre
+to the mean of its points. Each can only lower the loss, so Lloyd stops, at a local optimum, when an assignment
+changes nothing. Below: Lloyd on the training points, half-step by half-step (computed in your browser by
+\`lib/lloyd_steps.ts\`), from the first of its k-means++ starts (seed 0), or from yours: click ${STEP_K} times
+on the left chart to place your own start, and drag a centre to move it.
+
+\`\`\`js
+const stepTrain = takeRows(points, kmeansSplit.train);
+const seededStart = toRows(takeRows(stepTrain, kmeansPlusPlus(stepTrain, ${STEP_K}, new RandomState(0))));
+\`\`\`
+
+\`\`\`js
+const lloydHalfSteps = lloydSteps(stepTrain, fromRows(stepStart));
+const lloydStep = view(Inputs.range([0, lloydHalfSteps.length - 1], {step: 1, value: 0, label: "half-step"}));
+\`\`\`
+
+<div class="grid grid-cols-2 step-row">
+  <div class="card"><h3 class="panel-title">Your start: click ${STEP_K} times, drag to move</h3>\${stepStartInput}</div>
+  <div class="card">\${resize((width) => lloydStepPlot(stepTrain, lloydHalfSteps[lloydStep], {width: Math.min(width, 480), domain}))}</div>
+</div>
+
+\`\`\`js
+const stepStartInput = centrePicker(stepTrain, {k: ${STEP_K}, value: seededStart, domain, width: 480});
+const stepStart = Generators.input(stepStartInput);
+\`\`\`
+
+<p class="chart-caption" aria-live="polite">Half-step \${lloydStep} of \${lloydHalfSteps.length - 1}
+(\${lloydHalfSteps[lloydStep].phase}): training loss <strong data-testid="lloyd-step-loss">\${lloydHalfSteps[lloydStep].loss.toFixed(6)}</strong>\${lloydStep > 0 ? \`, \${(lloydHalfSteps[lloydStep - 1].loss - lloydHalfSteps[lloydStep].loss).toExponential(2)} lower than before\` : ""}\${lloydHalfSteps[lloydStep].converged ? "; converged: the assignment changed nothing" : ""}.</p>
 
 ## Part 2: the Gaussian mixture, random against K-means init
 
 Gradient descent fits an isotropic mixture (a mean, a sigma and a mixing weight per component) with Adam (learning
 rate ${settings.gmm.lr}, ${settings.gmm.epochs} epochs) on the mean negative log-likelihood (NLL), from random
 parameters or from Lloyd's centres. EM (scikit-learn's \`GaussianMixture(covariance_type="spherical")\`) is the
-reference. Scores are the NLL of the
+classical method to compare with: it climbs to a local optimum, and the table shows where gradient descent does
+better. Scores are the NLL of the
 ${
   Math.trunc(figures.dataset.rows / settings.gmm.validDivisor).toLocaleString("en-US")
 } validation points (lower is better).
 
-**Findings.** At k = ${k5.k}, K-means init reaches EM's optimum in ${k5.kmeans.reachesEM} of ${gmmSeeds} seeds and
+${formula("mixtureNLL")}
+${formula("emEStep")}
+${formula("emMStep")}
+
+**Findings.** At k = ${k5.k}, K-means init reaches EM's NLL in ${k5.kmeans.reachesEM} of ${gmmSeeds} seeds and
 random init in ${k5.random.reachesEM} of ${gmmSeeds}. EM's validation NLL is lowest at k = ${bestK.k}
 (${f5(bestK.em.nll)}).${
   emLocal.length
@@ -176,9 +289,27 @@ ${
 }
 
 Points take the colour of their most likely component (fainter where unsure), "+" marks the means, circles are 1
-and 2 sigma, grey lines the density's contours. Drawn: the median run of each init.
+and 2 sigma. Drawn: the median run of each init.
 
 ${descending.map(mixtureSection).join("\n")}
+
+### Step through EM (k = ${STEP_K})
+
+EM alternates an *E-step*, which computes every point's responsibilities (how likely each component produced it;
+here, the colour is the likeliest component and the opacity its responsibility) and leaves the NLL as it is, and
+an *M-step*, which re-estimates the weights, means and sigmas from them and can only lower the NLL. Below: EM's
+first restart (seed 0) on the training points, from its K-means start (computed in your browser by
+\`lib/em_steps.ts\`).
+
+\`\`\`js
+const emTrain = takeRows(points, gmmSplit.train);
+const emHalfSteps = emSteps(emTrain, emStart(emTrain, {k: ${STEP_K}, seed: 0}));
+const emStep = view(Inputs.range([0, emHalfSteps.length - 1], {step: 1, value: 0, label: "half-step"}));
+\`\`\`
+
+<div class="card step-card">\${resize((width) => emStepPlot(emTrain, emHalfSteps[emStep], {width: Math.min(width, 560), domain}))}</div>
+<p class="chart-caption" aria-live="polite">Half-step \${emStep} of \${emHalfSteps.length - 1}
+(\${emHalfSteps[emStep].phase}): training NLL <strong data-testid="em-step-nll">\${emHalfSteps[emStep].nll.toFixed(6)}</strong>\${emHalfSteps[emStep].converged && emHalfSteps[emStep].phase === "M" ? "; converged: the likelihood moved by less than 0.001" : ""}.</p>
 
 <small>Dataset SHA-256 ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${settings.kmeans.seeds[0]}–${
   settings.kmeans.seeds.at(-1)

@@ -2,7 +2,7 @@
 // .npy fixtures), the refusal corpus in testdata/bad/, and a fuzz of arbitrary strings.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseCsv } from "../lib/csv.js";
+import { isDecimal, parseCsv } from "../lib/csv.js";
 import { parseNpy } from "../lib/npy.js";
 import { DataError } from "../lib/errors.js";
 import { listTestdata, readJson, readTestdata } from "./_testdata.js";
@@ -129,5 +129,46 @@ Deno.test("parseCsv() answers 10,000 arbitrary strings with a table or a DataErr
     }),
     // A fixed seed keeps CI deterministic; change it locally to explore further.
     { numRuns: 10_000, seed: 7_654_321 },
+  );
+});
+
+Deno.test("parseCsv() refuses a field of a million digits in linear time, in the first row or a data row", () => {
+  const digits = "1".repeat(1_000_000);
+  const cases: [string, RegExp | null][] = [
+    // Not a number (a letter at the end): a backtracking regular expression took over 20 s here.
+    [`x,y\n1,2\n${digits}x,3\n`, /^line 3, column 1 of the CSV is "1{40}", not a number/],
+    // In the first row it is a column name: accepted as a header (null: no refusal expected).
+    [`${digits}x,1\n2,3\n4,5\n`, null],
+    // A number too large for float64: Infinity, refused as non-finite.
+    [
+      `x,y\n1,2\n${digits},3\n`,
+      /^the CSV file has 1 non-finite value \(NaN or infinity\), the first in line 3/,
+    ],
+    [`x,y\n1,2\n1.${digits}e${digits}x,3\n`, /not a number/],
+  ];
+  for (const [text, pattern] of cases) {
+    const start = performance.now();
+    let message = "";
+    try {
+      parseCsv(text);
+    } catch (error) {
+      assert.ok(error instanceof DataError, `${error}`);
+      message = error.message;
+    }
+    const elapsed = performance.now() - start;
+    // Linear work on 1-2 MB of text takes a few ms; 1 s leaves room for a loaded machine.
+    assert.ok(elapsed < 1000, `${elapsed} ms`);
+    if (pattern) assert.match(message, pattern);
+    else assert.equal(message, "");
+  }
+});
+
+Deno.test("isDecimal() agrees with the decimal grammar on arbitrary short strings", () => {
+  const grammar = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/; // fine on short strings; the reference here
+  fc.assert(
+    fc.property(fc.stringMatching(/^[-+.eE0-9x ]{0,12}$/), (s) => {
+      assert.equal(isDecimal(s), grammar.test(s), JSON.stringify(s));
+    }),
+    { numRuns: 5000 },
   );
 });

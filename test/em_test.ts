@@ -225,3 +225,27 @@ Deno.test("emGaussianMixture() never lowers its bound from one iteration to the 
     { numRuns: 300 },
   );
 });
+
+Deno.test("emGaussianMixture() refuses a 1e200 outlier and a 1e-200 spread instead of returning NaN means", () => {
+  const normal = Array.from({ length: 60 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+  const cases: [number[][], RegExp][] = [
+    [[...normal, [1e200, 0]], /^the training data has values as large as 1\.00e\+200, .* overflow float64;/],
+    [
+      normal.map(([x, y]) => [x * 1e-200, y * 1e-200]),
+      /^the training data spans at most .* underflow to zero/,
+    ],
+  ];
+  for (const [rows, pattern] of cases) {
+    assert.throws(() => emGaussianMixture(fromRows(rows), { k: 2, nInit: 1 }), (error: unknown) => {
+      assert.ok(error instanceof DataError, `${error}`);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+  // Just inside the range (largest 1e150 for 61 x 2 values): every mean is finite.
+  const model = emGaussianMixture(fromRows(normal.map(([x, y]) => [x * 1e150, y * 1e150])), {
+    k: 2,
+    nInit: 1,
+  });
+  assert.ok(Array.from(model.means.data).every(Number.isFinite), `${model.means.data}`);
+});

@@ -266,8 +266,13 @@ function assertNearest(points: Matrix, result: LloydResult): void {
     inertia += own;
   }
   // Relative 1e-12 (plus 1e-300 for a zero inertia): the same sum, possibly of centres an ulp apart.
+  // lloyd() works on centred data, as scikit-learn does, so its inertia may also differ by the
+  // rounding of adding the mean back to each centre: an absolute (4 eps max|x|)^2 per point.
+  let largest = 0;
+  for (const v of points.data) largest = Math.max(largest, Math.abs(v));
   assert.ok(
-    Math.abs(inertia - result.inertia) <= 1e-12 * inertia + 1e-300,
+    Math.abs(inertia - result.inertia) <=
+      1e-12 * inertia + points.rows * (4 * Number.EPSILON * largest) ** 2 + 1e-300,
     `inertia ${result.inertia} vs ${inertia}`,
   );
 }
@@ -299,8 +304,18 @@ Deno.test("lloyd() and lloydFrom() stop with every label at a nearest centre", (
 Deno.test("lloyd() gives the same result for the same seed", () => {
   fc.assert(
     fc.property(dataset(anyCoordinate), ({ points, k, seed }) => {
-      const a = lloyd(points, { k, seed, nInit: 3 });
-      const b = lloyd(points, { k, seed, nInit: 3 });
+      // Arbitrary doubles can span less than checkScale's 1e-150 (e.g. 0 and 5e-324): then the
+      // same seed must give the same refusal.
+      const run = () => {
+        try {
+          return lloyd(points, { k, seed, nInit: 3 });
+        } catch (error) {
+          assert.ok(error instanceof DataError, `threw ${error}, not a DataError`);
+          return error.message;
+        }
+      };
+      const a = run(), b = run();
+      if (typeof a === "string" || typeof b === "string") return assert.equal(a, b);
       assert.deepEqual(Array.from(a.labels), Array.from(b.labels));
       assert.deepEqual(Array.from(a.centres.data), Array.from(b.centres.data));
       assert.equal(a.inertia, b.inertia);
@@ -364,4 +379,29 @@ Deno.test("lloyd() converges when k exceeds the number of distinct points", () =
   assert.equal(result.converged, true);
   assert.ok(result.iterations < 10, `${result.iterations} iterations`);
   assert.equal(result.inertia, 0);
+});
+
+Deno.test("lloyd() refuses data whose squared distances overflow or underflow, and centres huge offsets", () => {
+  const rows = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+  assert.throws(
+    () => lloyd(fromRows([...rows, [1e200, 1]]), { k: 2 }),
+    /overflow float64; divide the data by 1e/,
+  );
+  // One column of tiny spread next to a normal one is fine: that column adds nothing to the distances.
+  assert.ok(Number.isFinite(lloyd(fromRows(rows.map(([x, y]) => [x * 1e-200, y])), { k: 2 }).inertia));
+  assert.throws(
+    () => lloyd(fromRows(rows.map(([x, y]) => [x * 1e-200, y * 1e-200])), { k: 2 }),
+    /underflow to zero in float64; multiply the data by 1e/,
+  );
+  // An offset of 2^62 with a spread of about 1: without centring, every difference would be a
+  // multiple of 1024 and the inertia 0 or millions; centred, it is the inertia without the offset.
+  const plain = lloyd(fromRows(rows.map(([x, y]) => [x * 1e6, y * 1e6])), { k: 2 });
+  const offset = lloyd(
+    fromRows(rows.map(([x, y]) => [2 ** 62 + Math.round(x * 1e6), 2 ** 62 + Math.round(y * 1e6)])),
+    {
+      k: 2,
+    },
+  );
+  // Inputs rounded to multiples of 1024 (float64 spacing at 2^62) against exact ones: 1e-3 relative.
+  assert.ok(Math.abs(offset.inertia / plain.inertia - 1) < 1e-3, `${offset.inertia} vs ${plain.inertia}`);
 });

@@ -247,3 +247,96 @@ Deno.test("parseNpy() answers 10,000 mutated or truncated files with a Matrix or
     { numRuns: 10_000, seed: 1_234_567 },
   );
 });
+
+interface HeaderVerdicts {
+  numpy_version: string;
+  files: Record<string, { numpy: "accepted" | "refused"; values?: number[][]; reason?: string }>;
+}
+
+Deno.test("parseNpy() accepts exactly the headers NumPy's read_array_header accepts (hostile/headers/)", async (t) => {
+  const { files } = readJson<HeaderVerdicts>("hostile/headers.json");
+  assert.ok(Object.keys(files).length >= 30);
+  for (const [name, verdict] of Object.entries(files)) {
+    await t.step(`${name} (NumPy: ${verdict.numpy})`, () => {
+      const bytes = readTestdata(`hostile/headers/${name}`);
+      if (verdict.numpy === "accepted") {
+        assertSameMatrix(parseNpy(bytes), verdict.values!, name);
+        return;
+      }
+      assert.throws(() => parseNpy(bytes), (error: unknown) => {
+        assert.ok(error instanceof DataError, `${name}: threw ${error}, not a DataError`);
+        // One sentence, today's style: lower-case start, one full stop at the end, no line break.
+        assert.match(error.message, /^[a-z.][^\n]*\.$/, name);
+        return true;
+      }, `${name}: NumPy refuses it (${verdict.reason})`);
+    });
+  }
+});
+
+Deno.test("parseNpy() names what is wrong with the headers the tester found accepted", () => {
+  const cases: [string, RegExp][] = [
+    [
+      "version_1_5.npy",
+      /^\.npy format version 1\.5 is not supported; only versions 1\.0, 2\.0 and 3\.0 are\.$/,
+    ],
+    ["extra_key.npy", /the key "extra" besides 'descr', 'fortran_order' and 'shape'/],
+    ["latin1_key.npy", /the key "shapé" besides/],
+    ["unit_descr.npy", /^the dtype "<f8\[s\]" is not understood/],
+    [
+      "nbsp_padding.npy",
+      /the character U\+00A0, which Python does not allow here after the dictionary at character 59/,
+    ],
+    ["nul_padding.npy", /a NUL byte at character 59/],
+    ["too_long.npy", /over NumPy's limit of 10000/],
+    ["declared_4gb_header.npy", /declares 4294967295 bytes, over NumPy's limit/],
+    ["invalid_utf8_v3.npy", /not valid UTF-8/],
+  ];
+  for (const [name, pattern] of cases) {
+    assert.throws(() => parseNpy(readTestdata(`hostile/headers/${name}`)), (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.match(error.message, pattern, name);
+      return true;
+    });
+  }
+});
+
+interface NumberReference {
+  files: Record<string, { dtype: string; sha256: string; first: number[][] }>;
+}
+
+Deno.test("parseNpy() converts booleans and 64-bit integers exactly as NumPy's astype(float64)", async (t) => {
+  const { files } = readJson<NumberReference>("hostile/numbers.json");
+  for (
+    const name of ["bool_nonzero.npy", "int64_near_2e62.npy", "int64_be_near_min.npy", "uint64_near_2e64.npy"]
+  ) {
+    await t.step(`${name} (${files[name].dtype})`, async () => {
+      const { data } = parseNpy(readTestdata(`hostile/numbers/${name}`));
+      assertSameMatrix({ rows: 3, cols: 2, data: data.subarray(0, 6) }, files[name].first, name);
+      // Every value bit for bit: the digest of the little-endian float64 bytes NumPy computed.
+      const bytes = new Uint8Array(data.length * 8);
+      const view = new DataView(bytes.buffer);
+      data.forEach((v, i) => view.setFloat64(8 * i, v, true));
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      assert.equal(
+        Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+        files[name].sha256,
+        name,
+      );
+    });
+  }
+});
+
+Deno.test("parseNpy() rounds 64-bit integers to float64 to nearest, ties to even, like a C cast", () => {
+  // 2^62 + 512 is a tie between 2^62 and 2^62 + 1024 (spacing 1024 there): even is 2^62.
+  // 2^62 + 513 rounds up; 2^64 - 1 rounds to 2^64; -2^63 is exact.
+  const header = "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }";
+  const pad = " ".repeat(128 - 10 - header.length - 1);
+  const text = `\x93NUMPY\x01\x00${String.fromCharCode(128 - 10, 0)}${header}${pad}\n`;
+  const bytes = new Uint8Array(128 + 32);
+  for (let i = 0; i < 128; i++) bytes[i] = text.charCodeAt(i);
+  const view = new DataView(bytes.buffer, 128);
+  [2n ** 62n + 512n, 2n ** 62n + 513n, -(2n ** 63n), 2n ** 62n + 1536n].forEach((v, i) =>
+    view.setBigInt64(8 * i, v, true)
+  );
+  assert.deepEqual(Array.from(parseNpy(bytes).data), [2 ** 62, 2 ** 62 + 1024, -(2 ** 63), 2 ** 62 + 2048]);
+});

@@ -2,6 +2,7 @@
  * The model-selection chart: one criterion against k, with the k it picks marked.
  */
 import * as Plot from "@observablehq/plot";
+import { CLUSTER_COLOURS } from "./palette.js";
 
 /** One criterion's value at one k, for {@link criterionPlot}. */
 export interface CriterionPoint {
@@ -10,10 +11,23 @@ export interface CriterionPoint {
   series?: string;
 }
 
-/** A criterion against k, the picked k ringed and labelled; several series share the axes. */
+/**
+ * Tick labels that read as numbers at every magnitude: "0.670", not SI's "670m"; thousands
+ * grouped; SI only for values of 10,000 and more (BIC and AIC in the tens of thousands read "31k").
+ */
+export function criterionTickFormat(values: number[]): string {
+  const largest = Math.max(...values.map(Math.abs));
+  return largest >= 1e4 ? "~s" : largest >= 10 ? ",.0f" : ".3f";
+}
+
+/**
+ * A criterion against k, the picked k ringed; one label per pick in the top margin, stacked, so
+ * labels never cover the curve nor each other; several series share the axes. The chart's
+ * `aria-label` lists every value and the picks.
+ */
 export function criterionPlot(
   points: CriterionPoint[],
-  { width = 640, height = 240, picks = [], yLabel, format = (v: number) => v.toFixed(4) }: {
+  { width = 640, height = 240, picks = [], yLabel = "criterion", format = (v: number) => v.toFixed(4) }: {
     width?: number;
     height?: number;
     /** The points to mark, e.g. the elbow or the minimum. */
@@ -22,28 +36,41 @@ export function criterionPlot(
     format?: (value: number) => string;
   } = {},
 ) {
-  const series = new Set(points.map((p) => p.series ?? "")).size > 1;
+  const names = [...new Set(points.map((p) => p.series ?? ""))];
+  const series = names.length > 1;
+  const pickText = (p: CriterionPoint) =>
+    `${p.series ? `${p.series} picks` : "picks"} k = ${p.k} (${format(p.value)})`;
+  const describe = names.map((name) =>
+    `${name ? `${name}: ` : ""}${
+      points.filter((p) => (p.series ?? "") === name).map((p) => `k = ${p.k}: ${format(p.value)}`).join(", ")
+    }`
+  ).join("; ");
+  const lineHeight = 15;
   return Plot.plot({
     width,
-    height,
+    height: height + lineHeight * picks.length,
+    marginTop: 12 + lineHeight * picks.length,
+    // The y label runs along the axis (not in the top margin, which holds the picks' labels).
+    marginLeft: 68,
     grid: true,
+    ariaLabel: `${yLabel} against k. ${describe}. ${picks.map(pickText).join("; ")}.`,
     x: { label: "k", ticks: points.map((p) => p.k), tickFormat: "d" },
-    marginLeft: 56,
-    y: { label: yLabel, tickFormat: "~s" },
-    color: series ? { legend: true } : undefined,
+    y: { label: yLabel, labelAnchor: "center", tickFormat: criterionTickFormat(points.map((p) => p.value)) },
+    color: series
+      ? { legend: true, domain: names, range: CLUSTER_COLOURS.slice(0, names.length) }
+      : undefined,
     marks: [
       Plot.line(points, { x: "k", y: "value", stroke: series ? "series" : "currentColor", z: "series" }),
       Plot.dot(points, { x: "k", y: "value", fill: series ? "series" : "currentColor", r: 3 }),
       Plot.dot(picks, { x: "k", y: "value", r: 9, stroke: "var(--theme-red)", strokeWidth: 2 }),
-      // One label per pick, stacked upwards so that picks at the same k stay readable.
+      // The labels sit in the top margin, one line each, right-aligned above the frame.
       ...picks.map((pick, i) =>
         Plot.text([pick], {
-          x: "k",
-          y: "value",
-          text: (p: CriterionPoint) => `${p.series ? `${p.series}: ` : ""}k = ${p.k} (${format(p.value)})`,
-          dy: -16 - 14 * i,
-          dx: 12,
-          textAnchor: "start",
+          frameAnchor: "top-right",
+          text: pickText,
+          dy: -6 - lineHeight * (picks.length - 1 - i),
+          textAnchor: "end",
+          lineAnchor: "bottom",
           fill: "var(--theme-red)",
         })
       ),

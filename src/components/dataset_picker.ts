@@ -7,11 +7,14 @@ import { html } from "htl";
 import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
 import { columnProjection, pcaProjection, type Projection } from "../lib/projection.js";
-import { parsePoints } from "../lib/read_points.js";
+import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../lib/read_points.js";
 import { makeBlobs } from "../lib/synthetic.js";
 import { type ChosenDataset, digestPoints } from "./dataset_store.js";
 
-/** Uploads above this size are refused before they are read (the data is held in memory twice). */
+/**
+ * Uploads above this size are refused before they are read, and so are files whose points would
+ * take more than this as float64 (a tab holds the data several times: file, points, stored copy).
+ */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** The K-means split keeps a quarter for validation: four points are the least that leave one. */
 export const MIN_POINTS = 4;
@@ -29,14 +32,11 @@ export function checkUsable(points: Matrix): void {
 
 /** Reads an uploaded file into a dataset, refusing (DataError) anything the readers refuse or too big. */
 export async function datasetFromFile(file: File): Promise<ChosenDataset> {
-  if (file.size > MAX_UPLOAD_BYTES) {
-    throw new DataError(
-      `${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB, over the ${
-        MAX_UPLOAD_BYTES / 2 ** 20
-      } MB limit; upload a sample of it.`,
-    );
-  }
-  const points = parsePoints(new Uint8Array(await file.arrayBuffer()), file.name);
+  const limits = { maxBytes: MAX_UPLOAD_BYTES, sizeAdvice: "upload a sample of it" };
+  // The same checks as the CLI, from the size and the first bytes, before the file is read whole.
+  const prefix = new Uint8Array(await file.slice(0, PREFIX_BYTES).arrayBuffer());
+  checkBeforeReading(prefix, { fileName: file.name, fileBytes: file.size }, limits);
+  const points = parsePoints(new Uint8Array(await file.arrayBuffer()), file.name, limits);
   checkUsable(points);
   const columns = "columns" in points ? (points as { columns?: string[] }).columns : undefined;
   const data = { rows: points.rows, cols: points.cols, data: points.data };
@@ -92,11 +92,13 @@ export function viewOptions(d: number, columns?: string[]): Map<string, string> 
   if (d === 2) options.set(`${name(0)} and ${name(1)}`, "0,1");
   if (d >= 2) options.set("PCA: the first two principal components", "pca");
   if (d !== 2) {
-    const pairs: string[] = [];
-    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) pairs.push(`${i},${j}`);
-    for (const pair of pairs.slice(0, d <= 6 ? pairs.length : 10)) {
-      const [i, j] = pair.split(",").map(Number);
-      options.set(`${name(i)} and ${name(j)}`, pair);
+    // Stop at the tenth pair: listing all d(d-1)/2 first would take 50 million at d = 10,000.
+    const most = d <= 6 ? Infinity : 10;
+    let count = 0;
+    for (let i = 0; i < d && count < most; i++) {
+      for (let j = i + 1; j < d && count < most; j++, count++) {
+        options.set(`${name(i)} and ${name(j)}`, `${i},${j}`);
+      }
     }
     if (d === 1) options.set(`${name(0)} (one column)`, "0,0");
   }

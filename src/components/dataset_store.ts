@@ -4,8 +4,9 @@
  * Nothing is sent anywhere; clearing the site's storage returns to data2D.
  */
 import { del, get, set } from "idb-keyval";
+import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
+import { megabytes, parseNpy } from "../lib/npy.js";
 
 /** Where the chosen dataset came from. */
 export type DatasetSource = "data2D" | "upload" | "synthetic";
@@ -32,14 +33,31 @@ export async function digestPoints(points: Matrix): Promise<string> {
 }
 
 /**
+ * Values per stored piece: 4 Mi float64 = 32 MB, well under the largest single value Chromium's
+ * IndexedDB accepts (about 127 MB), so large uploads are stored in several pieces.
+ */
+const CHUNK_VALUES = 4 * 2 ** 20;
+
+/** What is stored under {@link KEY}: the dataset without its values, and where the values are. */
+interface StoredDataset extends Omit<ChosenDataset, "points"> {
+  rows: number;
+  cols: number;
+  /** The data itself, in datasets stored before it was split into pieces. */
+  data?: Float64Array;
+  /** Keys of the pieces of the values, in order. */
+  chunks?: string[];
+}
+
+/**
  * The chosen dataset, or data2D (read with `readData2D`, the page's FileAttachment) when none is
  * stored or storage is unavailable (private browsing may refuse IndexedDB).
  */
 export async function loadChosenDataset(readData2D: () => Promise<ArrayBuffer>): Promise<ChosenDataset> {
   try {
-    const stored = await get(KEY);
-    if (stored && stored.rows > 0 && stored.cols > 0 && stored.data instanceof Float64Array) {
-      const points = { rows: stored.rows, cols: stored.cols, data: stored.data };
+    const stored = await get<StoredDataset>(KEY);
+    const data = stored && await storedValues(stored);
+    if (stored && data) {
+      const points = { rows: stored.rows, cols: stored.cols, data };
       return {
         name: stored.name,
         source: stored.source,
@@ -55,13 +73,66 @@ export async function loadChosenDataset(readData2D: () => Promise<ArrayBuffer>):
   return { name: "data2D.npy", source: "data2D", points, sha256: await digestPoints(points) };
 }
 
-/** Makes `dataset` the one every page uses, in this browser. */
+/** The values of a stored dataset, joined from their pieces, or undefined if any is missing. */
+async function storedValues(stored: StoredDataset): Promise<Float64Array | undefined> {
+  if (!(stored.rows > 0 && stored.cols > 0)) return undefined;
+  const size = stored.rows * stored.cols;
+  if (stored.data instanceof Float64Array) return stored.data.length === size ? stored.data : undefined;
+  if (!stored.chunks) return undefined;
+  const data = new Float64Array(size);
+  let at = 0;
+  for (const key of stored.chunks) {
+    const piece = await get(key);
+    if (!(piece instanceof Float64Array) || at + piece.length > size) return undefined;
+    data.set(piece, at);
+    at += piece.length;
+  }
+  return at === size ? data : undefined;
+}
+
+/**
+ * Makes `dataset` the one every page uses, in this browser. The values go in pieces under fresh
+ * keys first and the description last, so a refusal (storage full) leaves the previous dataset
+ * whole; a refusal is a {@link DataError} saying how much was asked and what the browser allows.
+ */
 export async function saveChosenDataset(dataset: ChosenDataset): Promise<void> {
   const { points, ...rest } = dataset;
-  await set(KEY, { ...rest, rows: points.rows, cols: points.cols, data: points.data });
+  const previous = await get<StoredDataset>(KEY).catch(() => undefined);
+  const generation = `${KEY}:${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const chunks: string[] = [];
+  try {
+    for (let start = 0; start < points.data.length; start += CHUNK_VALUES) {
+      const key = `${generation}:${chunks.length}`;
+      chunks.push(key);
+      // slice(), not subarray(): storing a view would store its whole buffer.
+      await set(key, points.data.slice(start, start + CHUNK_VALUES));
+    }
+    await set(KEY, { ...rest, rows: points.rows, cols: points.cols, chunks } satisfies StoredDataset);
+  } catch (error) {
+    await Promise.all(chunks.map((key) => del(key).catch(() => {})));
+    throw new DataError(await storageRefusal(error, points.data.byteLength));
+  }
+  await Promise.all((previous?.chunks ?? []).map((key) => del(key).catch(() => {})));
+}
+
+/** One sentence for a storage refusal, with the limit in MB instead of the browser's raw message. */
+async function storageRefusal(error: unknown, bytes: number): Promise<string> {
+  const message = String((error as Error)?.message ?? error);
+  // Chromium says "...too large (size=838860040, max=133169152)" for one value over its limit.
+  const max = /max=(\d+)/.exec(message)?.[1];
+  let limit = max ? Number(max) : undefined;
+  if (limit === undefined) {
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    if (estimate?.quota !== undefined) limit = estimate.quota - (estimate.usage ?? 0);
+  }
+  return `this browser would not store the data (${megabytes(bytes)} as float64${
+    limit === undefined ? "" : `; it allows about ${megabytes(limit)} here`
+  }); upload a sample of it, or free some of this site's storage.`;
 }
 
 /** Returns every page to data2D. */
 export async function resetChosenDataset(): Promise<void> {
+  const previous = await get<StoredDataset>(KEY).catch(() => undefined);
   await del(KEY);
+  await Promise.all((previous?.chunks ?? []).map((key) => del(key).catch(() => {})));
 }

@@ -10,6 +10,8 @@ import { gmmNLL } from "../lib/gaussian_mixture.js";
 import { fitGradientGMM } from "../lib/gradient_gmm.js";
 import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans.js";
+import { matchCentres } from "../lib/match_centres.js";
+import type { Matrix } from "../lib/matrix.js";
 import { toRows } from "../lib/matrix.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 import { median } from "./statistics.js";
@@ -33,6 +35,19 @@ export const REPORT_SETTINGS = {
 function typicalIndex(values: number[]): number {
   return values.indexOf([...values].sort((a, b) => a - b)[(values.length - 1) >> 1]);
 }
+
+/**
+ * The colour index of each centre of `model` so that it matches `reference`'s centre j (colour j)
+ * one-to-one (lib/match_centres.ts): matched clusters share a colour across panels.
+ */
+function coloursMatching(reference: Matrix, model: Matrix): number[] {
+  const colourOf = new Array<number>(model.rows);
+  for (const { a, b } of matchCentres(reference, model)) colourOf[b] = a;
+  return colourOf;
+}
+
+/** Report curves every this many epochs for the drawn runs' gap curves (a point per 1% of training). */
+const curvePoints = (epochs: number) => Math.max(1, Math.round(epochs / 100));
 
 /** Computes the report's figures on the dataset at `path` (relative to the repository root). */
 export async function computeReportFigures(path?: string) {
@@ -61,6 +76,15 @@ export async function computeReportFigures(path?: string) {
     }
     const scores = fits.map((fit) => validationScore(kmeansSplit.valid, fit.centroids));
     const typical = typicalIndex(scores);
+    // The drawn run again, reporting its training loss often enough to draw its curve.
+    const curve = await fitGradientKMeans(kmeansSplit.train, {
+      k,
+      seed: km.seeds[typical],
+      lr: km.lr,
+      epochs: km.epochs,
+      init: km.init,
+      reportEvery: 1,
+    });
     kmeans.push({
       k,
       lloydScore,
@@ -73,6 +97,11 @@ export async function computeReportFigures(path?: string) {
       typicalSeed: km.seeds[typical],
       typicalScore: scores[typical],
       typicalCentroids: toRows(fits[typical].centroids),
+      /** Colour index of each gradient centroid, matched to Lloyd's centres (Lloyd's centre j has colour j). */
+      typicalColours: coloursMatching(reference.centres, fits[typical].centroids),
+      /** Lloyd's training loss (inertia / N), the reference of the gap curve. */
+      lloydTrainLoss: reference.inertia / kmeansSplit.train.rows,
+      typicalCurve: { epochs: curve.curveEpochs, loss: curve.lossCurve },
     });
   }
 
@@ -85,7 +114,15 @@ export async function computeReportFigures(path?: string) {
       nll: number[];
       median: number;
       reachesEM: number;
-      typical: { seed: number; nll: number; means: number[][]; sigmas: number[]; weights: number[] };
+      typical: {
+        seed: number;
+        nll: number;
+        means: number[][];
+        sigmas: number[];
+        weights: number[];
+        colours: number[];
+        curve: { epochs: number[]; nll: number[] };
+      };
     }>;
     for (const init of ["random", "kmeans"] as const) {
       const fits = [];
@@ -103,6 +140,14 @@ export async function computeReportFigures(path?: string) {
       }
       const nll = fits.map((fit) => gmmNLL(gmmSplit.valid, fit));
       const typical = typicalIndex(nll);
+      const curve = await fitGradientGMM(gmmSplit.train, {
+        k,
+        seed: gmm.seeds[typical],
+        init,
+        lr: gmm.lr,
+        epochs: gmm.epochs,
+        reportEvery: curvePoints(gmm.epochs),
+      });
       byInit[init] = {
         nll,
         median: median(nll),
@@ -113,6 +158,8 @@ export async function computeReportFigures(path?: string) {
           means: toRows(fits[typical].means),
           sigmas: Array.from(fits[typical].sigmas),
           weights: Array.from(fits[typical].weights),
+          colours: coloursMatching(em.means, fits[typical].means),
+          curve: { epochs: curve.curveEpochs, nll: curve.nllCurve },
         },
       };
     }
@@ -123,6 +170,8 @@ export async function computeReportFigures(path?: string) {
         means: toRows(em.means),
         sigmas: Array.from(em.sigmas),
         weights: Array.from(em.weights),
+        /** EM's training NLL, the reference of the gap curves. */
+        trainNLL: gmmNLL(gmmSplit.train, em),
       },
       ...byInit,
     });

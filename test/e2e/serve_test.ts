@@ -1,0 +1,59 @@
+// `npm run serve` serves the built dist/ with clean URLs on the port in PORT (sirv-cli, not a
+// home-made server): /kmeans answers with kmeans.html, a missing page with 404.
+import assert from "node:assert/strict";
+
+/** A port nobody listens on now: the OS picks it, we release it. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitUntilServing(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await (await fetch(url)).body?.cancel();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`nothing answered at ${url} within ${timeoutMs} ms; did \`npm run serve\` start?`);
+}
+
+Deno.test("npm run serve answers /kmeans with dist/kmeans.html on the port in PORT", async () => {
+  const port = freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  // In a session of its own (setsid), so that the whole group (npm, its shell, sirv) can be stopped:
+  // npm does not pass SIGTERM on to the script it runs.
+  const server = new Deno.Command("setsid", {
+    args: ["npm", "run", "--silent", "serve"],
+    env: { PORT: String(port) },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    await waitUntilServing(`${origin}/`);
+    const expected = await Deno.readTextFile("dist/kmeans.html");
+    const kmeans = await fetch(`${origin}/kmeans`);
+    assert.equal(kmeans.status, 200);
+    assert.match(kmeans.headers.get("content-type") ?? "", /^text\/html/);
+    assert.equal(await kmeans.text(), expected, "/kmeans is kmeans.html, byte for byte");
+    const index = await fetch(`${origin}/`);
+    assert.equal(await index.text(), await Deno.readTextFile("dist/index.html"));
+    const missing = await fetch(`${origin}/no-such-page`);
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+  } finally {
+    Deno.kill(-server.pid, "SIGTERM");
+    await server.stdout.cancel();
+    await server.stderr.cancel();
+    await server.status;
+  }
+  // The server is gone with its group: the port is free again.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const again = Deno.listen({ hostname: "127.0.0.1", port });
+  again.close();
+});
