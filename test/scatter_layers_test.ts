@@ -12,7 +12,11 @@ Deno.test("drawnRows() draws a seeded subsample of at most 5,000 distinct rows o
   assert.equal(new Set(rows).size, rows.length, "distinct");
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i] > rows[i - 1], "sorted");
   assert.ok(rows[0] >= 0 && rows.at(-1)! < 1_000_000);
-  assert.deepEqual(Array.from(drawnRows(1_000_000).subarray(0, 20)), Array.from(rows.subarray(0, 20)), "seeded");
+  assert.deepEqual(
+    Array.from(drawnRows(1_000_000).subarray(0, 20)),
+    Array.from(rows.subarray(0, 20)),
+    "seeded",
+  );
   // Spread over the whole set, not its start: a uniform sample's mean row is near the middle.
   const mean = rows.reduce((sum, row) => sum + row, 0) / rows.length;
   assert.ok(Math.abs(mean - 500_000) < 20_000, `mean row ${mean}`);
@@ -31,6 +35,8 @@ Deno.test("planeDensity() of one unit Gaussian at its mean is 1 / 2π, and integ
   assert.ok(Math.abs(planeDensity(model, 1, -2) - 0.5 / (2 * Math.PI)) < 1e-15);
   // A Riemann sum over ±8 sigma, step 0.05: the truncation and the step cost far less than 1e-6.
   let total = 0;
-  for (let x = -7; x <= 9; x += 0.05) for (let y = -10; y <= 6; y += 0.05) total += planeDensity(model, x, y) * 0.0025;
+  for (let x = -7; x <= 9; x += 0.05) {
+    for (let y = -10; y <= 6; y += 0.05) total += planeDensity(model, x, y) * 0.0025;
+  }
   assert.ok(Math.abs(total - 0.5) < 1e-6, `integral ${total}`);
 });

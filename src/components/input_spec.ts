@@ -7,7 +7,6 @@
 import * as Inputs from "@observablehq/inputs";
 import { type ParameterSpec, readUrlState } from "./url_state.js";
 import { validated } from "./validated.js";
-import { linkInputsStylesheet } from "./inputs_style.js";
 
 /** One input: its URL parameter (bounds, default) and how it is shown. */
 export type InputSpec = ParameterSpec & {
@@ -27,7 +26,6 @@ export function specInputs(
   spec: Record<string, InputSpec>,
   search: string = globalThis.location?.search ?? "",
 ): { form: HTMLElement; problems: string[]; values: Record<string, number | string> } {
-  linkInputsStylesheet();
   const inUrl = Object.fromEntries(Object.entries(spec).filter(([, s]) => s.url !== false));
   const { values, problems } = readUrlState(inUrl, search);
   const controls: Record<string, HTMLElement> = {};

@@ -136,7 +136,9 @@ export class LiveRun<S extends Snapshot> {
     const now = performance.now();
     const key = `${state} ${epoch} ${this.end?.status} ${this.progress.dataset.run}`;
     if (key === this.#shownKey) return;
-    if (state === "running" && this.#state === "running" && !this.trained && now - this.#shownAt < 100) return;
+    if (state === "running" && this.#state === "running" && !this.trained && now - this.#shownAt < 100) {
+      return;
+    }
     this.#shownKey = key;
     this.#shownAt = now;
     this.#state = state;
