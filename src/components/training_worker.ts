@@ -11,14 +11,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "./tf_backend.js";
-import {
-  initialCentroids,
-  trainGradientKMeans,
-  trainGradientKMeansRestarts,
-} from "../lib/gradient_kmeans.js";
-import { initialMixture, trainGradientGMM } from "../lib/gradient_gmm.js";
+// Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
+// that a page downloads what it trains.
+const kmeansModule = () => import("../lib/gradient_kmeans.js");
+const mixtureModule = () => import("../lib/gradient_gmm.js");
+const emModule = () => import("../lib/em.js");
 import { assign, lloyd, validationScore } from "../lib/kmeans.js";
-import { emGaussianMixture } from "../lib/em.js";
 import { gmmNLL } from "../lib/gaussian_mixture.js";
 import type { Matrix } from "../lib/matrix.js";
 import { LLOYD } from "../lib/notebook_settings.js";
@@ -166,6 +164,13 @@ async function run(request: JobRequest): Promise<void> {
     check(id);
     if (!train || !valid) throw new Error("no dataset was sent to the training worker before a job.");
     const o = request.options;
+    const { initialCentroids, trainGradientKMeans, trainGradientKMeansRestarts } =
+      request.kind === "kmeans" || request.kind === "restarts" || request.kind === "kmeans-table"
+        ? await kmeansModule()
+        : {} as Awaited<ReturnType<typeof kmeansModule>>;
+    const { initialMixture, trainGradientGMM } = request.kind === "gmm" || request.kind === "gmm-table"
+      ? await mixtureModule()
+      : {} as Awaited<ReturnType<typeof mixtureModule>>;
     if (request.kind === "kmeans") {
       // The start (epoch 0), so that reset and scrubbing can show it; then every report.
       if (!o.skipStart) {
@@ -277,7 +282,7 @@ async function run(request: JobRequest): Promise<void> {
         result: { centres: result.centres, validScore: validationScore(valid, result.centres) },
       });
     } else if (request.kind === "em") {
-      const model = emGaussianMixture(train, { k: o.k });
+      const model = (await emModule()).emGaussianMixture(train, { k: o.k });
       post({
         type: "result",
         id,
