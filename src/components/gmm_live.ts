@@ -207,18 +207,6 @@ export class MixtureLive {
       this.#projection = projectionFor(view, this.#options.train, this.#options.columns);
       this.#shown = project(this.#validDrawn, this.#projection);
     }
-    if (!before || before.k !== k) {
-      for (const [kk, job] of this.#emJobs) if (kk !== k) job.cancel();
-      this.#current = this.#options.emBuilt?.[k - 1];
-      if (!this.#current) {
-        this.emFor(k, 0).then((run) => {
-          if (this.settings?.k !== k) return;
-          this.#current = run;
-          this.#panelKey = "";
-          this.#rebuild();
-        }, () => {});
-      }
-    }
     for (const label of this.#focusLabels) label.textContent = this.focus === "random" ? "random" : "K-means";
     const shown = this.inits;
     for (const name of INITS) {
@@ -228,6 +216,20 @@ export class MixtureLive {
         run.history = [];
       } else if (changed || !before?.init || (before.init !== "both" && before.init !== name)) {
         this.#train(name);
+      }
+    }
+    if (!before || before.k !== k) {
+      for (const [kk, job] of this.#emJobs) if (kk !== k) job.cancel();
+      this.#current = this.#options.emBuilt?.[k - 1];
+      if (!this.#current) {
+        // Queued after the runs (a job of the same priority runs in the order it came): EM on a large
+        // upload takes longer than the gradient runs it is drawn beside.
+        this.emFor(k, 0).then((run) => {
+          if (this.settings?.k !== k) return;
+          this.#current = run;
+          this.#panelKey = "";
+          this.#rebuild();
+        }, () => {});
       }
     }
     this.progress.replaceChildren(...shown.map((name) => this.runs[name].progress));
