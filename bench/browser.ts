@@ -7,27 +7,27 @@
  *   `--runs` timed runs, with their validation scores; WebAssembly is tried twice, as a static
  *   host serves it and cross-origin isolated (COOP/COEP headers), where it may use threads;
  * - responsiveness: how long training alone holds the main thread between two reports when it
- *   reports as often as the pages do (the bench page, the default backend), and long tasks
- *   (PerformanceObserver, "longtask") while each live page retrains after an input change, with
- *   how soon after the change the first chart is redrawn;
- * - page weight: the JavaScript (and WebAssembly) each page downloads, raw and gzipped.
+ *   reports as often as the pages do (the bench page, the default backend);
+ * - the live pages (`/kmeans`, `/gmm`, each with its default engine and with the fused one, in
+ *   instant mode; {@link measureLivePage}): from an input event (k 5 -> 3) to every run's
+ *   `data-training-state="done"` with the final model drawn, the longest main-thread task meanwhile
+ *   (PerformanceObserver, "longtask"), the longest wait of a click made during training, the settle
+ *   time after a 1 s drag of the epochs slider, the bytes served before the first trained model, and
+ *   the ONNX section's downloads;
+ * - page weight: the JavaScript (and WebAssembly) each page downloads, raw and gzipped, counted by
+ *   the server.
  *
  * Prints one JSON object (see {@link BrowserBenchmark}) on stdout; progress goes to stderr.
  * Run: deno run -A bench/browser.ts [--runs 5] [--webgl-runs 3] [--backends wasm,wasm-isolated,cpu,webgl] [--no-build]
+ *      [--live-only] (only the live pages)
  */
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../test/e2e/_browser.ts";
+import { launchBrowser, serveStatic } from "../test/e2e/_browser.ts";
+import type { LivePageResult } from "./live_pages_report.ts";
+
+export { livePageReport, type LivePageResult } from "./live_pages_report.ts";
 
 const ROOT = "dist";
-const CONTENT_TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript",
-  css: "text/css",
-  json: "application/json",
-  wasm: "application/wasm",
-  svg: "image/svg+xml",
-  png: "image/png",
-};
 
 /** A backend as the bench page is asked for it; `wasm-isolated` is wasm on a COOP/COEP page. */
 type BackendRun = "wasm" | "wasm-isolated" | "cpu" | "webgl";
@@ -51,25 +51,6 @@ export interface BackendResult {
   gmm?: TrainingTimes;
   /** Each engine's times: autodiff runs on this backend, fused in plain JavaScript. */
   engines?: Partial<Record<"autodiff" | "fused", { kmeans?: TrainingTimes; gmm?: TrainingTimes }>>;
-  error?: string;
-}
-
-/** Responsiveness of one live page while it retrains after an input change. */
-export interface PageResponsiveness {
-  page: string;
-  /** Backend the page chose. */
-  backend?: string;
-  /** Milliseconds from the input event to the first chart (svg) added to the page. */
-  firstChartMs?: number;
-  /** Milliseconds from the input event to the end of training. */
-  trainingMs?: number;
-  /** Long tasks (over 50 ms) between the input event and the end of training. */
-  longTasks: number;
-  /** Longest of them, or 0. */
-  longestTaskMs: number;
-  /** Long tasks while the page first loaded and trained, for comparison. */
-  loadLongTasks: number;
-  loadLongestTaskMs: number;
   error?: string;
 }
 
@@ -106,7 +87,7 @@ export interface BrowserBenchmark {
   runs: number;
   backends: BackendResult[];
   chunks: TrainingChunks;
-  responsiveness: PageResponsiveness[];
+  livePages: LivePageResult[];
   weights: PageWeight[];
 }
 
@@ -121,33 +102,6 @@ const WEBGL_RUNS = Math.min(RUNS, Number(argument("webgl-runs", "3")));
 // wasm-isolated (threads on a COOP/COEP page) is left out by default: with the site's CSP it hangs (see README).
 const BACKENDS = argument("backends", "wasm,cpu,webgl").split(",") as BackendRun[];
 const log = (message: string) => console.error(`bench/browser: ${message}`);
-
-/** Serves `root` like a static host; `isolated` adds the headers that enable SharedArrayBuffer. */
-function serve(root: string, { isolated = false } = {}): { origin: string; close: () => Promise<void> } {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    let path = decodeURIComponent(new URL(request.url).pathname);
-    if (path.includes("..")) return new Response("bad path", { status: 400 });
-    if (path.endsWith("/")) path += "index";
-    for (const candidate of [path, `${path}.html`]) {
-      try {
-        const body = await Deno.readFile(`${root}${candidate}`);
-        const headers = new Headers({
-          "content-type": CONTENT_TYPES[candidate.split(".").pop() ?? ""] ?? "application/octet-stream",
-        });
-        if (isolated) {
-          headers.set("cross-origin-opener-policy", "same-origin");
-          headers.set("cross-origin-embedder-policy", "require-corp");
-        }
-        return new Response(body, { headers });
-      } catch {
-        // try the next candidate
-      }
-    }
-    return new Response("not found", { status: 404 });
-  });
-  const { port } = server.addr as Deno.NetAddr;
-  return { origin: `http://127.0.0.1:${port}`, close: () => server.shutdown() };
-}
 
 async function ensureBuilt(): Promise<void> {
   try {
@@ -170,7 +124,7 @@ async function benchmarkBackends(browser: Browser): Promise<BackendResult[]> {
   for (const run of BACKENDS) {
     const isolated = run === "wasm-isolated";
     const backend = isolated ? "wasm" : run;
-    const server = serve(ROOT, { isolated });
+    const server = serveStatic(ROOT, { isolated });
     const page = await browser.newPage();
     try {
       await page.goto(`${server.origin}/bench?backend=${backend}`, { waitUntil: "load" });
@@ -214,95 +168,6 @@ const LONG_TASK_OBSERVER = `
   }).observe({ type: "longtask", buffered: true });
 `;
 
-function trainingDone(page: Page, timeout: number): Promise<unknown> {
-  return page.waitForFunction(
-    () => {
-      const text = document.body.innerText;
-      return text.includes("done in") && !text.includes("training…");
-    },
-    null,
-    { timeout },
-  );
-}
-
-async function measureResponsiveness(
-  browser: Browser,
-  origin: string,
-  path: string,
-): Promise<PageResponsiveness> {
-  const result: PageResponsiveness = {
-    page: path,
-    longTasks: 0,
-    longestTaskMs: 0,
-    loadLongTasks: 0,
-    loadLongestTaskMs: 0,
-  };
-  const page = await browser.newPage();
-  // Which backend the page chose shows in what it loads.
-  const backends = ["wasm", "cpu", "webgl"], loaded: string[] = [];
-  page.on("request", (request) => loaded.push(request.url()));
-  try {
-    await page.addInitScript(LONG_TASK_OBSERVER);
-    await page.goto(`${origin}${path}`, { waitUntil: "load" });
-    await trainingDone(page, 120_000);
-    // Let the last redraw's task finish before reading the load-time tasks.
-    await page.waitForTimeout(200);
-    const loadTasks = await page.evaluate(() =>
-      (window as unknown as { __longTasks: number[][] }).__longTasks
-    );
-    result.loadLongTasks = loadTasks.length;
-    result.loadLongestTaskMs = Math.max(0, ...loadTasks.map(([, duration]) => duration));
-
-    // Change k (5 -> 3) the way a reader does, and time what follows from that event.
-    const k = page.getByLabel("k", { exact: true }).first();
-    const start = await k.evaluate((input: HTMLInputElement) => {
-      const w = window as unknown as { __firstChart: Promise<number>; __start: number };
-      const main = document.querySelector("main")!;
-      w.__start = performance.now();
-      w.__firstChart = new Promise((resolve) => {
-        const observer = new MutationObserver((records) => {
-          for (const record of records) {
-            for (const node of record.addedNodes) {
-              if (node instanceof Element && (node.matches("svg") || node.querySelector("svg"))) {
-                observer.disconnect();
-                resolve(performance.now() - w.__start);
-                return;
-              }
-            }
-          }
-        });
-        observer.observe(main, { childList: true, subtree: true });
-      });
-      input.value = "3";
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      return w.__start;
-    });
-    await page.waitForFunction(() => document.body.innerText.includes("training…"), null, { timeout: 10_000 })
-      .catch(() => {}); // a fast training may be done before we look
-    await trainingDone(page, 120_000);
-    const end = await page.evaluate(() => performance.now());
-    await page.waitForTimeout(200);
-    const measured = await page.evaluate(async (start) => {
-      const w = window as unknown as { __firstChart: Promise<number>; __longTasks: number[][] };
-      const firstChartMs = await Promise.race([
-        w.__firstChart,
-        new Promise<number>((r) => setTimeout(() => r(NaN), 1000)),
-      ]);
-      return { firstChartMs, tasks: w.__longTasks.filter(([startTime]) => startTime >= start) };
-    }, start);
-    result.firstChartMs = Number.isNaN(measured.firstChartMs) ? undefined : measured.firstChartMs;
-    result.trainingMs = end - start;
-    result.longTasks = measured.tasks.length;
-    result.longestTaskMs = Math.max(0, ...measured.tasks.map(([, duration]) => duration));
-    result.backend = backends.find((name) => loaded.some((url) => url.includes(`tfjs-backend-${name}`)));
-  } catch (error) {
-    result.error = String(error).split("\n")[0];
-  } finally {
-    await page.close();
-  }
-  return result;
-}
-
 async function measureChunks(browser: Browser, origin: string): Promise<TrainingChunks> {
   const result: TrainingChunks = { longTasks: 0, longestTaskMs: 0 };
   const page = await browser.newPage();
@@ -336,37 +201,212 @@ async function measureChunks(browser: Browser, origin: string): Promise<Training
   return result;
 }
 
+/** Collects long tasks from the page's start, and the wait of every trusted click. */
+const LIVE_PAGE_PROBES = `
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: "longtask", buffered: true });
+  window.__clicks = [];
+  addEventListener("click", (event) => {
+    if (!event.isTrusted) return;
+    const at = event.timeStamp;
+    requestAnimationFrame(() => window.__clicks.push([at, performance.now() - at]));
+  }, true);
+  // Resolves with the time every run's progress element says done (or diverged), each a new run
+  // (data-run above the counts in before).
+  window.__whenDone = (before) => new Promise((resolve) => {
+    const check = () => {
+      const runs = [...document.querySelectorAll("[data-training-state]")];
+      const done = runs.length > 0 && runs.every((el, i) =>
+        ["done", "diverged"].includes(el.dataset.trainingState) && Number(el.dataset.run) > (before[i] ?? 0));
+      if (done) {
+        observer.disconnect();
+        resolve(performance.now());
+      }
+      return done;
+    };
+    const observer = new MutationObserver(check);
+    if (!check()) observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  window.__runCounts = () => [...document.querySelectorAll("[data-training-state]")].map((el) => Number(el.dataset.run));
+`;
+
+/** Sets the number field labelled `label` to `value` the way typing does, and returns the event's time. */
+function setNumber(page: Page, label: string, value: number): Promise<number> {
+  return page.getByLabel(label, { exact: true }).first().evaluate((input: HTMLInputElement, value) => {
+    input.value = String(value);
+    const event = new Event("input", { bubbles: true });
+    input.dispatchEvent(event);
+    return event.timeStamp;
+  }, value);
+}
+
+/**
+ * Measures one live page in instant mode: the bytes before its first trained model, then k 5 -> 3
+ * (time to done, longest task, clicks answered meanwhile), a 1 s drag of the epochs slider, and
+ * the ONNX section's downloads.
+ */
+export async function measureLivePage(browser: Browser, path: string): Promise<LivePageResult> {
+  const engine = new URL(path, "http://x").searchParams.get("engine") ?? "autodiff (default)";
+  const result: LivePageResult = { page: path, engine, longestTaskMs: 0, clicks: 0 };
+  let bytes = 0;
+  const served: string[] = [];
+  const server = serveStatic(ROOT, {
+    onServe: (file, size) => {
+      bytes += size;
+      served.push(file);
+    },
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(LIVE_PAGE_PROBES);
+    await page.goto(`${server.origin}${path}`, { waitUntil: "commit" });
+    await page.waitForFunction(() => "__whenDone" in window);
+    await page.evaluate(() =>
+      (window as unknown as { __whenDone: (b: number[]) => Promise<number> }).__whenDone([])
+    );
+    result.bytesBeforeTrained = bytes;
+    result.ortBeforeUse = served.some((file) => /ort-wasm/.test(file));
+    await page.waitForTimeout(1500); // the background jobs (restarts, k = 1..5 table) start; a change preempts them
+
+    // k 5 -> 3 -> 5 -> 3 (three changes, the median reported), clicking a paragraph every 20 ms meanwhile.
+    type Probes = { __whenDone: (b: number[]) => Promise<number>; __runCounts: () => number[] };
+    const changes: { ms: number; longest: number; clicks: number; clickWait?: number; workerMs: number }[] =
+      [];
+    for (const k of [3, 5, 3]) {
+      const before = await page.evaluate(() => (window as unknown as Probes).__runCounts());
+      const start = await setNumber(page, "k", k);
+      const finished = page.evaluate((before) => (window as unknown as Probes).__whenDone(before), before);
+      let done = false;
+      finished.then(() => (done = true), () => (done = true));
+      const box = await page.locator("main p").first().boundingBox();
+      while (!done && box) {
+        await page.mouse.click(box.x + 5, box.y + 5);
+        await page.waitForTimeout(20);
+      }
+      const end = await finished;
+      await page.waitForTimeout(100);
+      const measured = await page.evaluate(([start, end]) => {
+        const w = window as unknown as { __longTasks: number[][]; __clicks: number[][] };
+        const tasks = w.__longTasks.filter(([t, d]) => t + d >= start && t <= end);
+        const clicks = w.__clicks.filter(([t]) => t >= start && t <= end);
+        const workerMs = [...document.querySelectorAll<HTMLElement>("[data-training-state]")].map((el) =>
+          Number(el.dataset.workerMs)
+        );
+        return {
+          longest: Math.max(0, ...tasks.map(([, d]) => d)),
+          clicks: clicks.length,
+          clickWait: clicks.length ? Math.max(...clicks.map(([, wait]) => wait)) : undefined,
+          workerMs: Math.max(...workerMs),
+        };
+      }, [start, end]);
+      changes.push({ ms: end - start, ...measured });
+      // Back to idle (the background jobs restart after each change; the next change preempts them).
+      await page.waitForTimeout(700);
+    }
+    const median = (values: number[]) => values.toSorted((a, b) => a - b)[values.length >> 1];
+    result.changeMs = median(changes.map((c) => c.ms));
+    result.workerMs = median(changes.map((c) => c.workerMs));
+    result.longestTaskMs = median(changes.map((c) => c.longest));
+    result.worstTaskMs = Math.max(...changes.map((c) => c.longest));
+    result.clicks = changes.reduce((sum, c) => sum + c.clicks, 0);
+    const waits = changes.flatMap((c) => (c.clickWait === undefined ? [] : [c.clickWait]));
+    result.clickWaitMs = waits.length ? median(waits) : undefined;
+    result.worstClickWaitMs = waits.length ? Math.max(...waits) : undefined;
+
+    // A 1 s drag of the epochs slider: an input event every 16 ms, each a new value.
+    await page.waitForTimeout(500);
+    const settle = await page.evaluate(async () => {
+      const w = window as unknown as Probes;
+      const label = [...document.querySelectorAll("form label")].find((l) =>
+        l.textContent?.trim() === "epochs"
+      );
+      const slider = label!.closest("form")!.querySelector<HTMLInputElement>("input[type=range]")!;
+      const from = Number(slider.value);
+      let last = 0;
+      for (let i = 1; i <= 62; i++) {
+        slider.value = String(from + 2 * i);
+        const event = new Event("input", { bubbles: true });
+        slider.dispatchEvent(event);
+        last = event.timeStamp;
+        await new Promise((resolve) => setTimeout(resolve, 16));
+      }
+      // The last value's runs: wait until the page has started them, then until they are done.
+      const counts = w.__runCounts();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = w.__runCounts();
+      const before = started.some((c, i) => c > counts[i]) ? counts : started.map((c) => c - 1);
+      return (await w.__whenDone(before)) - last;
+    });
+    result.dragSettleMs = settle;
+
+    // The ONNX section: onnxruntime-web loads when it scrolls into view; each .onnx once, also after k changes.
+    const before2 = served.length;
+    await page.locator(".onnx-map").scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector(".onnx-map svg, .onnx-map figure"), null, {
+      timeout: 60_000,
+    });
+    for (const k of [4, 3]) {
+      await setNumber(page, "k", k);
+      await page.waitForTimeout(800);
+    }
+    const onnx = served.slice(before2).filter((file) => file.endsWith(".onnx"));
+    const perFile = new Map<string, number>();
+    for (const file of onnx) perFile.set(file, (perFile.get(file) ?? 0) + 1);
+    result.onnxFetchesPerFile = Math.max(0, ...perFile.values());
+  } catch (error) {
+    result.error = String(error).split("\n")[0];
+  } finally {
+    await context.close().catch(() => {});
+    await server.close();
+  }
+  return result;
+}
+
+/** The live pages measured by default: each with its default engine, then with the fused engine. */
+const LIVE_PAGES = ["/kmeans", "/gmm", "/kmeans?engine=fused", "/gmm?engine=fused"];
+
 async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-async function measureWeight(browser: Browser, origin: string, path: string): Promise<PageWeight> {
-  const page = await browser.newPage();
-  const bodies: Promise<{ url: string; kind: "js" | "wasm"; body: Uint8Array<ArrayBuffer> }>[] = [];
-  page.on("response", (response) => {
-    const url = response.url();
-    const kind = /\.m?js(\?|$)/.test(url) ? "js" : /\.wasm(\?|$)/.test(url) ? "wasm" : undefined;
-    if (kind) bodies.push(response.body().then((body) => ({ url, kind, body: new Uint8Array(body) })));
-  });
+/**
+ * What a page downloads on load, counted by the server (not from the browser's response bodies,
+ * which vanish with a closed page: "Target page, context or browser has been closed").
+ */
+async function measureWeight(browser: Browser, path: string): Promise<PageWeight> {
+  const served: string[] = [];
+  const server = serveStatic(ROOT, { onServe: (file) => served.push(file) });
+  const context = await browser.newContext();
   try {
-    await page.goto(`${origin}${path}`, { waitUntil: "networkidle" });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}${path}`, { waitUntil: "networkidle" });
     await page.waitForTimeout(500); // a backend imported after the first cells ran
-    const files = await Promise.all(bodies);
-    const js = files.filter((file) => file.kind === "js");
-    const jsGzip = await Promise.all(js.map((file) => gzipSize(file.body)));
+    await context.close();
+    const files = await Promise.all(
+      [...new Set(served)].filter((file) => /\.(m?js|wasm)$/.test(file)).map(async (file) => ({
+        file,
+        body: await Deno.readFile(`${ROOT}${file}`),
+      })),
+    );
+    const js = files.filter(({ file }) => !file.endsWith(".wasm"));
+    const jsGzip = await Promise.all(js.map(({ body }) => gzipSize(body)));
     return {
       page: path,
-      jsBytes: js.reduce((sum, file) => sum + file.body.length, 0),
+      jsBytes: js.reduce((sum, { body }) => sum + body.length, 0),
       jsGzipBytes: jsGzip.reduce((a, b) => a + b, 0),
       jsFiles: js.length,
-      wasmBytes: files.filter((file) => file.kind === "wasm").reduce(
-        (sum, file) => sum + file.body.length,
+      wasmBytes: files.filter(({ file }) => file.endsWith(".wasm")).reduce(
+        (sum, { body }) => sum + body.length,
         0,
       ),
     };
   } finally {
-    await page.close();
+    await context.close().catch(() => {});
+    await server.close();
   }
 }
 
@@ -384,20 +424,24 @@ async function main(): Promise<BrowserBenchmark> {
   await ensureBuilt();
   const browser = await launchBrowser();
   try {
-    const backends = await benchmarkBackends(browser);
-    const server = serve(ROOT);
+    const liveOnly = Deno.args.includes("--live-only");
+    const backends = liveOnly ? [] : await benchmarkBackends(browser);
+    const server = serveStatic(ROOT);
     try {
       const paths = await pagePaths();
       log("bench page: training's own chunks between reports…");
-      const chunks = await measureChunks(browser, server.origin);
-      const responsiveness: PageResponsiveness[] = [];
-      for (const path of ["/kmeans", "/gmm"].filter((p) => paths.includes(p))) {
-        log(`${path}: long tasks while retraining after an input change…`);
-        responsiveness.push(await measureResponsiveness(browser, server.origin, path));
+      const chunks = liveOnly
+        ? { longTasks: 0, longestTaskMs: 0 }
+        : await measureChunks(browser, server.origin);
+      const livePages: LivePageResult[] = [];
+      for (const path of LIVE_PAGES.filter((p) => paths.includes(p.split("?")[0]))) {
+        log(`${path}: retraining after an input change, clicks, a slider drag, downloads…`);
+        livePages.push(await measureLivePage(browser, path));
+        log(`${path}: ${JSON.stringify(livePages.at(-1))}`);
       }
       const weights: PageWeight[] = [];
-      for (const path of paths) weights.push(await measureWeight(browser, server.origin, path));
-      return { chromium: browser.version(), runs: RUNS, backends, chunks, responsiveness, weights };
+      for (const path of liveOnly ? [] : paths) weights.push(await measureWeight(browser, path));
+      return { chromium: browser.version(), runs: RUNS, backends, chunks, livePages, weights };
     } finally {
       await server.close();
     }

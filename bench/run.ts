@@ -14,6 +14,7 @@
  * The steps run one after another, never at once, so they do not slow each other down.
  */
 import type { BackendResult, BrowserBenchmark } from "./browser.ts";
+import { livePageReport } from "./live_pages_report.ts";
 
 const DENO = Deno.execPath();
 const PYTHON = Deno.env.get("REFERENCE_PYTHON") ?? "/usr/bin/python3";
@@ -192,20 +193,8 @@ if (browser) {
       chunks.longTasks ? `, longest ${format(chunks.longestTaskMs, 0)}` : ""
     }.${chunks.error ? ` (${chunks.error})` : ""}`,
   );
-  console.log(`\nThe live pages retraining after an input change (k 5 -> 3), charts and all:\n`);
-  console.log(
-    `| page | backend | first chart redrawn | training took | long tasks (> 50 ms) | longest | at load: long tasks, longest |`,
-  );
-  console.log(`|---|---|---|---|---|---|---|`);
-  for (const r of browser.responsiveness) {
-    console.log(
-      `| ${r.page} | ${r.backend ?? "?"} | ${format(r.firstChartMs, 0)} | ${
-        format(r.trainingMs, 0)
-      } | ${r.longTasks} | ${format(r.longestTaskMs, 0)} | ${r.loadLongTasks}, ${
-        format(r.loadLongestTaskMs, 0)
-      } |${r.error ? ` ${r.error}` : ""}`,
-    );
-  }
+  console.log(`\nThe live pages after an input change (k 5 -> 3; instant mode; bench/browser.ts):\n`);
+  console.log(livePageReport(browser.livePages).table);
 
   console.log(`\n## Page weight (what each page downloads)\n`);
   console.log(`| page | JavaScript | gzipped | files | WebAssembly |`);
@@ -238,4 +227,5 @@ console.log(JSON.stringify({
   torch_gmm_ms: torch?.gmm_ms ?? null,
   lloyd_ms: ours.get(lloydRows[0][0]) ?? null,
   backend: best ? (best.run === "wasm-isolated" ? "wasm-threads" : best.backend!.name) : null,
+  ...(browser ? livePageReport(browser.livePages).summary : {}),
 }));

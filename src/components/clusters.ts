@@ -4,25 +4,11 @@
  * options that return an element, as Framework's examples do.
  */
 import * as Plot from "@observablehq/plot";
+import { max, min } from "d3-array";
 import type { Matrix } from "../lib/matrix.js";
+import { CLUSTER_COLOURS, clusterName, columnName } from "./palette.js";
 
-/** The categorical palette used for clusters everywhere: Okabe-Ito plus two, safe for colour-blind readers. */
-export const CLUSTER_COLOURS = [
-  "#0072b2",
-  "#e69f00",
-  "#009e73",
-  "#cc79a7",
-  "#56b4e9",
-  "#d55e00",
-  "#f0e442",
-  "#000000",
-  "#8c564b",
-  "#7f7f7f",
-];
-
-/** Cluster j's name in legends (1-based, as readers count). */
-export const clusterName = (j: number) => `cluster ${j + 1}`;
-
+export { CLUSTER_COLOURS, clusterName } from "./palette.js";
 function clusterColour(k: number) {
   const domain = Array.from({ length: k }, (_, j) => clusterName(j));
   return { type: "categorical" as const, domain, range: CLUSTER_COLOURS.slice(0, k), legend: true };
@@ -35,7 +21,7 @@ function clusterColour(k: number) {
  */
 export function equalUnits(xs: number[], ys: number[], width: number, height?: number) {
   if (height !== undefined) return { height };
-  const span = (values: number[]) => Math.max(...values) - Math.min(...values) || 1;
+  const span = (values: number[]) => (max(values) ?? 0) - (min(values) ?? 0) || 1;
   const ratio = span(ys) / span(xs);
   return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
 }
@@ -82,7 +68,7 @@ export function clusterPlot(
   const paths = (trajectory ?? []).flatMap((step, t) =>
     Array.from({ length: k }, (_, j) => ({ ...xy(step, j), cluster: colour(j), t }))
   );
-  const extent = (values: number[]) => [Math.min(...values), Math.max(...values)];
+  const extent = (values: number[]) => [min(values), max(values)];
   return Plot.plot({
     width,
     ...equalUnits(dots.map((d) => d.x), dots.map((d) => d.y), width, height),
@@ -155,8 +141,8 @@ export function splitPlot(
     width,
     height: height ?? Math.min(width * 0.7, 460),
     grid: true,
-    x: { label: "x₀" },
-    y: { label: "x₁" },
+    x: { label: columnName(0) },
+    y: { label: columnName(1) },
     color: { legend: true, domain: ["train", "validation"], range: ["#9ca3af", "#d55e00"] },
     marks: [Plot.dot(rows, { x: "x", y: "y", fill: "set", r: 1.4, fillOpacity: 0.6 })],
   });
@@ -199,7 +185,7 @@ export function lossCurve(
     width,
     height,
     grid: true,
-    x: { label: "epoch", domain: [0, epochs ?? Math.max(1, ...finite.map((p) => p.epoch))] },
+    x: { label: "epoch", domain: [0, epochs ?? Math.max(1, max(finite, (p: CurvePoint) => p.epoch) ?? 0)] },
     y: { label: yLabel, type: logScale ? "log" : "linear", tickFormat: "~g" },
     color: { legend: true },
     marks: [

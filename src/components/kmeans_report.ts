@@ -1,34 +1,10 @@
 /**
- * Small report elements for the K-means page: training progress, the dead-centroid note, and
- * the k = 1..5 summary table.
+ * Small report elements for the K-means page: the dead-centroid note, the k = 1..5 summary table
+ * and the restarts chart (training progress lives in `live_training.ts`).
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
 import * as Plot from "@observablehq/plot";
-
-/** The state a training cell yields: the last step, and whether training has finished. */
-export interface TrainingState {
-  step: { epoch: number; diverged: boolean };
-  ms: number;
-  done: boolean;
-}
-
-/** An epoch counter with a progress bar, elapsed time, and a warning when training diverged. */
-export function progressBar(state: TrainingState, { epochs }: { epochs: number }) {
-  const { step, ms, done } = state;
-  const status = step.diverged
-    ? html`<strong class="warning">Training diverged at epoch ${
-      step.epoch + 1
-    }: the loss stopped being finite, so it
-        stopped and shows the last finite centroids. Lower the learning rate.</strong>`
-    : done
-    ? html`done in ${(ms / 1000).toFixed(2)} s`
-    : html`training… ${(ms / 1000).toFixed(1)} s`;
-  return html`<div class="training-progress" aria-live="polite">
-    <label>epoch <strong data-testid="epoch">${step.epoch}</strong> of ${epochs}
-      <progress max=${epochs} value=${step.epoch}></progress></label> ${status}
-  </div>`;
-}
 
 /** A note naming centroids that own no training point, and why they are stuck there. */
 export function deadCentroidNote(trainCounts: number[]) {

@@ -4,10 +4,12 @@
  * weights and sigmas over training. Plot marks only.
  */
 import * as Plot from "@observablehq/plot";
+import { max, min } from "d3-array";
 import type { Matrix } from "../lib/matrix.js";
 import type { SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
 import { gmmPosterior } from "../lib/gaussian_mixture.js";
-import { CLUSTER_COLOURS, equalUnits } from "./clusters.js";
+import { equalUnits } from "./clusters.js";
+import { CLUSTER_COLOURS } from "./palette.js";
 
 /** Component j's name in legends (1-based). */
 export const componentName = (j: number) => `component ${j + 1}`;
@@ -86,7 +88,7 @@ export function mixturePlot(
     )
   );
   const xs = dots.map((d) => d.x), ys = dots.map((d) => d.y);
-  const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [x1, x2, y1, y2] = [min(xs)!, max(xs)!, min(ys)!, max(ys)!];
   return Plot.plot({
     width,
     ...equalUnits(xs, ys, width, height),
@@ -135,12 +137,18 @@ export interface MixtureReport {
 /** Mixing weights and sigmas against epoch, one line per component, side by side. */
 export function parameterCurves(
   history: MixtureReport[],
-  { width = 640, epochs }: { width?: number; epochs?: number } = {},
+  { width = 640, epochs, colourOf }: {
+    width?: number;
+    epochs?: number;
+    /** Colour index of each component (from matching it with a reference), default its own index. */
+    colourOf?: ArrayLike<number>;
+  } = {},
 ) {
+  const name = (j: number) => componentName(colourOf ? colourOf[j] : j);
   const rows = history.flatMap((step) =>
     Array.from(step.weights, (weight, j) => [
-      { epoch: step.epoch, value: weight, component: componentName(j), parameter: "mixing weight" },
-      { epoch: step.epoch, value: step.sigmas[j], component: componentName(j), parameter: "sigma" },
+      { epoch: step.epoch, value: weight, component: name(j), parameter: "mixing weight" },
+      { epoch: step.epoch, value: step.sigmas[j], component: name(j), parameter: "sigma" },
     ]).flat()
   );
   const k = history.length ? history[0].weights.length : 1;
@@ -150,7 +158,10 @@ export function parameterCurves(
     grid: true,
     marginRight: 10,
     fx: { label: null },
-    x: { label: "epoch", domain: [0, epochs ?? Math.max(1, ...rows.map((r) => r.epoch))] },
+    x: {
+      label: "epoch",
+      domain: [0, epochs ?? Math.max(1, max(rows, (r: { epoch: number }) => r.epoch) ?? 0)],
+    },
     y: { label: null, zero: true },
     color: componentColour(k),
     facet: { data: rows, x: "parameter" },

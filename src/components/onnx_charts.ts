@@ -6,7 +6,9 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import type { Matrix } from "../lib/matrix.js";
 import type { Grid, KMeansScores, MixtureScores } from "./onnx_scoring.js";
-import { CLUSTER_COLOURS, clusterName, equalUnits } from "./clusters.js";
+import { max } from "d3-array";
+import { equalUnits } from "./clusters.js";
+import { CLUSTER_COLOURS, clusterName, columnName } from "./palette.js";
 
 /** Rows {x, y} of a 2-D matrix. */
 function rowsOf(points: Matrix) {
@@ -28,13 +30,13 @@ export function onnxMapPlot(
   const { x1, x2, y1, y2 } = grid;
   const isKMeans = scores.kind === "kmeans";
   const values = isKMeans ? Array.from(scores.labels) : Array.from(scores.logLikelihood);
-  const k = isKMeans ? Math.max(...values) + 1 : 0;
+  const k = isKMeans ? (max(values) ?? 0) + 1 : 0;
   return Plot.plot({
     width,
     ...equalUnits([x1, x2], [y1, y2], width),
     title,
-    x: { label: "x₀", domain: [x1, x2] },
-    y: { label: "x₁", domain: [y1, y2] },
+    x: { label: columnName(0), domain: [x1, x2] },
+    y: { label: columnName(1), domain: [y1, y2] },
     color: isKMeans
       ? {
         type: "ordinal",

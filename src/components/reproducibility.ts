@@ -33,14 +33,21 @@ export function download(name: string, content: string | Blob, type = "applicati
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A file name, or a function giving it at the time of the click (when it names the settings on screen). */
+const nameOf = (name: string | (() => string)) => typeof name === "function" ? name() : name;
+
 /** A button downloading `make()`'s value as pretty-printed JSON. */
-export function jsonDownloadButton(label: string, name: string, make: () => unknown) {
-  return actionButton(label, () => download(name, JSON.stringify(make(), null, 2)));
+export function jsonDownloadButton(label: string, name: string | (() => string), make: () => unknown) {
+  return actionButton(label, () => download(nameOf(name), JSON.stringify(make(), null, 2)));
 }
 
 /** A button downloading rows (objects with the same keys) as CSV, through d3-dsv. */
-export function csvDownloadButton(label: string, name: string, make: () => Record<string, unknown>[]) {
-  return actionButton(label, () => download(name, csvFormat(make()), "text/csv"));
+export function csvDownloadButton(
+  label: string,
+  name: string | (() => string),
+  make: () => Record<string, unknown>[],
+) {
+  return actionButton(label, () => download(nameOf(name), csvFormat(make()), "text/csv"));
 }
 
 /**

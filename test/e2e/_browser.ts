@@ -33,8 +33,24 @@ const CONTENT_TYPES: Record<string, string> = {
   csv: "text/csv",
 };
 
-/** Serves `root` like a static host does: `/kmeans` → `kmeans.html`, `/` → `index.html`. */
-export function serveStatic(root = "dist"): { origin: string; close: () => Promise<void> } {
+/** Options of {@link serveStatic}. */
+export interface ServeOptions {
+  /** Adds the headers that make the page cross-origin isolated (COOP/COEP), for wasm threads. */
+  isolated?: boolean;
+  /** Called with every file served and its size in bytes (the benchmark counts downloads). */
+  onServe?: (path: string, bytes: number) => void;
+}
+
+/**
+ * Serves `root` like a static host does: `/kmeans` → `kmeans.html`, `/` → `index.html`. Framework's
+ * content-hashed files (`/_import/`, `/_node/`, `/_file/`, `/_observablehq/`) are cacheable for a
+ * year, as Framework's deployment guide has hosts serve them, so two workers of one page that
+ * import the same module download it once. Shared by the browser tests and the benchmark.
+ */
+export function serveStatic(
+  root = "dist",
+  { isolated = false, onServe }: ServeOptions = {},
+): { origin: string; close: () => Promise<void> } {
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     let path = decodeURIComponent(new URL(request.url).pathname);
     if (path.includes("..")) return new Response("bad path", { status: 400 });
@@ -44,9 +60,16 @@ export function serveStatic(root = "dist"): { origin: string; close: () => Promi
       try {
         const body = await Deno.readFile(`${root}${candidate}`);
         const ext = candidate.split(".").pop() ?? "";
-        return new Response(body, {
-          headers: { "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" },
-        });
+        const headers = new Headers({ "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream" });
+        if (/^\/_(import|node|file|observablehq)\//.test(candidate)) {
+          headers.set("cache-control", "public, max-age=31536000, immutable");
+        }
+        if (isolated) {
+          headers.set("cross-origin-opener-policy", "same-origin");
+          headers.set("cross-origin-embedder-policy", "require-corp");
+        }
+        onServe?.(candidate, body.length);
+        return new Response(body, { headers });
       } catch {
         // try the next candidate
       }

@@ -53,3 +53,72 @@ export async function assertClean(watched: WatchedPage): Promise<void> {
   assert.deepEqual(watched.errors, [], "console errors");
   assert.deepEqual(watched.externalRequests, [], "requests outside the site");
 }
+
+/** What a live page shows of its runs: each progress element's state and epoch, and the drawn centres. */
+export interface RunsShown {
+  states: string[];
+  epochs: number[];
+  /** The path data of the first panel's centre markers (changes when the drawn model changes). */
+  centres: string;
+}
+
+/** Reads {@link RunsShown} from the page. */
+export function runsShown(watched: WatchedPage): Promise<RunsShown> {
+  return watched.page.evaluate(() => {
+    const runs = [...document.querySelectorAll<HTMLElement>("[data-training-state]")];
+    const centres = [...document.querySelectorAll(".layered-scatter g.moving")][0]?.querySelectorAll(
+      "path.centre",
+    );
+    return {
+      states: runs.map((el) => el.dataset.trainingState!),
+      epochs: runs.map((el) => Number(el.dataset.epoch)),
+      centres: [...(centres ?? [])].map((path) => path.getAttribute("d")).join(" "),
+    };
+  });
+}
+
+/** Waits until every visible run's progress element says done (or diverged). */
+export async function waitForRunsDone(watched: WatchedPage, timeout = 90_000): Promise<void> {
+  await watched.page.waitForFunction(
+    () => {
+      const runs = [...document.querySelectorAll<HTMLElement>("[data-training-state]")];
+      return runs.length > 0 && runs.every((el) => ["done", "diverged"].includes(el.dataset.trainingState!));
+    },
+    null,
+    { timeout },
+  );
+}
+
+/**
+ * Clicks the player control labelled `label` (or, for the scrubber, sets it to `value`) and returns
+ * the milliseconds until the first progress element's epoch or state changed (the page answered),
+ * or until `timeout` ms if nothing changed.
+ */
+export function playerAction(
+  watched: WatchedPage,
+  label: string,
+  { value, timeout = 2000 }: { value?: number; timeout?: number } = {},
+): Promise<number> {
+  return watched.page.evaluate(([label, value, timeout]) =>
+    new Promise<number>((resolve) => {
+      const progress = document.querySelector<HTMLElement>("[data-training-state]")!;
+      const before = `${progress.dataset.trainingState} ${progress.dataset.epoch}`;
+      const control = document.querySelector<HTMLElement>(`[aria-label="${label}"]`)!;
+      const start = performance.now();
+      const observer = new MutationObserver(() => {
+        if (`${progress.dataset.trainingState} ${progress.dataset.epoch}` === before) return;
+        observer.disconnect();
+        resolve(performance.now() - start);
+      });
+      observer.observe(progress, { attributes: true });
+      setTimeout(() => {
+        observer.disconnect();
+        resolve(timeout as number);
+      }, timeout as number);
+      if (value === null) control.click();
+      else {
+        (control as HTMLInputElement).value = String(value);
+        control.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }), [label, value ?? null, timeout] as const);
+}

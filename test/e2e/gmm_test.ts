@@ -1,7 +1,15 @@
 // The live mixture page in headless Chromium: it trains both inits, and setting k to 3 retrains
 // with an NLL near 1.69. Needs `npm run build` and Debian's chromium.
 import assert from "node:assert/strict";
-import { assertClean, openPage, waitForText, withSite } from "./_browser_helpers.ts";
+import {
+  assertClean,
+  openPage,
+  playerAction,
+  runsShown,
+  waitForRunsDone,
+  waitForText,
+  withSite,
+} from "./_browser_helpers.ts";
 
 Deno.test("the mixture page trains, and setting k to 3 retrains with an NLL near 1.69", async () => {
   await withSite(async (site) => {
@@ -25,8 +33,9 @@ Deno.test("20 retrains of the mixture page leave no tensor behind", async () => 
   await withSite(async (site) => {
     const watched = await openPage(site, "/gmm?epochs=40&init=kmeans", /done in/);
     const { page } = watched;
+    // The tensors live in the training workers: the page asks them.
     const liveTensors = () =>
-      page.evaluate(() => (globalThis as unknown as { liveTensors: () => number }).liveTensors());
+      page.evaluate(() => (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors());
     // The k = 1..5 table also trains (not cancellable, only superseded): take the baseline once it is full.
     const tableFull = () =>
       page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length >= 5, null, {
@@ -44,11 +53,52 @@ Deno.test("20 retrains of the mixture page leave no tensor behind", async () => 
     await tableFull();
     // A leak would never get back to the baseline, and fails here after a minute.
     await page.waitForFunction(
-      (baseline) => (globalThis as unknown as { liveTensors: () => number }).liveTensors() === baseline,
+      async (baseline) =>
+        (await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors()) === baseline,
       before,
       { timeout: 60_000 },
     );
     assert.equal(await liveTensors(), before);
+    await assertClean(watched);
+  });
+});
+
+Deno.test("the player drives both inits: reset, step, scrub, play and pause each answer within 100 ms", async () => {
+  await withSite(async (site) => {
+    // The fused engine: stepping one epoch past the stored history trains again to that epoch, and the
+    // autodiff engine's set-up alone (tracing the loss for tf.grad) can take longer than the 100 ms bar.
+    const watched = await openPage(site, "/gmm?engine=fused", /done in[\s\S]*done in/);
+    await waitForRunsDone(watched);
+    const trained = await runsShown(watched);
+    assert.deepEqual([trained.states, trained.epochs], [["done", "done"], [1000, 1000]]);
+    const within = (ms: number, what: string) =>
+      assert.ok(ms < 100, `${what} answered in ${ms.toFixed(0)} ms`);
+
+    within(await playerAction(watched, "reset to the start"), "reset");
+    const start = await runsShown(watched);
+    assert.deepEqual([start.states, start.epochs], [["paused", "paused"], [0, 0]]);
+    assert.notEqual(start.centres, trained.centres, "reset draws the initial means");
+
+    within(await playerAction(watched, "step one epoch"), "step one epoch");
+    assert.deepEqual((await runsShown(watched)).epochs, [1, 1]);
+    within(await playerAction(watched, "step one report"), "step one report");
+    // The next stored report: every 20 epochs at most (fewer when an engine's epochs are slow, so that a
+    // cancel is seen within about 40 ms).
+    const report = (await runsShown(watched)).epochs;
+    assert.ok(report[0] > 1 && report[0] <= 20 && report[1] > 1 && report[1] <= 20, `next report ${report}`);
+
+    within(await playerAction(watched, "epoch shown", { value: 500 }), "scrubbing");
+    const scrubbed = await runsShown(watched);
+    assert.deepEqual(scrubbed.epochs, [500, 500]);
+    assert.notEqual(scrubbed.centres, start.centres);
+
+    within(await playerAction(watched, "play"), "play");
+    await waitForRunsDone(watched, 5000);
+    const played = await runsShown(watched);
+    assert.deepEqual(played.epochs, [1000, 1000]);
+    assert.equal(played.centres, trained.centres, "the trained model again, without retraining");
+    within(await playerAction(watched, "pause"), "pause");
+    assert.deepEqual((await runsShown(watched)).states, ["paused", "paused"]);
     await assertClean(watched);
   });
 });

@@ -1,7 +1,15 @@
 // The live K-means page in headless Chromium: it trains on load, retrains when k changes, and
 // opens with the settings in its URL. Needs `npm run build` and Debian's chromium.
 import assert from "node:assert/strict";
-import { assertClean, openPage, waitForText, withSite } from "./_browser_helpers.ts";
+import {
+  assertClean,
+  openPage,
+  playerAction,
+  runsShown,
+  waitForRunsDone,
+  waitForText,
+  withSite,
+} from "./_browser_helpers.ts";
 
 const LLOYD_K3 = /Lloyd \(scikit-learn semantics\): validation score 0\.48848/;
 
@@ -66,8 +74,9 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
         const memory = (performance as unknown as { memory: { usedJSHeapSize: number } }).memory;
+        // The tensors live in the training workers: the page asks them.
         return {
-          tensors: (globalThis as unknown as { liveTensors: () => number }).liveTensors(),
+          tensors: await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors(),
           heap: memory.usedJSHeapSize,
         };
       });
@@ -79,14 +88,16 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
       await page.waitForTimeout(20);
     }
     await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
-    // Idle: the count of live tensors has not moved for a second (the k = 1..5 table's runs are over).
-    let idle = await measure();
-    for (let tries = 0; tries < 60; tries++) {
-      await page.waitForTimeout(1000);
-      const now = await measure();
-      if (now.tensors === idle.tensors) break;
-      idle = now;
-    }
+    // Idle: no training job queued or running (the restarts and the k = 1..5 table are over).
+    const idle = () =>
+      page.waitForFunction(
+        () => (globalThis as unknown as { trainingIdle: () => boolean }).trainingIdle(),
+        null,
+        {
+          timeout: 120_000,
+        },
+      );
+    await idle();
     const before = await measure();
     for (let i = 1; i <= 200; i++) {
       await seed.fill(String(i));
@@ -94,10 +105,13 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
       await page.waitForTimeout(20); // some runs finish, most are cancelled mid-way
     }
     await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
-    // The k = 1..5 table's runs are not cancelled, only superseded: wait until every run has ended and
-    // freed its tensors (a leak would never get back to the baseline, and fails here after a minute).
+    await idle();
+    // Cancelled runs stop at their next report and free their tensors; the restarts and the k = 1..5 table
+    // then run again: wait until every run has ended (a leak would never get back to the baseline, and
+    // fails here after a minute).
     await page.waitForFunction(
-      (baseline) => (globalThis as unknown as { liveTensors: () => number }).liveTensors() === baseline,
+      async (baseline) =>
+        (await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors()) === baseline,
       before.tensors,
       { timeout: 60_000 },
     );
@@ -121,6 +135,82 @@ Deno.test("learning rate 1000 diverges: training stops, says so, and keeps finit
     assert.match(text, /Lower the learning rate/);
     assert.doesNotMatch(text, /NaN|Infinity/, "no NaN reaches a chart title or a table");
     assert.match(text, /Gradient descent \(AdamW\): validation score \d+\.\d+/);
+    await assertClean(watched);
+  });
+});
+
+Deno.test("the player: reset, step, play, pause and scrubbing each answer within 100 ms and change what is drawn", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans", /done in/);
+    await waitForRunsDone(watched);
+    const trained = await runsShown(watched);
+    assert.deepEqual(trained.states, ["done"]);
+    assert.deepEqual(trained.epochs, [150]);
+    // A click is answered by the next animation frame; 100 ms is the bar (a frame is 16.7 ms).
+    const within = (ms: number, what: string) =>
+      assert.ok(ms < 100, `${what} answered in ${ms.toFixed(0)} ms`);
+
+    within(await playerAction(watched, "reset to the start"), "reset");
+    const start = await runsShown(watched);
+    assert.deepEqual([start.states, start.epochs], [["paused"], [0]]);
+    assert.notEqual(start.centres, trained.centres, "reset draws the initial centroids");
+
+    within(await playerAction(watched, "step one epoch"), "step one epoch");
+    const one = await runsShown(watched);
+    assert.deepEqual(one.epochs, [1]);
+    assert.notEqual(one.centres, start.centres, "one epoch moves the centroids");
+
+    within(await playerAction(watched, "step one report"), "step one report");
+    assert.deepEqual(
+      (await runsShown(watched)).epochs,
+      [5],
+      "the next report is epoch 5 (reports every 5 epochs)",
+    );
+
+    within(await playerAction(watched, "epoch shown", { value: 75 }), "scrubbing");
+    const scrubbed = await runsShown(watched);
+    assert.deepEqual([scrubbed.states, scrubbed.epochs], [["paused"], [75]]);
+    assert.notEqual(scrubbed.centres, one.centres);
+
+    within(await playerAction(watched, "play"), "play");
+    await waitForRunsDone(watched, 5000);
+    const played = await runsShown(watched);
+    assert.deepEqual([played.states, played.epochs], [["done"], [150]]);
+    assert.equal(
+      played.centres,
+      trained.centres,
+      "playing to the end draws the trained model again, without retraining",
+    );
+
+    within(await playerAction(watched, "pause"), "pause");
+    assert.deepEqual((await runsShown(watched)).states, ["paused"]);
+    await assertClean(watched);
+  });
+});
+
+Deno.test("onnxruntime-web loads only when its section is used, and each .onnx is fetched once", async () => {
+  await withSite(async (site) => {
+    const requested: string[] = [];
+    const watched = await openPage(site, "/kmeans", /done in/);
+    watched.page.on("request", (request) => requested.push(new URL(request.url()).pathname));
+    await waitForRunsDone(watched);
+    assert.deepEqual(
+      requested.filter((path) => /ort-wasm|onnx/.test(path)),
+      [],
+      "nothing of ONNX before its section",
+    );
+    await watched.page.locator(".onnx-map").scrollIntoViewIfNeeded();
+    await waitForText(watched, /decision regions from lloyd-5\.onnx/);
+    for (const k of ["3", "5", "3"]) {
+      const input = watched.page.getByLabel("k", { exact: true });
+      await input.fill(k);
+      await input.dispatchEvent("input");
+      await waitForText(watched, new RegExp(`decision regions from lloyd-${k}\\.onnx`));
+    }
+    const onnx = requested.filter((path) => path.endsWith(".onnx"));
+    assert.equal(onnx.length, new Set(onnx).size, `each .onnx once: ${onnx.join(", ")}`);
+    assert.equal(onnx.length, 2, "lloyd-5 and lloyd-3");
+    assert.ok(requested.some((path) => /ort-wasm/.test(path)), "the runtime's wasm once the section is used");
     await assertClean(watched);
   });
 });

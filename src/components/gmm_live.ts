@@ -1,0 +1,450 @@
+/**
+ * The live mixture page's machinery: the gradient mixture from its two inits, each trained in its
+ * own worker at the same time, one player for both, EM's reference panel, the curves, the collapse
+ * warnings and the k = 1..5 table. `update(settings)` restarts only what a change concerns and
+ * cancels what it supersedes; static layers (axes, EM's panel) are drawn once per (dataset, k,
+ * view, width), the runs' moving parts at most once per animation frame. Components are coloured
+ * like the EM component they match (one-to-one), in every panel.
+ */
+import { html } from "htl";
+import { gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
+import { meanFeatureVariance } from "../lib/kmeans.js";
+import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
+import { matchCentres } from "../lib/match_centres.js";
+import { project, type Projection } from "../lib/projection.js";
+import { projectionFor } from "./dataset_picker.js";
+import { lossCurve } from "./clusters.js";
+import { componentName, parameterCurves } from "./mixture.js";
+import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
+import { TrainingPool } from "./training_client.js";
+import type { MixtureSnapshot } from "./training_protocol.js";
+import { LiveRun, Player } from "./live_training.js";
+import { axisNames, drawnRows, mixtureOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
+import { deferred, PanelSlot } from "./panel_slot.js";
+
+/** The page's inputs. */
+export interface MixtureSettings {
+  k: number;
+  init: "both" | "random" | "kmeans";
+  lr: number;
+  epochs: number;
+  seed: number;
+  engine: string;
+  view: string;
+}
+
+/** EM's reference for one k. */
+export interface EMRun {
+  k: number;
+  means: number[][];
+  sigmas: number[];
+  weights: number[];
+  validNLL: number;
+  iterations: number;
+}
+
+/** What the component needs of the page. */
+export interface MixtureLiveOptions {
+  train: Matrix;
+  valid: Matrix;
+  columns?: string[];
+  /** EM's runs built with the site (data2D), else undefined: computed in a worker. */
+  emBuilt?: EMRun[];
+  tableK: number;
+}
+
+type Init = "random" | "kmeans";
+const INITS: readonly Init[] = ["random", "kmeans"];
+const NAMES: Record<Init, string> = { random: "random init", kmeans: "K-means init" };
+const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 50));
+const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const emModel = (em: EMRun): SphericalGaussianMixture => ({
+  means: fromRows(em.means),
+  sigmas: Float64Array.from(em.sigmas),
+  weights: Float64Array.from(em.weights),
+});
+
+/** The live mixture component (see the module's description). */
+export class MixtureLive {
+  readonly pool = new TrainingPool(2);
+  readonly runs: Record<Init, LiveRun<MixtureSnapshot>> = {
+    random: new LiveRun(NAMES.random),
+    kmeans: new LiveRun(NAMES.kmeans),
+  };
+  readonly player = new Player<MixtureSnapshot>((snapshots) => this.#draw(snapshots));
+  settings?: MixtureSettings;
+  readonly progress = html`<div class="run-progress"></div>` as HTMLDivElement;
+  readonly slots: Record<Init | "em" | "loss" | "parameters", PanelSlot>;
+  readonly warnings = html`<div></div>` as HTMLDivElement;
+  readonly table = html`<div class="summary"></div>` as HTMLDivElement;
+  readonly #focusLabels: HTMLSpanElement[] = [];
+  readonly caption: HTMLElement;
+  readonly dataScale: number;
+  readonly #options: MixtureLiveOptions;
+  readonly #validDrawn: Matrix;
+  #projection?: Projection;
+  #shown?: Matrix;
+  #em = new Map<number, Promise<EMRun>>();
+  #emJobs = new Map<number, { cancel(): void }>();
+  #current?: EMRun;
+  #panels: Partial<Record<Init | "em", ScatterPanel>> = {};
+  #panelKey = "";
+  #tableJobs: { cancel(): void }[] = [];
+  #drawn: (MixtureSnapshot | undefined)[] = [];
+  /** The snapshot each run's panel shows (cleared when the panels are rebuilt). */
+  #painted = new Map<Init, MixtureSnapshot>();
+  readonly #curvesLater = deferred(() => this.#drawCurves(this.#drawn));
+  #finalDrawn = new Set<MixtureSnapshot>();
+  #listeners: (() => void)[] = [];
+
+  constructor(options: MixtureLiveOptions) {
+    this.#options = options;
+    this.pool.setData(options.train, options.valid);
+    this.dataScale = Math.sqrt(meanFeatureVariance(options.train));
+    const drawn = drawnRows(options.valid.rows);
+    this.#validDrawn = drawn.length === options.valid.rows ? options.valid : takeRows(options.valid, drawn);
+    this.caption = html`<p class="muted">${
+      drawn.length < options.valid.rows
+        ? `The charts draw a seeded subsample of ${drawn.length.toLocaleString("en-US")} of the ${
+          options.valid.rows.toLocaleString("en-US")
+        } validation points; every NLL uses all of them.`
+        : ""
+    }</p>`;
+    const redraw = () => {
+      this.#panelKey = "";
+      this.#rebuild();
+    };
+    this.slots = {
+      random: new PanelSlot(redraw),
+      kmeans: new PanelSlot(redraw),
+      em: new PanelSlot(redraw),
+      loss: new PanelSlot(() => this.#curvesLater()),
+      parameters: new PanelSlot(() => this.#curvesLater()),
+    };
+    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
+    const hooks = globalThis as unknown as {
+      liveTensors: () => Promise<number>;
+      trainingIdle: () => boolean;
+    };
+    hooks.liveTensors = () => this.pool.memory();
+    hooks.trainingIdle = () => !this.pool.busy;
+  }
+
+  /** A word naming the focus run's init ("random" or "K-means"), kept up to date; one per place in the text. */
+  focusLabel(): HTMLSpanElement {
+    const label = html`<span>${this.focus === "random" ? "random" : "K-means"}</span>` as HTMLSpanElement;
+    this.#focusLabels.push(label);
+    return label;
+  }
+
+  /** The inits on screen. */
+  get inits(): Init[] {
+    const init = this.settings?.init ?? "both";
+    return init === "both" ? [...INITS] : [init];
+  }
+
+  /** The init whose parameters, export and downloads the page shows (K-means unless only random runs). */
+  get focus(): Init {
+    return this.settings?.init === "random" ? "random" : "kmeans";
+  }
+
+  /** Calls `listener` whenever a run's final model is on screen. */
+  onResult(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** EM's reference for k: built with the site, or computed in a worker (cached per k). */
+  emFor(k: number, priority = 1): Promise<EMRun> {
+    const built = this.#options.emBuilt;
+    if (built) return Promise.resolve(built[k - 1]);
+    let promise = this.#em.get(k);
+    if (!promise) {
+      promise = new Promise<EMRun>((resolve, reject) => {
+        const job = this.pool.start("em", { k }, {
+          slot: 1,
+          priority,
+          onResult: (result) => {
+            const r = result as {
+              means: Matrix;
+              sigmas: Float64Array;
+              weights: Float64Array;
+              validNLL: number;
+              iterations: number;
+            };
+            resolve({
+              k,
+              means: toRows(r.means),
+              sigmas: Array.from(r.sigmas),
+              weights: Array.from(r.weights),
+              validNLL: r.validNLL,
+              iterations: r.iterations,
+            });
+          },
+        });
+        this.#emJobs.set(k, job);
+        job.ended.then((end) => {
+          this.#emJobs.delete(k);
+          if (end.status !== "done") {
+            this.#em.delete(k);
+            reject(new Error(end.error ?? "cancelled"));
+          }
+        });
+      });
+      promise.catch(() => {});
+      this.#em.set(k, promise);
+    }
+    return promise;
+  }
+
+  /** Applies the page's inputs: retrains, reruns or redraws what they concern. */
+  update(settings: MixtureSettings): void {
+    const before = this.settings;
+    this.settings = settings;
+    const { k, lr, epochs, seed, engine, view } = settings;
+    const changed = !before ||
+      !same([k, lr, epochs, seed, engine], [before.k, before.lr, before.epochs, before.seed, before.engine]);
+    if (!before || before.view !== view) {
+      this.#projection = projectionFor(view, this.#options.train, this.#options.columns);
+      this.#shown = project(this.#validDrawn, this.#projection);
+    }
+    for (const label of this.#focusLabels) label.textContent = this.focus === "random" ? "random" : "K-means";
+    const shown = this.inits;
+    for (const name of INITS) {
+      const run = this.runs[name];
+      if (!shown.includes(name)) {
+        run.cancel();
+        run.history = [];
+      } else if (changed || !before?.init || (before.init !== "both" && before.init !== name)) {
+        this.#train(name);
+      }
+    }
+    if (!before || before.k !== k) {
+      for (const [kk, job] of this.#emJobs) if (kk !== k) job.cancel();
+      this.#current = this.#options.emBuilt?.[k - 1];
+      if (!this.#current) {
+        // Queued after the runs (a job of the same priority runs in the order it came): EM on a large
+        // upload takes longer than the gradient runs it is drawn beside.
+        this.emFor(k, 0).then((run) => {
+          if (this.settings?.k !== k) return;
+          this.#current = run;
+          this.#panelKey = "";
+          this.#rebuild();
+        }, () => {});
+      }
+    }
+    this.progress.replaceChildren(...shown.map((name) => this.runs[name].progress));
+    this.player.runs = shown.map((name) => this.runs[name]);
+    this.#rebuild();
+    this.player.restartPlayback();
+    if (
+      !before || !same([lr, epochs, seed, engine], [before.lr, before.epochs, before.seed, before.engine])
+    ) {
+      this.#runTable();
+    }
+  }
+
+  #train(init: Init) {
+    const { k, lr, epochs, seed, engine } = this.settings!;
+    const options = { k, lr, epochs, seed, engine, init };
+    const slot = INITS.indexOf(init);
+    const run = this.runs[init];
+    run.begin(
+      epochs,
+      (onSnapshot) =>
+        this.pool.start("gmm", { ...options, reportEvery: reportEveryFor(epochs) }, { slot, onSnapshot }),
+      () => this.player.request(),
+    );
+    run.replay = (epoch) =>
+      new Promise((resolve) => {
+        let found: MixtureSnapshot | undefined;
+        this.pool.start("gmm", { ...options, epochs: epoch, reportEvery: epoch, skipStart: true }, {
+          slot,
+          onSnapshot: (snapshot) => (found = snapshot),
+        }).ended.then(() => resolve(found));
+      });
+  }
+
+  #runTable() {
+    for (const job of this.#tableJobs) job.cancel();
+    const { lr, epochs, seed, engine } = this.settings!;
+    const ks = Array.from({ length: this.#options.tableK }, (_, i) => i + 1);
+    const partial = new Map<number, Partial<Record<Init, { score: number; ms: number }>>>();
+    const rows: MixtureSummaryRow[] = [];
+    this.table.replaceChildren(
+      html`<p class="muted">The k = 1..${this.#options.tableK} runs train after the main runs…</p>`,
+    );
+    const jobs = INITS.map((init, slot) =>
+      this.pool.start("gmm-table", { lr, epochs, seed, engine, init, ks }, {
+        slot,
+        priority: 2,
+        onResult: async (result) => {
+          const { k, score, ms } = result as { k: number; score: number; ms: number };
+          const entry = partial.get(k) ?? {};
+          entry[init] = { score, ms };
+          partial.set(k, entry);
+          if (!entry.random || !entry.kmeans) return;
+          const em = await this.emFor(k, 2).catch(() => undefined);
+          // A preempted table starts over: keep the first result of each k.
+          if (jobs.some((job) => job.cancelled) || !em || rows.some((row) => row.k === k)) return;
+          rows.push({
+            k,
+            random: entry.random.score,
+            kmeans: entry.kmeans.score,
+            em: em.validNLL,
+            ms: entry.random.ms + entry.kmeans.ms,
+          });
+          rows.sort((a, b) => a.k - b.k);
+          this.table.replaceChildren(mixtureSummaryTable(rows.slice()));
+        },
+      })
+    );
+    this.#tableJobs = jobs;
+  }
+
+  /** Colour index of each component of `model`: the EM component it matches. */
+  #colours(model: { means: Matrix }): Int32Array {
+    const em = this.#current;
+    if (!em || em.means.length !== model.means.rows) {
+      return Int32Array.from({ length: model.means.rows }, (_, j) => j);
+    }
+    return Int32Array.from(matchCentres(model.means, fromRows(em.means)).map((pair) => pair.b));
+  }
+
+  #paintModel(panel: ScatterPanel, model: SphericalGaussianMixture, colourOf: ArrayLike<number>) {
+    const k = model.means.rows;
+    const { responsibilities } = gmmPosterior(this.#validDrawn, model);
+    const best = new Int32Array(this.#validDrawn.rows), sure = new Float64Array(this.#validDrawn.rows);
+    for (let i = 0; i < best.length; i++) {
+      let top = 0;
+      for (let j = 1; j < k; j++) {
+        if (responsibilities.data[i * k + j] > responsibilities.data[i * k + top]) top = j;
+      }
+      best[i] = colourOf[top];
+      sure[i] = responsibilities.data[i * k + top];
+    }
+    panel.paint((i) => best[i], (i) => sure[i]);
+    const plane = { ...model, means: project(model.means, this.#projection!) };
+    panel.overlay(mixtureOverlay(panel, plane, { colourOf }));
+  }
+
+  /** Rebuilds the static layers when (k, view, width, inits, EM's run) changed. */
+  #rebuild() {
+    const settings = this.settings;
+    if (!settings || !this.#shown || !this.#projection) return;
+    const { k } = settings;
+    const widths = (["random", "kmeans", "em"] as const).map((name) => this.slots[name].drawWidth);
+    const key = [k, settings.view, settings.init, ...widths, this.#current?.k].join();
+    if (key === this.#panelKey) return;
+    this.#panelKey = key;
+    const options = { k, axisLabels: axisNames(settings.view, this.#options.columns), name: componentName };
+    for (const name of INITS) {
+      if (!this.inits.includes(name)) {
+        this.slots[name].show();
+        this.#panels[name] = undefined;
+        continue;
+      }
+      const panel = scatterPanel(this.#shown, { ...options, width: this.slots[name].drawWidth });
+      this.#panels[name] = panel;
+      this.slots[name].show(panel.element);
+    }
+    const em = scatterPanel(this.#shown, { ...options, width: this.slots.em.drawWidth });
+    this.#panels.em = em;
+    this.slots.em.show(em.element);
+    const run = this.#current;
+    if (run) {
+      const model = emModel(run);
+      this.#paintModel(em, model, Array.from({ length: k }, (_, j) => j));
+      em.setTitle(`EM (scikit-learn semantics): validation NLL ${run.validNLL.toFixed(5)}`);
+    } else {
+      em.paint(() => 6);
+      em.setTitle("EM (scikit-learn semantics): computing in a worker…");
+    }
+    this.#painted.clear();
+    this.#draw(this.#drawn.length ? this.#drawn : this.player.runs.map((r) => r.history[0]));
+  }
+
+  /** Draws the runs' moving parts (once per frame at most, called by the player). */
+  #draw(snapshots: (MixtureSnapshot | undefined)[]) {
+    const k = this.settings?.k;
+    this.player.runs.forEach((run, r) => {
+      const name = INITS.find((init) => this.runs[init] === run)!;
+      const snapshot = snapshots[r], panel = this.#panels[name];
+      if (!snapshot || !panel || snapshot.means.rows !== k || this.#painted.get(name) === snapshot) return;
+      this.#painted.set(name, snapshot);
+      const colourOf = this.#colours(snapshot);
+      this.#paintModel(panel, snapshot, colourOf);
+      panel.setTitle(
+        `${NAMES[name][0].toUpperCase()}${NAMES[name].slice(1)}: validation NLL ${
+          snapshot.validNLL.toFixed(5)
+        }`,
+      );
+    });
+    this.#drawn = snapshots;
+    this.#curvesLater();
+    const finals = this.player.runs.filter((run, r) => run.trained && snapshots[r] === run.last);
+    if (finals.length && finals.some((run) => !this.#finalDrawn.has(run.last!))) {
+      for (const run of finals) this.#finalDrawn.add(run.last!);
+      this.warnings.replaceChildren(
+        ...finals.map((run) =>
+          collapseWarning(run.last!, {
+            name: run.name[0].toUpperCase() + run.name.slice(1),
+            dataScale: this.dataScale,
+          })
+        ),
+      );
+      for (const listener of this.#listeners) listener();
+    }
+  }
+
+  #drawCurves(snapshots: (MixtureSnapshot | undefined)[]) {
+    const settings = this.settings;
+    if (!settings) return;
+    const em = this.#current;
+    const points = this.player.runs.flatMap((run, r) => {
+      const upTo = snapshots[r]?.epoch ?? -1;
+      return run.history.filter((s) => s.epoch <= upTo).flatMap((s) => [
+        { epoch: s.epoch, value: s.trainNLL, series: `${run.name}, train` },
+        { epoch: s.epoch, value: s.validNLL, series: `${run.name}, validation` },
+      ]);
+    });
+    this.slots.loss.show(lossCurve(points, {
+      width: this.slots.loss.drawWidth,
+      epochs: settings.epochs,
+      reference: em?.validNLL,
+      referenceLabel: em ? `EM's validation NLL ${em.validNLL.toFixed(5)}` : "",
+      yLabel: "mean negative log-likelihood",
+      logScale: false,
+    }));
+    const focus = this.runs[this.focus];
+    const shown = snapshots[this.player.runs.indexOf(focus)];
+    const history = focus.history.filter((s) => s.epoch <= (shown?.epoch ?? -1));
+    this.slots.parameters.show(parameterCurves(history, {
+      width: this.slots.parameters.drawWidth,
+      epochs: settings.epochs,
+      colourOf: shown ? this.#colours(shown) : undefined,
+    }));
+  }
+
+  /** The drawn validation points (all of them, or a seeded subsample of large sets). */
+  get validDrawn(): Matrix {
+    return this.#validDrawn;
+  }
+
+  /** Stops every job and the workers (the page is going away). */
+  dispose(): void {
+    this.player.dispose();
+    this.pool.close();
+  }
+
+  /** The focus run's model, every shown run, the settings and EM's run. */
+  current() {
+    const focus = this.runs[this.focus];
+    return {
+      snapshot: focus.last,
+      trained: focus.trained,
+      runs: this.inits.map((init) => ({ name: NAMES[init], snapshot: this.runs[init].last })),
+      settings: this.settings,
+      em: this.#current,
+    };
+  }
+}

@@ -1,0 +1,440 @@
+/**
+ * The live K-means page's machinery: gradient K-means trained in workers, its player, and every
+ * chart and table that follows a run. `update(settings)` is called with the page's inputs; it
+ * restarts only what a change concerns (the view only redraws, `restarts` only reruns the restarts,
+ * k does not rerun the k = 1..5 table) and cancels what it supersedes. Static layers (the axes, the
+ * Lloyd panel) are drawn once per (dataset, k, view, width); a run's moving parts at most once per
+ * animation frame.
+ */
+import { html } from "htl";
+import * as Inputs from "@observablehq/inputs";
+import { assign } from "../lib/kmeans.js";
+import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
+import { matchCentres } from "../lib/match_centres.js";
+import { project, type Projection } from "../lib/projection.js";
+import { projectionFor } from "./dataset_picker.js";
+import { lossCurve } from "./clusters.js";
+import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
+import { TrainingPool } from "./training_client.js";
+import type { KMeansSnapshot } from "./training_protocol.js";
+import { LiveRun, Player } from "./live_training.js";
+import { axisNames, drawnRows, kmeansOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
+import { deferred, PanelSlot } from "./panel_slot.js";
+
+/** The page's inputs. */
+export interface KMeansSettings {
+  k: number;
+  lr: number;
+  epochs: number;
+  seed: number;
+  init: string;
+  engine: string;
+  view: string;
+  restarts: number;
+}
+
+/** Lloyd's reference for one k. */
+export interface LloydRun {
+  k: number;
+  centres: number[][];
+  validScore: number;
+}
+
+/** What the component needs of the page. */
+export interface KMeansLiveOptions {
+  train: Matrix;
+  valid: Matrix;
+  columns?: string[];
+  /** Lloyd's runs built with the site (data2D), else undefined: computed in a worker. */
+  lloydBuilt?: LloydRun[];
+  /** The largest k of the k = 1..5 table. */
+  tableK: number;
+}
+
+/** What the restarts job gives: each run's final score, and the best run. */
+interface RestartsResult {
+  runs: { seed: number; validScore?: number; diverged: boolean }[];
+  best: number;
+}
+
+const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 30));
+const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** The live K-means component (see the module's description). */
+export class KMeansLive {
+  readonly pool = new TrainingPool(2);
+  readonly run = new LiveRun<KMeansSnapshot>();
+  readonly player = new Player<KMeansSnapshot>((snapshots) => this.#draw(snapshots[0]));
+  settings?: KMeansSettings;
+  readonly slots: Record<"gradient" | "lloyd" | "loss" | "restarts", PanelSlot>;
+  readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
+  readonly deadNote = html`<div></div>` as HTMLDivElement;
+  readonly restartsText = html`<p></p>` as HTMLParagraphElement;
+  readonly table = html`<div class="summary"></div>` as HTMLDivElement;
+  readonly caption: HTMLElement;
+  readonly #options: KMeansLiveOptions;
+  readonly #drawn: Int32Array;
+  readonly #validDrawn: Matrix;
+  #projection?: Projection;
+  #shown?: Matrix;
+  #lloyd = new Map<number, Promise<LloydRun>>();
+  #lloydJobs = new Map<number, { cancel(): void }>();
+  #current?: LloydRun;
+  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel } = {};
+  #panelKey = "";
+  #restartsJob?: { cancel(): void };
+  #restartsResult?: RestartsResult;
+  #tableJob?: { cancel(): void };
+  #finalDrawn?: KMeansSnapshot;
+  #listeners: (() => void)[] = [];
+
+  constructor(options: KMeansLiveOptions) {
+    this.#options = options;
+    this.pool.setData(options.train, options.valid);
+    this.player.runs = [this.run];
+    this.#drawn = drawnRows(options.valid.rows);
+    this.#validDrawn = this.#drawn.length === options.valid.rows
+      ? options.valid
+      : takeRows(options.valid, this.#drawn);
+    this.caption = html`<p class="muted">${
+      this.#drawn.length < options.valid.rows
+        ? `The charts draw a seeded subsample of ${this.#drawn.length.toLocaleString("en-US")} of the ${
+          options.valid.rows.toLocaleString("en-US")
+        } validation points; every score uses all of them.`
+        : ""
+    }</p>`;
+    const redraw = () => {
+      this.#panelKey = "";
+      this.#rebuild();
+    };
+    this.slots = {
+      gradient: new PanelSlot(redraw),
+      lloyd: new PanelSlot(redraw),
+      loss: new PanelSlot(() => this.#lossLater()),
+      restarts: new PanelSlot(() => this.#drawRestarts()),
+    };
+    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
+    const hooks = globalThis as unknown as {
+      liveTensors: () => Promise<number>;
+      trainingIdle: () => boolean;
+    };
+    hooks.liveTensors = () => this.pool.memory();
+    hooks.trainingIdle = () => !this.pool.busy;
+  }
+
+  /** Calls `listener` whenever a run's final model is on screen. */
+  onResult(listener: () => void): () => void {
+    this.#listeners.push(listener);
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+
+  /** Lloyd's reference for k: built with the site, or computed in a worker (cached per k). */
+  lloydFor(k: number, priority = 1): Promise<LloydRun> {
+    const built = this.#options.lloydBuilt;
+    if (built) return Promise.resolve(built[k - 1]);
+    let promise = this.#lloyd.get(k);
+    if (!promise) {
+      promise = new Promise<LloydRun>((resolve, reject) => {
+        const job = this.pool.start("lloyd", { k }, {
+          slot: 1,
+          priority,
+          onResult: (result) => {
+            const { centres, validScore } = result as { centres: Matrix; validScore: number };
+            resolve({ k, centres: toRows(centres), validScore });
+          },
+        });
+        this.#lloydJobs.set(k, job);
+        job.ended.then((end) => {
+          this.#lloydJobs.delete(k);
+          if (end.status !== "done") {
+            this.#lloyd.delete(k);
+            reject(new Error(end.error ?? "cancelled"));
+          }
+        });
+      });
+      promise.catch(() => {});
+      this.#lloyd.set(k, promise);
+    }
+    return promise;
+  }
+
+  /** Applies the page's inputs: retrains, reruns or redraws what they concern. */
+  update(settings: KMeansSettings): void {
+    const before = this.settings;
+    this.settings = settings;
+    const { k, lr, epochs, seed, init, engine, view } = settings;
+    const training = [k, lr, epochs, seed, init, engine];
+    const changed = !before ||
+      !same(training, [before.k, before.lr, before.epochs, before.seed, before.init, before.engine]);
+    if (!before || before.view !== view) {
+      this.#projection = projectionFor(view, this.#options.train, this.#options.columns);
+      this.#shown = project(this.#validDrawn, this.#projection);
+    }
+    if (!before || before.k !== k) {
+      for (const [kk, job] of this.#lloydJobs) if (kk !== k) job.cancel();
+      this.#current = this.#options.lloydBuilt?.[k - 1];
+      if (!this.#current) {
+        this.lloydFor(k, 0).then((run) => {
+          if (this.settings?.k !== k) return;
+          this.#current = run;
+          this.#panelKey = "";
+          this.#rebuild();
+        }, () => {});
+      }
+    }
+    this.#rebuild();
+    if (changed) this.#train();
+    if (changed || before.restarts !== settings.restarts) this.#runRestarts();
+    if (
+      !before ||
+      !same([lr, epochs, seed, init, engine], [
+        before.lr,
+        before.epochs,
+        before.seed,
+        before.init,
+        before.engine,
+      ])
+    ) {
+      this.#runTable();
+    }
+  }
+
+  #train() {
+    const { k, lr, epochs, seed, init, engine } = this.settings!;
+    const options = { k, lr, epochs, seed, init, engine };
+    this.#finalDrawn = undefined;
+    this.run.begin(
+      epochs,
+      (onSnapshot) =>
+        this.pool.start("kmeans", { ...options, reportEvery: reportEveryFor(epochs) }, { onSnapshot }),
+      () => this.player.request(),
+    );
+    this.run.replay = (epoch) =>
+      new Promise((resolve) => {
+        let found: KMeansSnapshot | undefined;
+        this.pool.start("kmeans", { ...options, epochs: epoch, reportEvery: epoch, skipStart: true }, {
+          onSnapshot: (snapshot) => (found = snapshot),
+        }).ended.then(() => resolve(found));
+      });
+    this.player.restartPlayback();
+  }
+
+  #runRestarts() {
+    this.#restartsJob?.cancel();
+    this.#restartsResult = undefined;
+    this.#drawRestarts();
+    const { k, lr, epochs, init, engine, restarts } = this.settings!;
+    this.#restartsJob = this.pool.start(
+      "restarts",
+      { k, lr, epochs, init, engine, restarts, reportEvery: Math.max(1, Math.ceil(epochs / 10)) },
+      {
+        slot: 1,
+        priority: 1,
+        onResult: (result) => {
+          this.#restartsResult = result as RestartsResult;
+          this.#drawRestarts();
+        },
+      },
+    );
+  }
+
+  async #drawRestarts() {
+    const result = this.#restartsResult, settings = this.settings;
+    if (!result || !settings) {
+      this.slots.restarts.show(html`<p class="muted">Restarts train after the main run…</p>`);
+      this.restartsText.textContent = "";
+      return;
+    }
+    const lloyd = await this.lloydFor(settings.k).catch(() => undefined);
+    if (result !== this.#restartsResult || !lloyd) return;
+    this.slots.restarts.show(
+      restartsPlot(result.runs, {
+        width: this.slots.restarts.drawWidth,
+        lloydScore: lloyd.validScore,
+        best: result.best,
+      }),
+    );
+    const best = result.runs[result.best];
+    this.restartsText.textContent = `The best of ${result.runs.length} restarts scores ${
+      best.validScore?.toFixed(5)
+    } (seed ${best.seed}), against Lloyd's ${lloyd.validScore.toFixed(5)}.`;
+  }
+
+  #runTable() {
+    this.#tableJob?.cancel();
+    const { lr, epochs, seed, init, engine } = this.settings!;
+    const rows: SummaryRow[] = [];
+    this.table.replaceChildren(
+      html`<p class="muted">The k = 1..${this.#options.tableK} runs train after the main run…</p>`,
+    );
+    const job = this.pool.start(
+      "kmeans-table",
+      { lr, epochs, seed, init, engine, ks: Array.from({ length: this.#options.tableK }, (_, i) => i + 1) },
+      {
+        slot: 1,
+        priority: 2,
+        onResult: async (result) => {
+          const { k, score, diverged, ms } = result as {
+            k: number;
+            score: number;
+            diverged: boolean;
+            ms: number;
+          };
+          const lloyd = await this.lloydFor(k, 2).catch(() => undefined);
+          // A preempted table starts over: keep the first result of each k.
+          if (job.cancelled || !lloyd || rows.some((row) => row.k === k)) return;
+          rows.push({
+            k,
+            lloydScore: lloyd.validScore,
+            gradientScore: score,
+            gapPercent: 100 * (score - lloyd.validScore) / lloyd.validScore,
+            ms,
+            diverged,
+          });
+          rows.sort((a, b) => a.k - b.k);
+          this.table.replaceChildren(summaryTable(rows.slice()));
+        },
+      },
+    );
+    this.#tableJob = job;
+  }
+
+  #drawnSnapshot?: KMeansSnapshot;
+  readonly #lossLater = deferred(() => this.#drawLoss(this.#drawnSnapshot));
+
+  /** Rebuilds the static layers when (k, view, width, Lloyd's run) changed. */
+  #rebuild() {
+    const settings = this.settings;
+    if (!settings || !this.#shown || !this.#projection) return;
+    const { k } = settings;
+    const key = [
+      k,
+      settings.view,
+      this.slots.gradient.drawWidth,
+      this.slots.lloyd.drawWidth,
+      this.#current?.k,
+    ].join();
+    if (key === this.#panelKey) return;
+    this.#panelKey = key;
+    const options = { k, axisLabels: axisNames(settings.view, this.#options.columns) };
+    const gradient = scatterPanel(this.#shown, { ...options, width: this.slots.gradient.drawWidth });
+    const lloyd = scatterPanel(this.#shown, { ...options, width: this.slots.lloyd.drawWidth });
+    this.#panels = { gradient, lloyd };
+    this.slots.gradient.show(gradient.element);
+    this.slots.lloyd.show(lloyd.element);
+    const regions = this.#options.train.cols === 2;
+    const run = this.#current;
+    if (run) {
+      const centres = fromRows(run.centres);
+      const labels = assign(this.#validDrawn, centres).labels;
+      lloyd.paint((i) => labels[i]);
+      lloyd.overlay(
+        kmeansOverlay(lloyd, project(centres, this.#projection), {
+          colourOf: labels.map((_, j) => j),
+          regions,
+        }),
+      );
+      lloyd.setTitle(`Lloyd (scikit-learn semantics): validation score ${run.validScore.toFixed(5)}`);
+    } else {
+      lloyd.paint(() => 6);
+      lloyd.setTitle("Lloyd (scikit-learn semantics): computing in a worker…");
+    }
+    this.#drawnSnapshot = undefined;
+    if (this.run.last) this.#draw(this.run.at(this.#drawnEpoch));
+  }
+
+  #drawnEpoch = Infinity;
+
+  /** Draws a snapshot's moving parts (once per frame at most, called by the player). */
+  #draw(snapshot: KMeansSnapshot | undefined) {
+    const panel = this.#panels.gradient, projection = this.#projection;
+    if (!snapshot || !panel || !projection || snapshot.centroids.rows !== this.settings!.k) {
+      return;
+    }
+    this.#drawnSnapshot = snapshot;
+    this.#drawnEpoch = snapshot.epoch;
+    const lloyd = this.#current;
+    const colourOf = lloyd
+      ? Int32Array.from(matchCentres(snapshot.centroids, fromRows(lloyd.centres)).map((pair) => pair.b))
+      : Int32Array.from({ length: snapshot.centroids.rows }, (_, j) => j);
+    const labels = assign(this.#validDrawn, snapshot.centroids).labels;
+    panel.paint((i) => colourOf[labels[i]]);
+    const trajectory = this.run.history.filter((s) => s.epoch <= snapshot.epoch).map((s) =>
+      project(s.centroids, projection)
+    );
+    panel.overlay(
+      kmeansOverlay(panel, project(snapshot.centroids, projection), {
+        colourOf,
+        regions: this.#options.train.cols === 2,
+        trajectory,
+      }),
+    );
+    panel.setTitle(`Gradient descent (AdamW): validation score ${snapshot.validScore.toFixed(5)}`);
+    this.#lossLater();
+    if (snapshot === this.run.last && this.run.trained && snapshot !== this.#finalDrawn) {
+      this.#finalDrawn = snapshot;
+      setTimeout(() => snapshot === this.run.last && this.#drawFinal(snapshot, colourOf), 0);
+    }
+  }
+
+  #drawLoss(snapshot: KMeansSnapshot | undefined) {
+    if (!snapshot) return;
+    const lloyd = this.#current;
+    const points = this.run.history.filter((s) => s.epoch <= snapshot.epoch).flatMap((s) => [
+      { epoch: s.epoch, value: s.trainLoss, series: "train loss" },
+      { epoch: s.epoch, value: s.validScore, series: "validation score" },
+    ]);
+    this.slots.loss.show(lossCurve(points, {
+      width: this.slots.loss.drawWidth,
+      epochs: this.run.epochs,
+      reference: lloyd?.validScore,
+      referenceLabel: lloyd ? `Lloyd's validation score ${lloyd.validScore.toFixed(5)}` : "",
+      yLabel: "mean squared distance",
+    }));
+  }
+
+  /** The parts that follow a finished run: the matching table and the dead-centroid note. */
+  #drawFinal(snapshot: KMeansSnapshot, colourOf: Int32Array) {
+    const counts = Array.from(snapshot.counts ?? new Int32Array(snapshot.centroids.rows));
+    this.deadNote.replaceChildren(deadCentroidNote(counts));
+    const lloyd = this.#current;
+    const short = (values: ArrayLike<number>) =>
+      Array.from(values).slice(0, 4).map((v) => v.toFixed(4)).join(", ") + (values.length > 4 ? ", …" : "");
+    if (lloyd) {
+      const d = snapshot.centroids.cols;
+      const pairs = matchCentres(snapshot.centroids, fromRows(lloyd.centres));
+      this.matching.replaceChildren(Inputs.table(
+        pairs.map(({ a, b, distance }) => ({
+          gradient: `cluster ${colourOf[a] + 1}`,
+          "gradient centroid": short(snapshot.centroids.data.slice(a * d, (a + 1) * d)),
+          "Lloyd centre": short(lloyd.centres[b]),
+          distance,
+          "training points": counts[a],
+        })),
+        { format: { distance: (v: number) => v.toFixed(4) }, select: false },
+      ));
+    }
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** The drawn validation points (all of them, or a seeded subsample of large sets). */
+  get validDrawn(): Matrix {
+    return this.#validDrawn;
+  }
+
+  /** Stops every job and the workers (the page is going away). */
+  dispose(): void {
+    this.player.dispose();
+    this.pool.close();
+  }
+
+  /** The model on screen when its run has finished, with its settings and Lloyd's run. */
+  current(): { snapshot?: KMeansSnapshot; settings?: KMeansSettings; lloyd?: LloydRun; trained: boolean } {
+    return {
+      snapshot: this.run.last,
+      settings: this.settings,
+      lloyd: this.#current,
+      trained: this.run.trained,
+    };
+  }
+}

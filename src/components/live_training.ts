@@ -1,0 +1,339 @@
+/**
+ * The live pages' training runs and their player, in the manner of TensorFlow Playground: runs
+ * train in the workers (`training_client.ts`) and stream snapshots into a stored history; a
+ * {@link Player} decides which epoch is on screen (the latest, an animation over the history, or
+ * where the reader paused, stepped or scrubbed) and draws at most once per animation frame, so
+ * snapshots that arrive in between are coalesced and scrubbing redraws from the history without
+ * retraining.
+ *
+ * Each run's progress element carries `data-training-state` (running, paused, done, diverged,
+ * cancelled), `data-epoch` (the epoch drawn, or trained so far while an instant run trains),
+ * `data-run` (a count of the runs started, so that a new run's "done" is told from the previous
+ * one's) and, once trained, `data-worker-ms` (the worker's own time for the job). The browser tests
+ * and the benchmark wait on them.
+ */
+import { html } from "htl";
+import type { Job, JobEnd } from "./training_client.js";
+
+/** What a run's progress element says. */
+export type TrainingState = "running" | "paused" | "done" | "diverged" | "cancelled";
+
+/** A snapshot as a run stores it. */
+export interface Snapshot {
+  epoch: number;
+  diverged: boolean;
+}
+
+/** One training run: its job, its stored history and its progress element. */
+export class LiveRun<S extends Snapshot> {
+  history: S[] = [];
+  job?: Job;
+  end?: JobEnd;
+  epochs = 1;
+  /** Milliseconds from the start to the last snapshot's arrival. */
+  ms = 0;
+  #started = 0;
+  /** Steps one epoch past the history: trains to `epoch` again (deterministic) and gives its state. */
+  replay?: (epoch: number) => Promise<S | undefined>;
+  readonly progress: HTMLDivElement;
+  readonly #epoch: HTMLElement;
+  readonly #bar: HTMLProgressElement;
+  readonly #of: HTMLElement;
+  readonly #status: HTMLElement;
+  #state: TrainingState = "running";
+  #shownKey = "";
+  #shownAt = 0;
+
+  constructor(readonly name = "") {
+    this.progress =
+      html`<div class="training-progress" aria-live="polite" data-training-state="running" data-epoch="0">
+      ${
+        name
+          ? html`
+            <strong>${name}</strong>
+          `
+          : ""
+      }<label>epoch <strong data-testid="epoch">0</strong> of <span>1</span>
+      <progress max="1" value="0"></progress></label> <span class="training-status">starting…</span>
+    </div>` as HTMLDivElement;
+    this.#epoch = this.progress.querySelector("[data-testid=epoch]")!;
+    this.#of = this.progress.querySelector("label > span")!;
+    this.#bar = this.progress.querySelector("progress")!;
+    this.#status = this.progress.querySelector(".training-status")!;
+  }
+
+  /** Starts a new run (the previous one, if any, is cancelled and forgotten). */
+  begin(epochs: number, start: (onSnapshot: (snapshot: S) => void) => Job, onChange: () => void): void {
+    this.job?.cancel();
+    this.history = [];
+    this.end = undefined;
+    this.epochs = epochs;
+    this.#started = performance.now();
+    this.#of.textContent = String(epochs);
+    this.#bar.max = epochs;
+    // Said at once, so that nothing reads the previous run's "done" as this one's.
+    this.progress.dataset.run = String(Number(this.progress.dataset.run ?? 0) + 1);
+    this.show(undefined, "running");
+    const job = start((snapshot) => {
+      if (job !== this.job) return;
+      this.insert(snapshot);
+      this.ms = performance.now() - this.#started;
+      onChange();
+    });
+    this.job = job;
+    job.ended.then((end) => {
+      if (job !== this.job) return;
+      this.end = end;
+      this.ms = performance.now() - this.#started;
+      onChange();
+    });
+  }
+
+  /** Adds a snapshot in epoch order (replayed epochs land between reports). */
+  insert(snapshot: S): void {
+    let at = this.history.length;
+    while (at > 0 && this.history[at - 1].epoch > snapshot.epoch) at--;
+    if (at > 0 && this.history[at - 1].epoch === snapshot.epoch) return;
+    this.history.splice(at, 0, snapshot);
+  }
+
+  /** Stops the run; its element then says "cancelled". */
+  cancel(): void {
+    this.job?.cancel();
+    this.job = undefined;
+    this.show(this.last, "cancelled");
+  }
+
+  /** Whether training has finished (or failed) in the worker. */
+  get trained(): boolean {
+    return this.end !== undefined;
+  }
+
+  /** The latest stored snapshot. */
+  get last(): S | undefined {
+    return this.history.at(-1);
+  }
+
+  /** The stored snapshot at `epoch`, or the latest one before it. */
+  at(epoch: number): S | undefined {
+    let found: S | undefined;
+    for (const snapshot of this.history) {
+      if (snapshot.epoch > epoch) break;
+      found = snapshot;
+    }
+    return found ?? this.history[0];
+  }
+
+  get state(): TrainingState {
+    return this.#state;
+  }
+
+  /** Updates the progress element to `snapshot` (the one drawn) in `state`. */
+  show(snapshot: S | undefined, state: TrainingState): void {
+    const epoch = snapshot?.epoch ?? 0;
+    // While training, the element changes at most every 100 ms (each change costs the page a style
+    // and layout pass); any other change of state or epoch shows at once.
+    const now = performance.now();
+    const key = `${state} ${epoch} ${this.end?.status} ${this.progress.dataset.run}`;
+    if (key === this.#shownKey) return;
+    if (state === "running" && this.#state === "running" && !this.trained && now - this.#shownAt < 100) {
+      return;
+    }
+    this.#shownKey = key;
+    this.#shownAt = now;
+    this.#state = state;
+    this.progress.dataset.trainingState = state;
+    this.progress.dataset.epoch = String(epoch);
+    // The worker's own time for the job (the engine plus its reports), beside what the reader waited.
+    if (this.end?.ms !== undefined) this.progress.dataset.workerMs = this.end.ms.toFixed(1);
+    else delete this.progress.dataset.workerMs;
+    this.#epoch.textContent = String(epoch);
+    this.#bar.value = epoch;
+    const seconds = (this.ms / 1000).toFixed(2);
+    let status: string | Node;
+    if (this.end?.status === "error") {
+      status = html`<strong class="warning">Training failed: ${this.end.error}</strong>`;
+    } else if (state === "diverged") {
+      status = html`
+        <strong
+          class="warning">Training diverged at epoch ${epoch +
+            1}: the loss stopped being finite, so it stopped and shows the last finite state. Lower the learning rate.</strong>
+      `;
+    } else if (state === "done") status = `done in ${seconds} s`;
+    else if (state === "paused") {
+      status = this.trained ? `paused (trained in ${seconds} s)` : "paused (training…)";
+    } else if (state === "cancelled") status = "cancelled";
+    else status = this.trained ? "playing back…" : `training… ${(this.ms / 1000).toFixed(1)} s`;
+    this.#status.replaceChildren(status);
+  }
+}
+
+/** How a finished run is shown: the result at once, or its history spread over about two seconds. */
+export type Speed = "instant" | "animated";
+
+/** Milliseconds an animated playback of a whole run lasts. */
+export const ANIMATION_MS = 2000;
+
+/**
+ * Plays a set of runs that share an epoch axis: play/pause, step one epoch or one report, reset,
+ * a scrubber over the stored history and the speed. `draw(snapshots)` gets the snapshot to show
+ * for each run and is called at most once per animation frame, only when one of them changed.
+ */
+export class Player<S extends Snapshot> {
+  runs: LiveRun<S>[] = [];
+  speed: Speed = "instant";
+  paused = false;
+  /** The epoch on screen when paused. */
+  #cursor = 0;
+  #animationStart = 0;
+  #frame = 0;
+  #drawn: (S | undefined)[] = [];
+  readonly element: HTMLDivElement;
+  readonly #scrubber: HTMLInputElement;
+  readonly #playButton: HTMLButtonElement;
+  readonly #label: HTMLElement;
+
+  constructor(readonly draw: (snapshots: (S | undefined)[]) => void) {
+    const button = (label: string, text: string, action: () => void) => {
+      const b =
+        html`<button type="button" aria-label=${label} title=${label}>${text}</button>` as HTMLButtonElement;
+      b.addEventListener("click", action);
+      return b;
+    };
+    this.#playButton = button("pause", "pause", () => (this.paused ? this.play() : this.pause()));
+    this.#scrubber =
+      html`<input type="range" min="0" max="1" step="1" value="0" aria-label="epoch shown">` as HTMLInputElement;
+    this.#scrubber.addEventListener("input", () => this.seek(Number(this.#scrubber.value)));
+    this.#label = html`<span class="player-epoch" data-testid="player-epoch">0</span>` as HTMLElement;
+    const speed = html`<select aria-label="playback speed">
+      <option value="instant">instant</option><option value="animated">animated (2 s)</option></select>` as HTMLSelectElement;
+    speed.addEventListener("change", () => {
+      this.speed = speed.value as Speed;
+      this.restartPlayback();
+    });
+    this.element = html`<div class="player" role="group" aria-label="training playback">
+      ${button("reset to the start", "reset", () => this.reset())}
+      ${this.#playButton}
+      ${button("step one epoch", "+1 epoch", () => void this.stepEpoch())}
+      ${button("step one report", "+1 report", () => this.stepReport())}
+      ${this.#scrubber} epoch ${this.#label} ${speed}
+    </div>` as HTMLDivElement;
+  }
+
+  /** Starts showing fresh runs (called after each run's `begin`). */
+  restartPlayback(): void {
+    this.paused = false;
+    this.#animationStart = performance.now();
+    this.#drawn = [];
+    this.request();
+  }
+
+  /** Schedules a frame (coalescing every request until it runs). */
+  request(): void {
+    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#tick());
+  }
+
+  get #epochs(): number {
+    return Math.max(1, ...this.runs.map((run) => run.epochs));
+  }
+
+  /** The epoch to show now. */
+  #target(): number {
+    if (this.paused) return this.#cursor;
+    if (this.speed === "animated") {
+      return Math.floor(this.#epochs * (performance.now() - this.#animationStart) / ANIMATION_MS);
+    }
+    return Infinity;
+  }
+
+  #tick(): void {
+    this.#frame = 0;
+    const target = this.#target();
+    // Instant: the start, then the result once trained (no drawing while the workers train).
+    const snapshots = this.runs.map((run) =>
+      target === Infinity ? (run.trained ? run.last : run.history[0]) : run.at(target)
+    );
+    if (snapshots.some((snapshot, r) => snapshot !== this.#drawn[r])) {
+      this.draw(snapshots);
+      this.#drawn = snapshots;
+    }
+    let animating = false;
+    this.runs.forEach((run, r) => {
+      const snapshot = snapshots[r];
+      const atEnd = run.trained && snapshot === run.last;
+      if (run.state === "cancelled" && !run.job) return;
+      if (this.paused) run.show(snapshot, "paused");
+      else if (atEnd) run.show(snapshot, run.end?.status === "diverged" ? "diverged" : "done");
+      else {
+        run.show(target === Infinity ? run.last : snapshot, "running");
+        if (run.trained || this.speed === "animated") animating = true;
+      }
+    });
+    const shown = Math.max(0, ...snapshots.map((s) => s?.epoch ?? 0));
+    this.#scrubber.max = String(this.#epochs);
+    this.#scrubber.value = String(shown);
+    this.#label.textContent = String(shown);
+    this.#playButton.textContent = this.paused ? "play" : "pause";
+    this.#playButton.ariaLabel = this.paused ? "play" : "pause";
+    this.#playButton.title = this.#playButton.ariaLabel;
+    if (animating) this.request();
+  }
+
+  #shownEpoch(): number {
+    return Math.max(0, ...this.#drawn.map((snapshot) => snapshot?.epoch ?? 0));
+  }
+
+  /** Freezes the view at the epoch on screen (training goes on in the worker). */
+  pause(): void {
+    this.#cursor = this.#shownEpoch();
+    this.paused = true;
+    this.request();
+  }
+
+  /** Plays on from the epoch on screen: to the latest at once, or animated from here. */
+  play(): void {
+    const from = this.paused && this.#cursor < this.#epochs ? this.#cursor : 0;
+    this.paused = false;
+    this.#animationStart = performance.now() - (from / this.#epochs) * ANIMATION_MS;
+    this.request();
+  }
+
+  /** Shows `epoch` (or the last report before it) from the history, paused. */
+  seek(epoch: number): void {
+    this.paused = true;
+    this.#cursor = Math.max(0, Math.min(this.#epochs, epoch));
+    this.request();
+  }
+
+  /** Back to the start (epoch 0), paused. */
+  reset(): void {
+    this.seek(0);
+  }
+
+  /** One report forward, paused. */
+  stepReport(): void {
+    const now = this.#shownEpoch();
+    const next = Math.min(
+      ...this.runs.map((run) => run.history.find((s) => s.epoch > now)?.epoch ?? Infinity),
+    );
+    this.seek(Number.isFinite(next) ? next : now);
+  }
+
+  /** One epoch forward, paused: from the history when stored, else trained again to that epoch. */
+  async stepEpoch(): Promise<void> {
+    const next = this.#shownEpoch() + 1;
+    if (next > this.#epochs) return this.seek(next - 1);
+    await Promise.all(this.runs.map(async (run) => {
+      if (run.history.some((s) => s.epoch === next) || !run.replay) return;
+      const snapshot = await run.replay(next);
+      if (snapshot) run.insert(snapshot);
+    }));
+    this.seek(next);
+  }
+
+  /** Stops drawing (the page is going away). */
+  dispose(): void {
+    cancelAnimationFrame(this.#frame);
+    for (const run of this.runs) run.job?.cancel();
+  }
+}

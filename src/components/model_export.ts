@@ -1,0 +1,127 @@
+/**
+ * ONNX in the live pages, loaded on demand: onnxruntime-web (its JavaScript and its 10+ MB of
+ * WebAssembly) is imported only when a reference map scrolls into view, when the reader asks for
+ * it, or when a trained model is exported. Each reference `.onnx` is fetched once per page view
+ * and its grid scoring cached per (model, grid).
+ */
+import { html } from "htl";
+import type { Matrix } from "../lib/matrix.js";
+import { type ExportCheck, exportCheckNote, onnxMapPlot } from "./onnx_charts.js";
+import type { OnnxScorer } from "./onnx_scoring.js";
+import { PanelSlot } from "./panel_slot.js";
+
+const scoring = () => import("./onnx_scoring.js");
+
+/** Options of {@link onnxReferenceMap}. */
+export interface ReferenceMapOptions {
+  /** The reference model's bytes for k (a FileAttachment's, or exported in the tab). */
+  bytesFor: (k: number) => Promise<Uint8Array>;
+  /** The points under the map (2-D), which also set the grid's extent. */
+  points: Matrix;
+  title: (k: number) => string;
+  /** Cells per side of the grid. */
+  grid?: number;
+}
+
+/** A reference model's map over a grid, scored by onnxruntime-web once it is wanted. */
+export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: ReferenceMapOptions) {
+  const bytes = new Map<number, Promise<Uint8Array>>();
+  const scored = new Map<
+    string,
+    Promise<Awaited<ReturnType<typeof import("./onnx_scoring.js").scoreGrid>>>
+  >();
+  let wanted = false, k = 0, shownKey = "";
+  const slot = new PanelSlot(() => {
+    shownKey = "";
+    void draw();
+  });
+  const button =
+    html`<button type="button" class="action-button">Score with onnxruntime-web now</button>` as HTMLButtonElement;
+  const element = html`<div class="onnx-map">${slot.element}</div>` as HTMLDivElement;
+  const draw = async () => {
+    if (!wanted || !k) return;
+    const key = `${k}:${grid}`;
+    if (key === shownKey) return;
+    shownKey = key;
+    if (points.cols !== 2) {
+      slot.show(html`<p>Grid maps are drawn for 2-D data; this dataset has ${points.cols} dimensions.</p>`);
+      return;
+    }
+    slot.show(html`<p class="muted">Loading onnxruntime-web and scoring the model for k = ${k}…</p>`);
+    const kk = k;
+    if (!bytes.has(kk)) bytes.set(kk, bytesFor(kk));
+    if (!scored.has(key)) {
+      scored.set(
+        key,
+        (async () => {
+          const { loadOnnxScorer, scoreGrid } = await scoring();
+          const scorer = await loadOnnxScorer(await bytes.get(kk)!);
+          try {
+            return await scoreGrid(scorer, points, { width: grid });
+          } finally {
+            await scorer.release();
+          }
+        })(),
+      );
+    }
+    const map = await scored.get(key)!;
+    if (k !== kk) return;
+    slot.show(onnxMapPlot(map, points, { width: slot.drawWidth, title: title(kk) }));
+  };
+  const want = () => {
+    wanted = true;
+    observer.disconnect();
+    void draw();
+  };
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) want();
+  });
+  observer.observe(element);
+  button.addEventListener("click", want);
+  slot.show(html`<p class="muted">The map is drawn when this section scrolls into view. ${button}</p>`);
+  return {
+    element,
+    /** Shows the map for k (drawn once the section is wanted). */
+    show(next: number) {
+      k = next;
+      void draw();
+    },
+  };
+}
+
+/** Options of {@link onnxExportButton}. */
+export interface ExportOptions {
+  label: string;
+  /** The file's name and bytes, or undefined while there is no trained model. */
+  make: () => Promise<{ name: string; bytes: Uint8Array } | undefined>;
+  /** Scores the validation set with the downloaded model and compares it with the tab's model. */
+  check: (scorer: OnnxScorer) => Promise<ExportCheck>;
+  download: (name: string, content: Blob) => void;
+}
+
+/** A button that downloads the trained model as ONNX, then proves it agrees with the tab's. */
+export function onnxExportButton({ label, make, check, download }: ExportOptions) {
+  const button =
+    html`<button type="button" class="action-button" disabled>${label}</button>` as HTMLButtonElement;
+  const note = html`<div></div>` as HTMLDivElement;
+  button.addEventListener("click", async () => {
+    const model = await make();
+    if (!model) return;
+    download(model.name, new Blob([model.bytes as BlobPart], { type: "application/octet-stream" }));
+    const { loadOnnxScorer } = await scoring();
+    const scorer = await loadOnnxScorer(model.bytes);
+    try {
+      note.replaceChildren(exportCheckNote(await check(scorer)));
+    } finally {
+      await scorer.release();
+    }
+  });
+  return {
+    element: html`<div>${button}${note}</div>` as HTMLDivElement,
+    /** Enables the button when a trained model is on screen. */
+    enable(enabled: boolean) {
+      button.disabled = !enabled;
+      if (!enabled) note.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The messages between the live pages and their training worker (`training_worker.ts`), and the
+ * snapshots a run streams.
+ */
+import type { Matrix } from "../lib/matrix.js";
+import type { BackendInfo, BackendName } from "./tf_backend.js";
+
+/** One report of a gradient K-means run. */
+export interface KMeansSnapshot {
+  epoch: number;
+  trainLoss: number;
+  /** NaN when the run has no validation set. */
+  validScore: number;
+  diverged: boolean;
+  centroids: Matrix;
+  /** Training points owned by each centroid (final snapshot only). */
+  counts?: Int32Array;
+}
+
+/** One report of a gradient mixture run. */
+export interface MixtureSnapshot {
+  epoch: number;
+  trainNLL: number;
+  validNLL: number;
+  diverged: boolean;
+  means: Matrix;
+  sigmas: Float64Array;
+  weights: Float64Array;
+}
+
+/** What a job computes. */
+export type JobKind = "kmeans" | "gmm" | "restarts" | "kmeans-table" | "gmm-table" | "lloyd" | "em";
+
+/** A job as the worker receives it: only its options (the data was sent before). */
+export interface JobRequest {
+  id: number;
+  kind: JobKind;
+  // deno-lint-ignore no-explicit-any
+  options: Record<string, any>;
+}
+
+/** Page to worker. */
+export type ToWorker =
+  | { type: "init"; backends: BackendName[] }
+  | { type: "data"; train: Matrix; valid: Matrix }
+  | { type: "job"; request: JobRequest }
+  | { type: "cancel"; ids: number[] }
+  | { type: "memory"; id: number };
+
+/** Worker to page. */
+export type FromWorker =
+  | { type: "ready"; id: -1; backend: BackendInfo }
+  | { type: "snapshot"; id: number; snapshot: KMeansSnapshot | MixtureSnapshot }
+  | { type: "result"; id: number; result: unknown }
+  | { type: "end"; id: number; status: JobStatus; error?: string; ms?: number }
+  | { type: "memory"; id: number; numTensors: number };
+
+/** How a job ended. */
+export type JobStatus = "done" | "diverged" | "cancelled" | "error";

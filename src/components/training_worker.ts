@@ -1,0 +1,329 @@
+/**
+ * The live pages' training, off the main thread: a module Web Worker running lib/ unchanged with
+ * TensorFlow.js (wasm where it works). The page sends the dataset once (`data`), then each job
+ * only its options (`job`); the worker streams snapshots of the run (epoch, losses, parameters as
+ * transferable typed arrays) and ends each job with one `end` message. `cancel` stops a job at its
+ * next report (the worker yields to its event loop after each report so that the message is seen);
+ * a job that cannot stop (Lloyd's and EM's references are synchronous) is ended by the page
+ * terminating the worker. Jobs run one at a time, in the order they arrive.
+ *
+ * Protocol types are in `training_protocol.ts`.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { selectBackend } from "./tf_backend.js";
+// Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
+// that a page downloads what it trains.
+const kmeansModule = () => import("../lib/gradient_kmeans.js");
+const mixtureModule = () => import("../lib/gradient_gmm.js");
+const emModule = () => import("../lib/em.js");
+import { assign, lloyd, validationScore } from "../lib/kmeans.js";
+import { gmmNLL } from "../lib/gaussian_mixture.js";
+import type { Matrix } from "../lib/matrix.js";
+import { LLOYD } from "../lib/notebook_settings.js";
+import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./training_protocol.js";
+
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  postMessage: (message: unknown, transfer?: Transferable[]) => void;
+};
+
+let train: Matrix | undefined, valid: Matrix | undefined;
+let ready: Promise<unknown> = Promise.resolve();
+let chain: Promise<void> = Promise.resolve();
+const controllers = new Map<number, AbortController>();
+const cancelled = new Set<number>();
+
+// A macrotask yield (a MessageChannel round trip, not clamped like nested setTimeout): lets a
+// `cancel` message in between reports.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToEvents = () =>
+  new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(0);
+  });
+
+class Cancelled extends Error {}
+
+/**
+ * A cancel is seen only between two reports, so a report interval is kept to about this many
+ * milliseconds: from the epochs the same kind of job took before (per point and component), the
+ * worker lowers a job's `reportEvery` (never raises it). The first job of a kind reports as asked.
+ */
+const REPORT_BUDGET_MS = 40;
+const unitCost = new Map<string, number>();
+const costKey = (kind: string, engine: unknown) => `${kind}:${engine}`;
+
+function reportEvery(kind: string, o: Record<string, unknown>, k: number, requested: number): number {
+  const unit = unitCost.get(costKey(kind, o.engine));
+  if (!unit) return requested;
+  const epochMs = unit * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
+  return Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / epochMs)));
+}
+
+function learnCost(kind: string, o: Record<string, unknown>, k: number, epochs: number, ms: number) {
+  if (epochs < 1 || !(ms > 0)) return;
+  const units = epochs * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
+  unitCost.set(costKey(kind, o.engine), ms / units);
+}
+
+function check(id: number) {
+  if (cancelled.has(id)) throw new Cancelled();
+}
+
+function softmax(logits: Float64Array): Float64Array {
+  const top = logits.reduce((a, b) => Math.max(a, b), -Infinity);
+  const e = logits.map((v) => Math.exp(v - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+function counts(points: Matrix, centres: Matrix): Int32Array {
+  const result = new Int32Array(centres.rows);
+  for (const label of assign(points, centres).labels) result[label]++;
+  return result;
+}
+
+function post(
+  message: { type: string; id: number } & Record<string, unknown>,
+  transfer: Transferable[] = [],
+) {
+  scope.postMessage(message, transfer);
+}
+
+function kmeansSnapshot(
+  id: number,
+  step: { epoch: number; trainLoss: number; validScore?: number; centroids: Matrix; diverged: boolean },
+  final = false,
+) {
+  const snapshot: KMeansSnapshot = {
+    epoch: step.epoch,
+    trainLoss: step.trainLoss,
+    validScore: step.validScore ?? NaN,
+    diverged: step.diverged,
+    centroids: step.centroids,
+    counts: final ? counts(train!, step.centroids) : undefined,
+  };
+  const transfer: Transferable[] = [snapshot.centroids.data.buffer as ArrayBuffer];
+  if (snapshot.counts) transfer.push(snapshot.counts.buffer);
+  post({ type: "snapshot", id, snapshot }, transfer);
+}
+
+function mixtureSnapshot(
+  id: number,
+  step: {
+    epoch: number;
+    trainNLL: number;
+    validNLL?: number;
+    diverged: boolean;
+    means: Matrix;
+    sigmas: ArrayLike<number>;
+    weights: ArrayLike<number>;
+  },
+) {
+  const snapshot: MixtureSnapshot = {
+    epoch: step.epoch,
+    trainNLL: step.trainNLL,
+    validNLL: step.validNLL ?? NaN,
+    diverged: step.diverged,
+    means: { rows: step.means.rows, cols: step.means.cols, data: Float64Array.from(step.means.data) },
+    sigmas: Float64Array.from(step.sigmas),
+    weights: Float64Array.from(step.weights),
+  };
+  post({ type: "snapshot", id, snapshot }, [
+    snapshot.means.data.buffer as ArrayBuffer,
+    snapshot.sigmas.buffer as ArrayBuffer,
+    snapshot.weights.buffer as ArrayBuffer,
+  ]);
+}
+
+/** Drains a training generator, yielding to the event loop after every report. */
+async function drain<T>(id: number, steps: AsyncGenerator<T>, onStep: (step: T) => void) {
+  try {
+    for await (const step of steps) {
+      onStep(step);
+      await yieldToEvents();
+      check(id);
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw new Cancelled();
+    throw error;
+  }
+}
+
+async function run(request: JobRequest): Promise<void> {
+  const { id } = request;
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  const signal = controller.signal;
+  const started = performance.now();
+  let status = "done";
+  try {
+    await ready;
+    check(id);
+    if (!train || !valid) throw new Error("no dataset was sent to the training worker before a job.");
+    const o = request.options;
+    const { initialCentroids, trainGradientKMeans, trainGradientKMeansRestarts } =
+      request.kind === "kmeans" || request.kind === "restarts" || request.kind === "kmeans-table"
+        ? await kmeansModule()
+        : {} as Awaited<ReturnType<typeof kmeansModule>>;
+    const { initialMixture, trainGradientGMM } = request.kind === "gmm" || request.kind === "gmm-table"
+      ? await mixtureModule()
+      : {} as Awaited<ReturnType<typeof mixtureModule>>;
+    if (request.kind === "kmeans") {
+      // The start (epoch 0), so that reset and scrubbing can show it; then every report.
+      if (!o.skipStart) {
+        const start = initialCentroids(train, { k: o.k, seed: o.seed, init: o.init });
+        kmeansSnapshot(id, {
+          epoch: 0,
+          trainLoss: validationScore(train, start),
+          validScore: validationScore(valid, start),
+          centroids: start,
+          diverged: false,
+        });
+      }
+      const begun = performance.now();
+      const steps = trainGradientKMeans(train, {
+        k: o.k,
+        ...o,
+        reportEvery: reportEvery("kmeans", o, o.k, o.reportEvery),
+        valid,
+        signal,
+      });
+      let last: Parameters<typeof kmeansSnapshot>[1] | undefined;
+      await drain(id, steps, (step) => {
+        if (last) kmeansSnapshot(id, last);
+        last = step;
+      });
+      if (last) learnCost("kmeans", o, o.k, last.epoch, performance.now() - begun);
+      if (last) {
+        kmeansSnapshot(id, last, true);
+        if (last.diverged) status = "diverged";
+      }
+    } else if (request.kind === "gmm") {
+      if (!o.skipStart) {
+        const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
+        const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
+        mixtureSnapshot(id, {
+          epoch: 0,
+          trainNLL: gmmNLL(train, model),
+          validNLL: gmmNLL(valid, model),
+          diverged: false,
+          ...model,
+        });
+        await yieldToEvents();
+        check(id);
+      }
+      let diverged = false, epochs = 0;
+      const begun = performance.now();
+      const every = reportEvery("gmm", o, o.k, o.reportEvery);
+      await drain(
+        id,
+        trainGradientGMM(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
+        (step) => {
+          mixtureSnapshot(id, step);
+          diverged = step.diverged;
+          epochs = step.epoch;
+        },
+      );
+      learnCost("gmm", o, o.k, epochs, performance.now() - begun);
+      if (diverged) status = "diverged";
+    } else if (request.kind === "restarts") {
+      let last: unknown;
+      const begun = performance.now();
+      const every = reportEvery("restarts", o, o.k, o.reportEvery);
+      await drain(
+        id,
+        trainGradientKMeansRestarts(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
+        (step) => (last = step),
+      );
+      learnCost("restarts", o, o.k, (last as { epoch: number }).epoch, performance.now() - begun);
+      const { runs, best } = last as {
+        runs: { seed: number; validScore?: number; diverged: boolean }[];
+        best: number;
+      };
+      post({
+        type: "result",
+        id,
+        result: {
+          runs: runs.map(({ seed, validScore, diverged }) => ({ seed, validScore, diverged })),
+          best,
+        },
+      });
+    } else if (request.kind === "kmeans-table" || request.kind === "gmm-table") {
+      for (const k of o.ks as number[]) {
+        const begun = performance.now();
+        let score = NaN, diverged = false;
+        const kind = request.kind === "kmeans-table" ? "kmeans" : "gmm";
+        const every = reportEvery(kind, o, k, Math.max(1, Math.ceil(o.epochs / 10)));
+        if (request.kind === "kmeans-table") {
+          await drain(
+            id,
+            trainGradientKMeans(train, { ...o, k, valid, signal, reportEvery: every }),
+            (step) => {
+              score = step.validScore ?? NaN;
+              diverged = step.diverged;
+            },
+          );
+        } else {
+          await drain(id, trainGradientGMM(train, { ...o, k, valid, signal, reportEvery: every }), (step) => {
+            score = step.validNLL ?? NaN;
+            diverged = step.diverged;
+          });
+        }
+        post({ type: "result", id, result: { k, score, diverged, ms: performance.now() - begun } });
+      }
+    } else if (request.kind === "lloyd") {
+      const result = lloyd(train, { k: o.k, ...LLOYD });
+      post({
+        type: "result",
+        id,
+        result: { centres: result.centres, validScore: validationScore(valid, result.centres) },
+      });
+    } else if (request.kind === "em") {
+      const model = (await emModule()).emGaussianMixture(train, { k: o.k });
+      post({
+        type: "result",
+        id,
+        result: {
+          means: model.means,
+          sigmas: model.sigmas,
+          weights: model.weights,
+          iterations: model.iterations,
+          validNLL: gmmNLL(valid, model),
+        },
+      });
+    }
+  } catch (error) {
+    if (error instanceof Cancelled) status = "cancelled";
+    else {
+      status = "error";
+      post({ type: "end", id, status, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+  } finally {
+    controllers.delete(id);
+    cancelled.delete(id);
+  }
+  post({ type: "end", id, status, ms: performance.now() - started });
+}
+
+scope.onmessage = ({ data: message }) => {
+  if (message.type === "init") {
+    ready = selectBackend(message.backends).then((backend) => post({ type: "ready", id: -1, backend }));
+  } else if (message.type === "data") {
+    train = message.train;
+    valid = message.valid;
+  } else if (message.type === "job") {
+    chain = chain.then(() => run(message.request));
+  } else if (message.type === "cancel") {
+    for (const id of message.ids) {
+      cancelled.add(id);
+      controllers.get(id)?.abort();
+    }
+  } else if (message.type === "memory") {
+    // Queued behind nothing: answers at once, between two reports of a running job.
+    post({ type: "memory", id: message.id, numTensors: tf.memory().numTensors });
+  }
+};
