@@ -116,8 +116,11 @@ export function mixturePoints(data: ArrayLike<number>, { d }: { d: number }): Fl
  * A component whose log joint is more than this far below the point's largest has
  * `exp(-SKIP_BELOW_MAX) = 4.2e-18` times the weight of the largest, which is 1 in the shifted sum:
  * under half a unit in the last place of a sum that is at least 1 (2^-53 = 1.1e-16), so adding it
- * does not change the sum, and it would change the point's other responsibilities by nothing;
- * its own responsibility is 0 to that rounding. {@link mixtureGradient} skips its exp and its moments.
+ * leaves the sum, and so every other responsibility of the point, exactly as it was. Its own
+ * responsibility (under 4.2e-18) is left out of its component's sums, which changes them by under
+ * 4.2e-18 per point relative to a point's full weight of 1: exact to rounding for any component
+ * that holds points, and for one that holds none a gradient of about 1e-17 becomes 0 (with an
+ * epsilon of 1e-5, an Adam step of about 1e-12 lr). {@link mixtureGradient} skips its exp and its sums.
  */
 const SKIP_BELOW_MAX = 40;
 
