@@ -30,7 +30,7 @@ interface Snapshot {
 
 /**
  * The autodiff engine for R runs (`initial`: R * rowsPerRun rows of `cols` values): `losses`
- * maps the variable to the R losses (a tensor of shape [R]) with tfjs ops; it is called inside
+ * maps the variable to the R losses (a tensor of R values, in run order) with tfjs ops; it is called inside
  * `tf.variableGrads` and `tf.tidy`. The engine owns `constants` (the prepared points): it frees
  * them with itself.
  */
@@ -68,7 +68,7 @@ export function autodiffEngine(
         let perRun: tf.Tensor | undefined;
         const { grads } = tf.variableGrads(() => {
           perRun = tf.keep(losses(variable));
-          return tf.sum(perRun) as tf.Scalar;
+          return (restarts === 1 ? tf.reshape(perRun, []) : tf.sum(perRun)) as tf.Scalar;
         }, [variable]);
         // The losses belong to the parameters before this step (PyTorch's L in the notebook).
         history.push({ epoch: epoch - 1, parameters: tf.keep(tf.clone(variable)), losses: perRun });

@@ -1,19 +1,33 @@
 /**
  * The `"autodiff"` engine for the spherical mixture: the notebook's mean negative log-likelihood
- * written with stock TensorFlow.js ops (a log-sum-exp) and differentiated by `tf.variableGrads`
- * (see `_autodiff.ts`). Private to `lib/`.
+ * written with stock TensorFlow.js ops and differentiated by `tf.variableGrads` (see
+ * `_autodiff.ts`). Private to `lib/`.
  *
  * Parameters are packed in one k x (d + 2) variable, row j = `[mu_j, sigma_j, a_j]` (mean,
  * standard deviation, logit), so that Adam updates one variable instead of three (Adam is
- * elementwise, so this changes nothing but the number of ops). The loss is
- * `L = -(1/N) sum_i logsumexp_j l_ij` with
- * `l_ij = log pi_j - 0.5 (||x_i - mu_j||^2 / s_j^2 + d log(2 pi) + d log s_j^2)` and
- * pi = softmax(a). Expanding the square, `l_ij = w_j . [x_i, 1, ||x_i||^2]` with
- * `w_j = [mu_j / s_j^2, c_j, -1 / (2 s_j^2)]` and
- * `c_j = log pi_j - ||mu_j||^2 / (2 s_j^2) - (d / 2) (log(2 pi) + log s_j^2)`: the whole k x N
- * matrix is one product with the points prepared once as `[x, 1, ||x||^2]` (transposed) (`mixturePoints` in
- * `fused.ts`, which the fused engine reads too). The caller centres the points, which keeps
+ * elementwise, so this changes nothing but the number of ops). With `q_j = 1 / sigma_j^2` the
+ * notebook's loss is
+ *
+ * ```text
+ * L = -(1/N) sum_i log sum_j exp(l_ij) + log sum_j exp(a_j),
+ * l_ij = a_j - (q_j / 2) ||x_i - mu_j||^2 + (d / 2) log q_j - (d / 2) log(2 pi)
+ *      = W_j . f_i,
+ * W_j = [q_j mu_j, q_j, a_j, q_j mu_j^2 (elementwise), log q_j, -(d / 2) log(2 pi)],
+ * f_i = [x_i, -||x_i||^2 / 2, 1, -1/2 (d times), d / 2, 1],
+ * ```
+ *
+ * the second term being `log_softmax`'s normaliser. Everything that depends on the points is in
+ * the features `f_i`, prepared once; the parameters enter through the k x (2d + 4) matrix W, built
+ * by five tiny ops, so an epoch is one k x N product, a log-sum-exp over the components and a
+ * weighted sum over the points. The normaliser is the log-sum-exp of one more column whose only
+ * feature is the logits' (`f = [0, .., 0, 1, 0, ..]`, giving `l_j = a_j`), weighted +1 where each
+ * point has -1/N: the same ops compute both terms. The caller centres the points, which keeps
  * `||x||^2` small so that the expanded square loses little to float32 cancellation.
+ *
+ * Each piece costs kernels, and on the WASM backend each kernel costs microseconds of
+ * bookkeeping whatever its size, so the loss is written to launch few: sums are products with
+ * constant vectors (their gradient is one product too) and the log-sum-exp's shift by the
+ * maximum is held constant ({@link shiftByMax}).
  *
  * @module
  */
@@ -25,25 +39,81 @@ import type { TrainingEngine } from "./engine.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
+/** The points as {@link mixtureNLL} reads them, uploaded once per run. */
+export interface MixtureTensors {
+  /** The features `f_i` of the N points and the normaliser's column, (2d + 4) x (N + 1). */
+  features: tf.Tensor2D;
+  /** Each column's weight in the loss: -1/N for the points, +1 for the normaliser, (N + 1) x 1. */
+  weights: tf.Tensor2D;
+  /** Ones, 1 x k: the sum over the components as a product. */
+  ones: tf.Tensor2D;
+  /** The constant column of W, `-(d / 2) log(2 pi)`, k x 1. */
+  constant: tf.Tensor2D;
+}
+
 /**
- * The mean NLL of the points (`[x, 1, ||x||^2]^T`, (d + 2) x N) under the packed parameters
- * (k x (d + 2)), with stock ops only, so that `tf.grad` can differentiate it.
- *
- * Layout: components along the rows and points along the columns, so that the log-sum-exp
- * reduces over the rows and its gradient compares against a `[1, N]` maximum (fast on WASM with
- * `_wasm_broadcast.ts`).
+ * Uploads the features of `points`, N x (d + 2) rows `[x_i, 1, ||x_i||^2]` as `mixturePoints`
+ * (`fused.ts`) lays them out, for a mixture of k components.
  */
-export function mixtureNLL(points: tf.Tensor2D, parameters: tf.Tensor2D): tf.Scalar {
-  const [k, width] = parameters.shape, d = width - 2;
+export function mixtureTensors(points: Float64Array, { d, k }: { d: number; k: number }): MixtureTensors {
+  const width = d + 2, n = points.length / width, rows = 2 * d + 4, columns = n + 1;
+  const features = new Float32Array(rows * columns);
+  const set = (row: number, column: number, value: number) => features[row * columns + column] = value;
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) {
+      set(t, i, points[i * width + t]);
+      set(d + 2 + t, i, -0.5);
+    }
+    set(d, i, -0.5 * points[i * width + d + 1]);
+    set(d + 1, i, 1);
+    set(2 * d + 2, i, d / 2);
+    set(2 * d + 3, i, 1);
+  }
+  set(d + 1, n, 1); // the normaliser's column: l_j = a_j
+  const weights = Float32Array.from({ length: columns }, (_, i) => i < n ? -1 / n : 1);
+  return {
+    features: tf.tensor2d(features, [rows, columns]),
+    weights: tf.tensor2d(weights, [columns, 1]),
+    ones: tf.ones([1, k]),
+    constant: tf.fill([k, 1], -(d / 2) * LOG_2PI),
+  };
+}
+
+/**
+ * `x - max_j x` over the rows of `x` (k x M), with the maximum held constant: the gradient of the
+ * shifted values is the identity. That is the exact gradient of a log-sum-exp written as
+ * `m + log sum_j exp(x_j - m)`, which does not depend on the shift m at all; tfjs's own
+ * `tf.logSumExp` differentiates through the maximum too, at about a dozen extra kernels of k x M
+ * values whose contributions cancel. The maximum is computed out of the gradient tape (inside
+ * `tf.customGrad`'s forward function) and handed back for the caller to add and dispose.
+ */
+function shiftByMax(x: tf.Tensor2D): { shifted: tf.Tensor2D; max: tf.Tensor2D } {
+  let max: tf.Tensor2D | undefined;
+  const shifted = tf.customGrad((...inputs) => {
+    const values = inputs[0] as tf.Tensor2D;
+    max = tf.keep(tf.max(values, 0, true));
+    return { value: tf.sub(values, max), gradFunc: (dy: tf.Tensor) => dy };
+  })(x) as tf.Tensor2D;
+  return { shifted, max: max! };
+}
+
+/**
+ * The mean NLL (shape [1, 1]) of the points of `tensors` under the packed parameters
+ * (k x (d + 2)), with stock ops only, so that `tf.grad` can differentiate it.
+ */
+export function mixtureNLL(tensors: MixtureTensors, parameters: tf.Tensor2D): tf.Tensor2D {
+  const d = parameters.shape[1] - 2;
   const [mu, sigma, logits] = tf.split(parameters, [d, 1, 1], 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const precision = tf.reciprocal(tf.square(sigma));
-  const logWeights = tf.reshape(tf.logSoftmax(tf.reshape(logits, [1, k])), [k, 1]);
-  // c_j = log pi_j - (||mu_j||^2 / s_j^2 - d log(1 / s_j^2) + d log(2 pi)) / 2
-  const quadratic = tf.sub(tf.mul(tf.sum(tf.square(mu), 1, true), precision), tf.mul(tf.log(precision), d));
-  const offset = tf.sub(logWeights, tf.mul(tf.add(quadratic, d * LOG_2PI), 0.5));
-  const w = tf.concat([tf.mul(mu, precision), offset, tf.mul(precision, -0.5)], 1);
-  const logJoint = tf.matMul(w, points); // k x N
-  return tf.neg(tf.mean(tf.logSumExp(logJoint, 0)));
+  const precision = tf.pow(sigma, -2);
+  const scaled = tf.mul(mu, precision);
+  const w = tf.concat(
+    [scaled, precision, logits, tf.mul(mu, scaled), tf.log(precision), tensors.constant],
+    1,
+  );
+  const { shifted, max } = shiftByMax(tf.matMul(w, tensors.features)); // k x (N + 1)
+  const logSumExp = tf.add(tf.log(tf.matMul(tensors.ones, tf.exp(shifted))), max); // 1 x (N + 1)
+  max.dispose();
+  return tf.matMul(logSumExp, tensors.weights);
 }
 
 /** The autodiff engine for one run from the packed `initial` parameters (centred means), on centred points. */
@@ -52,16 +122,12 @@ export function autodiffMixture(
   initial: Float64Array,
   { d, optimizer }: { d: number; optimizer: AdamWOptions },
 ): TrainingEngine {
-  const width = d + 2;
-  const n = points.length / width;
-  const transposed = new Float32Array(points.length);
-  for (let i = 0; i < n; i++) for (let t = 0; t < width; t++) transposed[t * n + i] = points[i * width + t];
-  const augmented = tf.tensor2d(transposed, [width, n]);
+  const tensors = mixtureTensors(points, { d, k: initial.length / (d + 2) });
   return autodiffEngine(initial, {
     restarts: 1,
-    cols: width,
+    cols: d + 2,
     optimizer,
-    losses: (parameters) => tf.reshape(mixtureNLL(augmented, parameters as tf.Tensor2D), [1]),
-    constants: [augmented],
+    losses: (parameters) => mixtureNLL(tensors, parameters as tf.Tensor2D),
+    constants: Object.values(tensors),
   });
 }

@@ -4,8 +4,9 @@
  * shape is the trailing part of the larger one's (`[k, N]` against `[N]`), and otherwise take a
  * generic path about twelve times slower (`[k, N]` against `[1, N]`: 1.7 ms instead of 0.14 ms on
  * 7,500 x 5 values, measured in Chromium). The gradients of `tf.min`, `tf.max` and
- * `tf.logSumExp` compare their input with the reduced result kept as `[1, N]`, so that one
- * kernel cost more than the rest of an epoch. {@link fixWasmBroadcastComparisons} wraps
+ * `tf.logSumExp` compare their input with the reduced result kept as `[1, N]` (K-means' `tf.min`
+ * here; the mixture's log-sum-exp holds its maximum constant instead), so that one kernel cost
+ * more than the rest of an epoch. {@link fixWasmBroadcastComparisons} wraps
  * `Equal` so that it first drops an operand's leading 1s (a reshape, no copy) or, failing that,
  * tiles it to the full shape: the values are the same; only the path through the kernel changes.
  * Private to `lib/`.

@@ -113,6 +113,18 @@ export function mixturePoints(data: ArrayLike<number>, { d }: { d: number }): Fl
 }
 
 /**
+ * A component whose log joint is more than this far below the point's largest has
+ * `exp(-SKIP_BELOW_MAX) = 4.2e-18` times the weight of the largest, which is 1 in the shifted sum:
+ * under half a unit in the last place of a sum that is at least 1 (2^-53 = 1.1e-16), so adding it
+ * leaves the sum, and so every other responsibility of the point, exactly as it was. Its own
+ * responsibility (under 4.2e-18) is left out of its component's sums, which changes them by under
+ * 4.2e-18 per point relative to a point's full weight of 1: exact to rounding for any component
+ * that holds points, and for one that holds none a gradient of about 1e-17 becomes 0 (with an
+ * epsilon of 1e-5, an Adam step of about 1e-12 lr). {@link mixtureGradient} skips its exp and its sums.
+ */
+const SKIP_BELOW_MAX = 40;
+
+/**
  * The gradient of the spherical mixture's mean NLL, one pass over the points. `points` is
  * N x (d + 2) from {@link mixturePoints}; `parameters` is k x (d + 2), row j = `[mu_j, sigma_j, a_j]`
  * (mean, standard deviation, logit). With `pi = softmax(a)` and
@@ -122,9 +134,18 @@ export function mixturePoints(data: ArrayLike<number>, { d }: { d: number }): Fl
  * `r_ij = softmax_j(l_ij)`, their sums `R_j`, `S_j = sum_i r_ij x_i` and
  * `T_j = sum_i r_ij ||x_i||^2`: `dL/dmu_j = (R_j mu_j - S_j) / (N s_j^2)`,
  * `dL/ds_j = (d R_j - Q_j / s_j^2) / (N s_j)` with `Q_j = T_j - 2 mu_j.S_j + R_j ||mu_j||^2`, and
- * `dL/da_j = pi_j - R_j / N`. A non-finite log-likelihood makes the gradient non-finite, as
- * autodiff would, so the training loop detects divergence from the gradient without computing
- * the loss (a log per point).
+ * `dL/da_j = pi_j - R_j / N`. A responsibility under 4.2e-18 is taken as 0 (see
+ * {@link SKIP_BELOW_MAX}): most points lie far from most components, so most exps are skipped. A
+ * non-finite log-likelihood makes the gradient non-finite, as autodiff would, so the training loop
+ * detects divergence from the gradient without computing the loss (a log per point).
+ *
+ * @example
+ * ```ts
+ * // One component, one point at its mean: only the spread and the logit have a gradient.
+ * const points = mixturePoints([0, 0], { d: 2 });
+ * const gradient = mixtureGradient(points, Float64Array.of(0, 0, 1, 0), { d: 2 });
+ * console.assert(gradient[0] === 0 && gradient[1] === 0 && gradient[2] === 2 && gradient[3] === 0);
+ * ```
  */
 export function mixtureGradient(
   points: Float64Array,
@@ -153,33 +174,9 @@ export function mixtureGradient(
     w[at + d + 1] = -0.5 * precision[j];
   }
   // [S_j, R_j, T_j] = sum_i r_ij [x_i, 1, ||x_i||^2]
-  const moments = new Float64Array(k * width), joint = new Float64Array(k);
-  for (let row = 0; row < x.length; row += width) {
-    let max = -Infinity, argMax = 0;
-    for (let j = 0, at = 0; j < k; j++, at += width) {
-      let value = 0;
-      if (d === 2) value = w[at] * x[row] + w[at + 1] * x[row + 1] + w[at + 2] + w[at + 3] * x[row + 3];
-      else for (let t = 0; t < width; t++) value += w[at + t] * x[row + t];
-      joint[j] = value;
-      if (value > max) {
-        max = value;
-        argMax = j;
-      }
-    }
-    if (!(max > -Infinity)) max = NaN; // all components NaN or -Infinity: no likelihood
-    let total = 0;
-    for (let j = 0; j < k; j++) total += joint[j] = j === argMax ? 1 : Math.exp(joint[j] - max);
-    const scale = 1 / total;
-    for (let j = 0, at = 0; j < k; j++, at += width) {
-      const r = joint[j] * scale;
-      if (d === 2) {
-        moments[at] += r * x[row];
-        moments[at + 1] += r * x[row + 1];
-        moments[at + 2] += r;
-        moments[at + 3] += r * x[row + 3];
-      } else for (let t = 0; t < width; t++) moments[at + t] += r * x[row + t];
-    }
-  }
+  const moments = new Float64Array(k * width);
+  if (d === 2) mixtureMoments2(x, w, moments, k);
+  else mixtureMoments(x, w, moments, { k, width });
   const gradient = new Float64Array(k * width);
   for (let j = 0, at = 0; j < k; j++, at += width) {
     const mass = moments[at + d], squares = moments[at + d + 1], sigma = p[at + d];
@@ -193,6 +190,82 @@ export function mixtureGradient(
     gradient[at + d + 1] = Math.exp(p[at + d + 1] - logNormaliser) - mass / n;
   }
   return gradient;
+}
+
+/**
+ * Adds `sum_i r_ij [x_i, 1, ||x_i||^2]` to row j of `moments`, for the rows of `x` (each
+ * `[x_i, 1, ||x_i||^2]`) under the component weights `w` (the joint of row i and component j is
+ * `w_j . x_i`). The responsibilities are the softmax over j of the joints, shifted by their
+ * maximum (whose exp is 1 exactly); components more than {@link SKIP_BELOW_MAX} below it are
+ * skipped. A NaN joint, or a point whose joints are all -Infinity, makes its sums NaN.
+ */
+function mixtureMoments(
+  x: Float64Array,
+  w: Float64Array,
+  moments: Float64Array,
+  { k, width }: { k: number; width: number },
+): void {
+  const weights = new Float64Array(k);
+  for (let row = 0; row < x.length; row += width) {
+    let max = -Infinity, argMax = 0;
+    for (let j = 0, at = 0; j < k; j++, at += width) {
+      let value = 0;
+      for (let t = 0; t < width; t++) value += w[at + t] * x[row + t];
+      weights[j] = value;
+      if (value > max) {
+        max = value;
+        argMax = j;
+      }
+    }
+    if (!(max > -Infinity)) max = NaN; // all components NaN or -Infinity: no likelihood
+    const floor = max - SKIP_BELOW_MAX;
+    let total = 0;
+    for (let j = 0; j < k; j++) {
+      const value = weights[j];
+      // NaN compares false, so a NaN joint (or max) takes the exp and spreads to the sums.
+      total += weights[j] = j === argMax ? 1 : value < floor ? 0 : Math.exp(value - max);
+    }
+    const scale = 1 / total;
+    for (let j = 0, at = 0; j < k; j++, at += width) {
+      if (weights[j] === 0) continue;
+      const r = weights[j] * scale;
+      for (let t = 0; t < width; t++) moments[at + t] += r * x[row + t];
+    }
+  }
+}
+
+/** {@link mixtureMoments} for d = 2 (rows `[x0, x1, 1, ||x||^2]`), the site's case, unrolled. */
+function mixtureMoments2(x: Float64Array, w: Float64Array, moments: Float64Array, k: number): void {
+  const weights = new Float64Array(k);
+  for (let row = 0; row < x.length; row += 4) {
+    const x0 = x[row], x1 = x[row + 1], squares = x[row + 3];
+    let max = -Infinity, argMax = 0;
+    for (let j = 0, at = 0; j < k; j++, at += 4) {
+      const value = w[at] * x0 + w[at + 1] * x1 + w[at + 2] + w[at + 3] * squares;
+      weights[j] = value;
+      if (value > max) {
+        max = value;
+        argMax = j;
+      }
+    }
+    if (!(max > -Infinity)) max = NaN;
+    const floor = max - SKIP_BELOW_MAX;
+    let total = 0;
+    for (let j = 0; j < k; j++) {
+      const value = weights[j];
+      total += weights[j] = j === argMax ? 1 : value < floor ? 0 : Math.exp(value - max);
+    }
+    const scale = 1 / total;
+    for (let j = 0, at = 0; j < k; j++, at += 4) {
+      const weight = weights[j];
+      if (weight === 0) continue;
+      const r = weight * scale;
+      moments[at] += r * x0;
+      moments[at + 1] += r * x1;
+      moments[at + 2] += r;
+      moments[at + 3] += r * squares;
+    }
+  }
 }
 
 /** Hyper-parameters of PyTorch's AdamW (Adam is `weightDecay: 0`). */

@@ -12,7 +12,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs";
 import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/gradient_gmm.js";
 import type { GradientGMMOptions, GradientGMMStep } from "../lib/gradient_gmm.js";
-import { mixtureNLL } from "../lib/_gmm_tensors.js";
+import { mixtureNLL, mixtureTensors } from "../lib/_gmm_tensors.js";
 import { mixtureGradient, mixturePoints } from "../lib/fused.js";
 import { gmmNLL } from "../lib/gaussian_mixture.js";
 import { lloyd } from "../lib/kmeans.js";
@@ -57,11 +57,15 @@ Deno.test("both engines' mixture gradients equal autodiff of the notebook's loss
   const fused = mixtureGradient(augmented, Float64Array.from(packed.flat()), { d });
   const { analytic, automatic, loss } = tf.tidy(() => {
     const parameters = tf.tensor2d(packed);
-    const prepared = tf.transpose(tf.tensor2d(Float32Array.from(augmented), [n, d + 2])) as tf.Tensor2D;
+    const prepared = mixtureTensors(augmented, { d, k });
     const variable = tf.variable(parameters);
-    const { value: loss, grads } = tf.variableGrads(() => mixtureNLL(prepared, variable), [variable]);
+    const { value: loss, grads } = tf.variableGrads(
+      () => tf.reshape(mixtureNLL(prepared, variable), []) as tf.Scalar,
+      [variable],
+    );
     const gradient = grads[variable.name];
     variable.dispose();
+    tf.dispose(Object.values(prepared));
     // The notebook's log_GaussPDF and loss, written as directly as TensorFlow.js allows.
     const points = tf.tensor2d(Float32Array.from(x), [n, d]);
     const notebookLoss = (theta: tf.Tensor) => {
