@@ -8,12 +8,14 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
-import { assign } from "../lib/kmeans.js";
+import { assign, validationScore } from "../lib/kmeans.js";
+import { type LloydHalfStep, lloydSteps } from "../lib/lloyd_steps.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
 import { matchCentres } from "../lib/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
-import { lossCurve } from "./clusters.js";
+import { gapCurve } from "./gap_curve.js";
+import { Stepper } from "./step_plot.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
 import { TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot } from "./training_protocol.js";
@@ -49,6 +51,8 @@ export interface KMeansLiveOptions {
   lloydBuilt?: LloydRun[];
   /** The largest k of the k = 1..5 table. */
   tableK: number;
+  /** Where "uniform" draws: the notebook's [0, 1) for data2D, the training data's box for other data. */
+  uniformBox?: "unit" | "data";
 }
 
 /** What the restarts job gives: each run's final score, and the best run. */
@@ -66,7 +70,11 @@ export class KMeansLive {
   readonly run = new LiveRun<KMeansSnapshot>();
   readonly player = new Player<KMeansSnapshot>((snapshots) => this.#draw(snapshots[0]));
   settings?: KMeansSettings;
-  readonly slots: Record<"gradient" | "lloyd" | "loss" | "restarts", PanelSlot>;
+  readonly slots: Record<"gradient" | "lloyd" | "steps" | "loss" | "restarts", PanelSlot>;
+  /** Lloyd's half-steps from the gradient run's own start, stepped by its buttons. */
+  readonly stepper = new Stepper("Lloyd", (index) => this.#drawStep(index));
+  #steps: LloydHalfStep[] = [];
+  #stepsStart?: Matrix;
   readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
   readonly deadNote = html`<div></div>` as HTMLDivElement;
   readonly restartsText = html`<p></p>` as HTMLParagraphElement;
@@ -80,7 +88,9 @@ export class KMeansLive {
   #lloyd = new Map<number, Promise<LloydRun>>();
   #lloydJobs = new Map<number, { cancel(): void }>();
   #current?: LloydRun;
-  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel } = {};
+  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel; steps?: ScatterPanel } = {};
+  /** Lloyd's training loss (inertia / N) per k: the gap curve's reference. */
+  #lloydTrainLoss = new Map<number, number>();
   #panelKey = "";
   #restartsJob?: { cancel(): void };
   #restartsResult?: RestartsResult;
@@ -110,9 +120,11 @@ export class KMeansLive {
     this.slots = {
       gradient: new PanelSlot(redraw),
       lloyd: new PanelSlot(redraw),
+      steps: new PanelSlot(redraw),
       loss: new PanelSlot(() => this.#lossLater()),
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };
+    this.stepper.element.append(this.stepper.controls, this.slots.steps.element);
     // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
     const hooks = globalThis as unknown as {
       liveTensors: () => Promise<number>;
@@ -201,7 +213,7 @@ export class KMeansLive {
 
   #train() {
     const { k, lr, epochs, seed, init, engine } = this.settings!;
-    const options = { k, lr, epochs, seed, init, engine };
+    const options = { k, lr, epochs, seed, init, engine, uniformBox: this.#options.uniformBox ?? "unit" };
     this.#finalDrawn = undefined;
     this.run.begin(
       epochs,
@@ -226,7 +238,16 @@ export class KMeansLive {
     const { k, lr, epochs, init, engine, restarts } = this.settings!;
     this.#restartsJob = this.pool.start(
       "restarts",
-      { k, lr, epochs, init, engine, restarts, reportEvery: Math.max(1, Math.ceil(epochs / 10)) },
+      {
+        k,
+        lr,
+        epochs,
+        init,
+        engine,
+        restarts,
+        uniformBox: this.#options.uniformBox ?? "unit",
+        reportEvery: Math.max(1, Math.ceil(epochs / 10)),
+      },
       {
         slot: 1,
         priority: 1,
@@ -269,7 +290,15 @@ export class KMeansLive {
     );
     const job = this.pool.start(
       "kmeans-table",
-      { lr, epochs, seed, init, engine, ks: Array.from({ length: this.#options.tableK }, (_, i) => i + 1) },
+      {
+        lr,
+        epochs,
+        seed,
+        init,
+        engine,
+        uniformBox: this.#options.uniformBox ?? "unit",
+        ks: Array.from({ length: this.#options.tableK }, (_, i) => i + 1),
+      },
       {
         slot: 1,
         priority: 2,
@@ -312,6 +341,7 @@ export class KMeansLive {
       settings.view,
       this.slots.gradient.drawWidth,
       this.slots.lloyd.drawWidth,
+      this.slots.steps.drawWidth,
       this.#current?.k,
     ].join();
     if (key === this.#panelKey) return;
@@ -319,9 +349,13 @@ export class KMeansLive {
     const options = { k, axisLabels: axisNames(settings.view, this.#options.columns) };
     const gradient = scatterPanel(this.#shown, { ...options, width: this.slots.gradient.drawWidth });
     const lloyd = scatterPanel(this.#shown, { ...options, width: this.slots.lloyd.drawWidth });
-    this.#panels = { gradient, lloyd };
+    const steps = scatterPanel(this.#shown, { ...options, width: this.slots.steps.drawWidth });
+    this.#panels = { gradient, lloyd, steps };
     this.slots.gradient.show(gradient.element);
     this.slots.lloyd.show(lloyd.element);
+    this.slots.steps.show(steps.element);
+    steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
+    this.#stepsStart = undefined;
     const regions = this.#options.train.cols === 2;
     const run = this.#current;
     if (run) {
@@ -353,6 +387,11 @@ export class KMeansLive {
     }
     this.#drawnSnapshot = snapshot;
     this.#drawnEpoch = snapshot.epoch;
+    const start = this.run.history[0]?.centroids;
+    if (start && start !== this.#stepsStart && this.run.history[0].epoch === 0) {
+      this.#stepsStart = start;
+      setTimeout(() => this.#startSteps(start), 0);
+    }
     const lloyd = this.#current;
     const colourOf = lloyd
       ? Int32Array.from(matchCentres(snapshot.centroids, fromRows(lloyd.centres)).map((pair) => pair.b))
@@ -380,17 +419,86 @@ export class KMeansLive {
   #drawLoss(snapshot: KMeansSnapshot | undefined) {
     if (!snapshot) return;
     const lloyd = this.#current;
-    const points = this.run.history.filter((s) => s.epoch <= snapshot.epoch).flatMap((s) => [
-      { epoch: s.epoch, value: s.trainLoss, series: "train loss" },
-      { epoch: s.epoch, value: s.validScore, series: "validation score" },
-    ]);
-    this.slots.loss.show(lossCurve(points, {
+    const history = this.run.history.filter((s) => s.epoch <= snapshot.epoch);
+    if (!lloyd) {
+      this.slots.loss.show(
+        html`<p class="muted">The gap to Lloyd's loss is drawn once Lloyd's run is in.</p>`,
+      );
+      return;
+    }
+    const reference = this.#lloydTrainLossFor(lloyd);
+    const chart = gapCurve([{
+      name: "gradient (AdamW)",
+      epochs: history.map((s) => s.epoch),
+      values: history.map((s) => s.trainLoss),
+    }], {
+      reference: { value: reference, name: "Lloyd" },
       width: this.slots.loss.drawWidth,
-      epochs: this.run.epochs,
-      reference: lloyd?.validScore,
-      referenceLabel: lloyd ? `Lloyd's validation score ${lloyd.validScore.toFixed(5)}` : "",
-      yLabel: "mean squared distance",
-    }));
+      height: 240,
+      quantity: "training loss",
+    });
+    const last = history.at(-1)!;
+    this.slots.loss.show(
+      chart,
+      html`
+        <p
+          class="muted small loss-caption">Training loss at epoch ${last.epoch}: ${last.trainLoss.toFixed(
+            5,
+          )}, Lloyd's (inertia / N, best of 10 k-means++ starts) ${reference.toFixed(
+            5,
+          )}: a gap of ${(last.trainLoss - reference).toExponential(2)}. Validation score ${last.validScore
+            .toFixed(5)} against Lloyd's ${lloyd.validScore.toFixed(5)}.</p>
+      `,
+    );
+  }
+
+  #lloydTrainLossFor(lloyd: LloydRun): number {
+    let loss = this.#lloydTrainLoss.get(lloyd.k);
+    if (loss === undefined) {
+      loss = validationScore(this.#options.train, fromRows(lloyd.centres));
+      this.#lloydTrainLoss.set(lloyd.k, loss);
+    }
+    return loss;
+  }
+
+  /** Lloyd's half-steps on the training points from `start` (the gradient run's epoch-0 centroids). */
+  #startSteps(start: Matrix) {
+    if (start !== this.#stepsStart) return;
+    this.#steps = lloydSteps(this.#options.train, start, { maxIterations: 100 });
+    this.stepper.reset(this.#steps.length);
+  }
+
+  /** Draws Lloyd's half-step `index`: the validation points by the labels it leaves, its centres. */
+  #drawStep(index: number) {
+    const panel = this.#panels.steps, projection = this.#projection, step = this.#steps[index];
+    if (!panel || !projection || !step) return;
+    // An update keeps the labels of the assign before it: colour by the centres that made them.
+    const labelling = step.phase === "update" ? this.#steps[index - 1].centres : step.centres;
+    const labels = assign(this.#validDrawn, labelling).labels;
+    const lloyd = this.#current;
+    const colourOf = lloyd && lloyd.centres.length === step.centres.rows
+      ? Int32Array.from(matchCentres(step.centres, fromRows(lloyd.centres)).map((pair) => pair.b))
+      : Int32Array.from({ length: step.centres.rows }, (_, j) => j);
+    panel.paint((i) => colourOf[labels[i]]);
+    panel.overlay(
+      kmeansOverlay(panel, project(step.centres, projection), {
+        colourOf,
+        regions: this.#options.train.cols === 2,
+      }),
+    );
+    const what = step.phase === "start"
+      ? "the gradient run's start"
+      : `iteration ${step.iteration}, ${step.phase}`;
+    panel.setTitle(
+      `Lloyd step by step, ${what}: training loss ${step.loss.toFixed(5)}${
+        step.converged ? " (converged)" : ""
+      }`,
+    );
+    const element = this.stepper.element;
+    element.dataset.loss = step.loss.toFixed(6);
+    element.dataset.phase = step.phase;
+    element.dataset.iteration = String(step.iteration);
+    element.dataset.start = JSON.stringify(toRows(this.#steps[0].centres));
   }
 
   /** The parts that follow a finished run: the matching table and the dead-centroid note. */
