@@ -214,3 +214,38 @@ Deno.test("onnxruntime-web loads only when its section is used, and each .onnx i
     await assertClean(watched);
   });
 });
+
+Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the loss as lib/lloyd_steps.ts computes", async () => {
+  const { parseNpy } = await import("../../lib/npy.ts");
+  const { split } = await import("../../lib/split.ts");
+  const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
+  const { fromRows, takeRows } = await import("../../lib/matrix.ts");
+  const { lloydSteps } = await import("../../lib/lloyd_steps.ts");
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
+    const { page } = watched;
+    await page.waitForSelector(".stepper[data-loss]", { timeout: 60_000 });
+    const start = JSON.parse((await page.getAttribute(".stepper", "data-start"))!) as number[][];
+    assert.equal(start.length, 3);
+    const loss = () => page.getAttribute(".stepper", "data-loss");
+    const seen = [await loss()];
+    // One iteration: assign, then update.
+    for (const step of [1, 2]) {
+      await page.locator(".stepper .step-forward").click();
+      await page.waitForSelector(`.stepper[data-step="${step}"]`);
+      seen.push(await loss());
+    }
+    // The same split as the page, and Lloyd from the start the page shows: the losses to 6 decimals
+    // (float64 on both sides, the same code: they agree to the last printed digit).
+    const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
+    const train = takeRows(
+      points,
+      split(points.rows, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor }).train,
+    );
+    const steps = lloydSteps(train, fromRows(start));
+    assert.deepEqual(seen, steps.slice(0, 3).map((s) => s.loss.toFixed(6)));
+    assert.ok(Number(seen[2]) < Number(seen[0]), `one iteration lowers the loss: ${seen.join(" → ")}`);
+    assert.equal(await page.getAttribute(".stepper", "data-phase"), "update");
+    await assertClean(watched);
+  });
+});
