@@ -16,6 +16,8 @@ import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
 import { gapCurve } from "./gap_curve.js";
 import { Stepper } from "./step_plot.js";
+import { centrePicker } from "./centre_picker.js";
+import { formatStart } from "./url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
 import { TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot } from "./training_protocol.js";
@@ -51,6 +53,8 @@ export interface KMeansLiveOptions {
   lloydBuilt?: LloydRun[];
   /** The largest k of the k = 1..5 table. */
   tableK: number;
+  /** A start placed by hand, from the URL (k rows, already validated), for the first k shown. */
+  start?: number[][];
   /** Where "uniform" draws: the notebook's [0, 1) for data2D, the training data's box for other data. */
   uniformBox?: "unit" | "data";
 }
@@ -74,6 +78,11 @@ export class KMeansLive {
   /** Lloyd's half-steps from the gradient run's own start, stepped by its buttons. */
   readonly stepper = new Stepper("Lloyd", (index) => this.#drawStep(index));
   #steps: LloydHalfStep[] = [];
+  /** Where clicks place the start (2-D data only), with its reset button. */
+  readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
+  /** The start placed by hand (k rows), if any: both runs start from it. */
+  #placed?: number[][];
+  #pickerKey = "";
   #stepsStart?: Matrix;
   readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
   readonly deadNote = html`<div></div>` as HTMLDivElement;
@@ -100,6 +109,7 @@ export class KMeansLive {
 
   constructor(options: KMeansLiveOptions) {
     this.#options = options;
+    this.#placed = options.start;
     this.pool.setData(options.train, options.valid);
     this.player.runs = [this.run];
     this.#drawn = drawnRows(options.valid.rows);
@@ -182,6 +192,7 @@ export class KMeansLive {
       this.#projection = projectionFor(view, this.#options.train, this.#options.columns);
       this.#shown = project(this.#validDrawn, this.#projection);
     }
+    if (before && before.k !== k) this.#placed = undefined;
     if (!before || before.k !== k) {
       for (const [kk, job] of this.#lloydJobs) if (kk !== k) job.cancel();
       this.#current = this.#options.lloydBuilt?.[k - 1];
@@ -195,6 +206,7 @@ export class KMeansLive {
       }
     }
     this.#rebuild();
+    this.#drawPicker();
     if (changed) this.#train();
     if (changed || before.restarts !== settings.restarts) this.#runRestarts();
     if (
@@ -213,7 +225,17 @@ export class KMeansLive {
 
   #train() {
     const { k, lr, epochs, seed, init, engine } = this.settings!;
-    const options = { k, lr, epochs, seed, init, engine, uniformBox: this.#options.uniformBox ?? "unit" };
+    const placed = this.#placed?.length === k ? fromRows(this.#placed) : undefined;
+    const options = {
+      k,
+      lr,
+      epochs,
+      seed,
+      init,
+      engine,
+      uniformBox: this.#options.uniformBox ?? "unit",
+      ...(placed ? { initial: placed } : {}),
+    };
     this.#finalDrawn = undefined;
     this.run.begin(
       epochs,
@@ -229,6 +251,57 @@ export class KMeansLive {
         }).ended.then(() => resolve(found));
       });
     this.player.restartPlayback();
+  }
+
+  /** The URL parameter of the start placed by hand (none when the init draws it). */
+  startParam(): { start?: string } {
+    return this.#placed ? { start: formatStart(this.#placed) } : {};
+  }
+
+  /** The picker for k centres over the validation points (2-D data), redrawn when k or its width changes. */
+  #drawPicker() {
+    const settings = this.settings!;
+    if (this.#options.train.cols !== 2) {
+      this.picker.replaceChildren(
+        html`<p class="muted">Placing a start by hand needs 2-D data; these have ${this.#options.train.cols} columns.</p>`,
+      );
+      return;
+    }
+    const width = Math.min(420, this.slots.gradient.drawWidth);
+    const key = [settings.k, width, this.#placed ? formatStart(this.#placed) : ""].join();
+    if (key === this.#pickerKey) return;
+    this.#pickerKey = key;
+    const chart = centrePicker(this.#validDrawn, { k: settings.k, value: this.#placed, width });
+    chart.addEventListener("input", () => {
+      // Kept to the URL's precision, so that a reloaded link starts exactly here.
+      this.#placed = chart.value.map((row) => row.map((v) => +v.toPrecision(6)));
+      this.#pickerKey = [settings.k, width, formatStart(this.#placed)].join();
+      this.#writeStart();
+      this.#train();
+    });
+    const clear = html`<button type="button">Clear: start from the init again</button>` as HTMLButtonElement;
+    clear.disabled = !this.#placed;
+    clear.addEventListener("click", () => {
+      this.#placed = undefined;
+      this.#writeStart();
+      this.#drawPicker();
+      this.#train();
+    });
+    this.picker.replaceChildren(
+      chart,
+      html`<p class="muted small">${
+        this.#placed
+          ? `Both runs start from the ${settings.k} centres placed here. Click again to place a new set; drag one to move it.`
+          : `Click ${settings.k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centre to move it.`
+      } ${clear}</p>`,
+    );
+  }
+
+  #writeStart() {
+    const params = new URLSearchParams(location.search);
+    if (this.#placed) params.set("start", formatStart(this.#placed));
+    else params.delete("start");
+    history.replaceState(history.state, "", `${location.pathname}?${params}${location.hash}`);
   }
 
   #runRestarts() {
@@ -390,6 +463,8 @@ export class KMeansLive {
     const start = this.run.history[0]?.centroids;
     if (start && start !== this.#stepsStart && this.run.history[0].epoch === 0) {
       this.#stepsStart = start;
+      // For the browser test: the gradient run's epoch-0 centroids.
+      this.slots.gradient.element.dataset.start = JSON.stringify(toRows(start));
       setTimeout(() => this.#startSteps(start), 0);
     }
     const lloyd = this.#current;

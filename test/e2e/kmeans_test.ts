@@ -249,3 +249,71 @@ Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the los
     await assertClean(watched);
   });
 });
+
+Deno.test("/kmeans: three centroids placed by clicking start both the gradient run and Lloyd's steps", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
+    const { page } = watched;
+    const svg = page.locator(".centre-picker svg");
+    await svg.waitFor({ timeout: 60_000 });
+    await svg.scrollIntoViewIfNeeded();
+    // Where to click, as fractions of the chart's x and y domains; data to screen pixels through the
+    // chart's own scales, and one pixel's worth in data units is the tolerance.
+    const fractions = [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]];
+    const geometry = await svg.evaluate((element, points) => {
+      const chart = element as unknown as SVGSVGElement & {
+        scale(name: string): { apply(v: number): number; domain: number[]; range: number[] };
+      };
+      const x = chart.scale("x"), y = chart.scale("y");
+      const box = element.getBoundingClientRect();
+      const ratio = box.width / chart.viewBox.baseVal.width;
+      const at = (s: { domain: number[] }, f: number) => s.domain[0] + f * (s.domain[1] - s.domain[0]);
+      const wanted = points.map(([a, b]) => [at(x, a), at(y, b)]);
+      const span = (s: { domain: number[]; range: number[] }) =>
+        Math.abs((s.domain[1] - s.domain[0]) / (s.range[1] - s.range[0]));
+      return {
+        wanted,
+        clicks: wanted.map(([a, b]) => [box.left + x.apply(a) * ratio, box.top + y.apply(b) * ratio]),
+        pixel: Math.max(span(x), span(y)) / ratio,
+      };
+    }, fractions);
+    const { wanted } = geometry;
+    for (const [cx, cy] of geometry.clicks) await page.mouse.click(cx, cy);
+    await page.waitForFunction(() => /[?&]start=/.test(location.search));
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-start]:not(.stepper)")?.getAttribute("data-start")?.startsWith("[["),
+    );
+    // The new run's epoch 0 and Lloyd's start both equal the clicked positions.
+    const near = (rows: number[][], what: string) => {
+      assert.equal(rows.length, 3, what);
+      rows.forEach((row, j) =>
+        row.forEach((v, t) =>
+          assert.ok(
+            Math.abs(v - wanted[j][t]) <= geometry.pixel,
+            `${what} centre ${j}: ${v} vs ${wanted[j][t]} (± ${geometry.pixel})`,
+          )
+        )
+      );
+    };
+    await page.waitForFunction(
+      (first) => {
+        const text = document.querySelector(".stepper")?.getAttribute("data-start");
+        return text && Math.abs(JSON.parse(text)[0][0] - first) < 0.05;
+      },
+      wanted[0][0],
+      { timeout: 60_000 },
+    );
+    const gradient = await page.evaluate(() =>
+      JSON.parse(document.querySelector(".panel-slot[data-start]")!.getAttribute("data-start")!)
+    );
+    const lloyd = await page.evaluate(() =>
+      JSON.parse(document.querySelector(".stepper")!.getAttribute("data-start")!)
+    );
+    near(gradient, "the gradient run's epoch 0");
+    near(lloyd, "Lloyd's start");
+    const start = new URL(page.url()).searchParams.get("start")!;
+    near(start.split(";").map((row) => row.split(",").map(Number)), "the URL's start");
+    await assertClean(watched);
+  });
+});
