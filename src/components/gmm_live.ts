@@ -437,6 +437,7 @@ export class MixtureLive {
           width: this.slots.loss.drawWidth,
           height: 240,
           quantity: "training NLL",
+          epochs: settings.epochs,
         }),
         html`
           <p

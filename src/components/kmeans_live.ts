@@ -511,6 +511,7 @@ export class KMeansLive {
       width: this.slots.loss.drawWidth,
       height: 240,
       quantity: "training loss",
+      epochs: this.run.epochs,
     });
     const last = history.at(-1)!;
     this.slots.loss.show(
