@@ -16,6 +16,7 @@ import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
 import { gapCurve } from "./gap_curve.js";
 import { Stepper } from "./step_plot.js";
+import { describeCentres, labelChart } from "./clusters.js";
 import { componentName, parameterCurves } from "./mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
 import { TrainingPool } from "./training_client.js";
@@ -369,7 +370,13 @@ export class MixtureLive {
     if (run) {
       const model = emModel(run);
       this.#paintModel(em, model, Array.from({ length: k }, (_, j) => j));
-      em.setTitle(`EM (scikit-learn semantics): validation NLL ${run.validNLL.toFixed(5)}`);
+      labelChart(
+        em,
+        `EM (scikit-learn semantics): validation NLL ${run.validNLL.toFixed(5)}`,
+        `Validation points coloured by their most likely component; means ${
+          describeCentres(model.means, Array.from({ length: k }, (_, j) => j), "component")
+        }.`,
+      );
     } else {
       em.paint(() => 6);
       em.setTitle("EM (scikit-learn semantics): computing in a worker…");
@@ -388,10 +395,14 @@ export class MixtureLive {
       this.#painted.set(name, snapshot);
       const colourOf = this.#colours(snapshot);
       this.#paintModel(panel, snapshot, colourOf);
-      panel.setTitle(
+      labelChart(
+        panel,
         `${NAMES[name][0].toUpperCase()}${NAMES[name].slice(1)}: validation NLL ${
           snapshot.validNLL.toFixed(5)
         }`,
+        `Epoch ${snapshot.epoch}, training NLL ${snapshot.trainNLL.toFixed(5)}; means ${
+          describeCentres(snapshot.means, colourOf, "component")
+        }.`,
       );
     });
     this.#drawn = snapshots;
@@ -495,8 +506,12 @@ export class MixtureLive {
     const what = step.phase === "start"
       ? "start (k-means++, then Lloyd)"
       : `iteration ${step.iteration}, ${step.phase}-step`;
-    panel.setTitle(
+    labelChart(
+      panel,
       `EM step by step, ${what}: training NLL ${step.nll.toFixed(5)}${step.converged ? " (converged)" : ""}`,
+      `Half-step ${index} of ${this.#steps.length - 1}; means ${
+        describeCentres(mixture.means, this.#colours(mixture), "component")
+      }.`,
     );
     const element = this.stepper.element;
     element.dataset.nll = step.nll.toFixed(6);

@@ -15,6 +15,7 @@ import { matchCentres } from "../lib/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
 import { gapCurve } from "./gap_curve.js";
+import { describeCentres, labelChart } from "./clusters.js";
 import { Stepper } from "./step_plot.js";
 import { centrePicker } from "./centre_picker.js";
 import { formatStart } from "./url_state.js";
@@ -441,7 +442,13 @@ export class KMeansLive {
           regions,
         }),
       );
-      lloyd.setTitle(`Lloyd (scikit-learn semantics): validation score ${run.validScore.toFixed(5)}`);
+      labelChart(
+        lloyd,
+        `Lloyd (scikit-learn semantics): validation score ${run.validScore.toFixed(5)}`,
+        `Validation points coloured by their nearest centre; ${
+          describeCentres(centres, Array.from({ length: centres.rows }, (_, j) => j))
+        }.`,
+      );
     } else {
       lloyd.paint(() => 6);
       lloyd.setTitle("Lloyd (scikit-learn semantics): computing in a worker…");
@@ -483,7 +490,13 @@ export class KMeansLive {
         trajectory,
       }),
     );
-    panel.setTitle(`Gradient descent (AdamW): validation score ${snapshot.validScore.toFixed(5)}`);
+    labelChart(
+      panel,
+      `Gradient descent (AdamW): validation score ${snapshot.validScore.toFixed(5)}`,
+      `Epoch ${snapshot.epoch}, training loss ${snapshot.trainLoss.toFixed(5)}; ${
+        describeCentres(snapshot.centroids, colourOf)
+      }.`,
+    );
     this.#lossLater();
     if (snapshot === this.run.last && this.run.trained && snapshot !== this.#finalDrawn) {
       this.#finalDrawn = snapshot;
@@ -495,6 +508,8 @@ export class KMeansLive {
     if (!snapshot) return;
     const lloyd = this.#current;
     const history = this.run.history.filter((s) => s.epoch <= snapshot.epoch);
+    // A retrain empties the history before its first report: nothing to draw yet.
+    if (!history.length) return;
     if (!lloyd) {
       this.slots.loss.show(
         html`<p class="muted">The gap to Lloyd's loss is drawn once Lloyd's run is in.</p>`,
@@ -565,10 +580,12 @@ export class KMeansLive {
     const what = step.phase === "start"
       ? "the gradient run's start"
       : `iteration ${step.iteration}, ${step.phase}`;
-    panel.setTitle(
+    labelChart(
+      panel,
       `Lloyd step by step, ${what}: training loss ${step.loss.toFixed(5)}${
         step.converged ? " (converged)" : ""
       }`,
+      `Half-step ${index} of ${this.#steps.length - 1}; ${describeCentres(step.centres, colourOf)}.`,
     );
     const element = this.stepper.element;
     element.dataset.loss = step.loss.toFixed(6);
