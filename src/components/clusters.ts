@@ -219,6 +219,8 @@ export function describeCentres(centres: Matrix, colourOf: ArrayLike<number>, na
 /** Gives a layered scatter its text alternative: its title, then `details`. */
 export function labelChart(panel: ScatterPanel, title: string, details: string): void {
   panel.setTitle(title);
+  // Two lines kept for every title, so that a wrapping one does not shift its plot below its neighbours'.
+  panel.element.querySelector("h2")?.style.setProperty("min-height", "2lh");
   panel.element.setAttribute("role", "img");
   panel.element.setAttribute("aria-label", `${title}. ${details}`);
 }

@@ -131,7 +131,7 @@ export class MixtureLive {
       loss: new PanelSlot(() => this.#curvesLater()),
       parameters: new PanelSlot(() => this.#curvesLater()),
     };
-    this.stepper.element.append(this.stepper.controls, this.slots.steps.element);
+    this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
     // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
     const hooks = globalThis as unknown as {
       liveTensors: () => Promise<number>;

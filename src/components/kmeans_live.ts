@@ -135,7 +135,7 @@ export class KMeansLive {
       loss: new PanelSlot(() => this.#lossLater()),
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };
-    this.stepper.element.append(this.stepper.controls, this.slots.steps.element);
+    this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
     // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
     const hooks = globalThis as unknown as {
       liveTensors: () => Promise<number>;
