@@ -293,10 +293,10 @@ export class Stepper {
       return b;
     };
     this.#buttons = [
-      button("⏮", `${name}: back to the start`, () => 0),
-      button(`◀ ${name} half-step`, `${name}: one half-step back`, () => this.#index - 1),
+      button("◀◀", `${name}: back to the start`, () => 0),
+      button("◀", `${name}: one half-step back`, () => this.#index - 1),
       button(`${name} step ▶`, `${name}: one half-step forward`, () => this.#index + 1),
-      button("⏭", `${name}: to convergence`, () => this.#count - 1),
+      button("▶▶", `${name}: to convergence`, () => this.#count - 1),
     ];
     this.#buttons[2].className = "step-forward";
     this.controls.append(...this.#buttons);
