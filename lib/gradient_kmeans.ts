@@ -66,6 +66,8 @@ export interface GradientKMeansCommonOptions {
 export interface GradientKMeansOptions extends GradientKMeansCommonOptions {
   /** Seed of the `RandomState` drawing the initial centroids. */
   seed?: number;
+  /** An explicit start (k x d, e.g. centres placed by hand): used instead of `init` and `seed`. */
+  initial?: Matrix;
 }
 
 /** Options of {@link trainGradientKMeansRestarts}. */
@@ -127,6 +129,7 @@ interface Settings {
   reportEvery: number;
   seeds: number[];
   engine: Engine;
+  initial?: Matrix;
 }
 
 const INITS: readonly CentroidInit[] = ["uniform", "kmeans++", "points"];
@@ -212,12 +215,12 @@ async function* trainBatch(
   points: Matrix,
   settings: Settings,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
-  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds } = settings;
+  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds, initial: given } = settings;
   const d = points.cols;
   signal?.throwIfAborted();
   const initial = new Float64Array(seeds.length * k * d);
   seeds.forEach((seed, r) =>
-    initial.set(initialCentroids(points, { k, seed, init, uniformBox }).data, r * k * d)
+    initial.set((given ?? initialCentroids(points, { k, seed, init, uniformBox })).data, r * k * d)
   );
   const engine = makeEngine(points, initial, settings);
   try {
@@ -302,10 +305,20 @@ function withDefaults(
  */
 export function trainGradientKMeans(
   points: Matrix,
-  { seed = 0, ...options }: GradientKMeansOptions,
+  { seed = 0, initial, ...options }: GradientKMeansOptions,
 ): AsyncGenerator<GradientKMeansStep, void, undefined> {
-  const settings = withDefaults(options, [seed]);
+  const settings = { ...withDefaults(options, [seed]), initial };
   checkSettings(points, settings);
+  if (
+    initial &&
+    (initial.rows !== settings.k || initial.cols !== points.cols || !initial.data.every(Number.isFinite))
+  ) {
+    throw new DataError(
+      `the given start is ${initial.rows} x ${initial.cols}${
+        initial.data.every(Number.isFinite) ? "" : " with a non-finite value"
+      }; give k = ${settings.k} finite centres of ${points.cols} columns.`,
+    );
+  }
   return (async function* () {
     for await (const { runs: [{ seed: _, ...step }] } of trainBatch(points, settings)) yield step;
   })();

@@ -449,3 +449,23 @@ Deno.test("gradient K-means on data2D: 150 epochs at k = 5 on 7,500 points (timi
   assert.equal(last!.epoch, 150);
   assert.ok(Math.abs(last!.validScore! - sameInit.kmeans[5][0].validScore) <= 5e-4 * last!.validScore!);
 });
+
+Deno.test("trainGradientKMeans() with an explicit `initial` trains exactly as from the seed's own start", async () => {
+  const points = takeRows(data2D, Int32Array.from({ length: 300 }, (_, i) => i));
+  const initial = initialCentroids(points, { k: 3, seed: 4, init: "points" });
+  for (const engine of ENGINES) {
+    const last = async (options: Record<string, unknown>) => {
+      let step;
+      for await (step of trainGradientKMeans(points, { k: 3, epochs: 20, engine, ...options })) { /* last */ }
+      return step!;
+    };
+    const bySeed = await last({ seed: 4, init: "points" });
+    // A different seed and init: `initial` overrides both.
+    const given = await last({ seed: 0, init: "uniform", initial });
+    assert.deepEqual(Array.from(given.centroids.data), Array.from(bySeed.centroids.data), engine);
+  }
+  assert.throws(
+    () => trainGradientKMeans(points, { k: 2, initial }),
+    /the given start is 3 x 2; give k = 2 finite centres of 2 columns\./,
+  );
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readUrlState } from "../src/components/url_state.ts";
+import { formatStart, parseStart, readUrlState } from "../src/components/url_state.ts";
 
 const SPEC = {
   k: { type: "number", value: 5, min: 1, max: 10, integer: true },
@@ -28,4 +28,17 @@ Deno.test("readUrlState() clamps and reports out-of-range, fractional and junk v
     /^init="<script>" in the link is not one of uniform, kmeans\+\+, points; using uniform\.$/,
   );
   assert.deepEqual(readUrlState(SPEC, "?k=2.6").values.k, 3);
+});
+
+Deno.test("a start placed by hand goes to the URL and back, and a bad one is refused in a sentence", () => {
+  const text = formatStart([[0.1234567, -2], [3, 4.5]]);
+  assert.equal(text, "0.123457,-2;3,4.5");
+  assert.deepEqual(parseStart(text, { k: 2, cols: 2 }), { start: [[0.123457, -2], [3, 4.5]] });
+  assert.deepEqual(parseStart(null, { k: 2, cols: 2 }), {});
+  assert.match(
+    parseStart(text, { k: 3, cols: 2 }).problem!,
+    /has 2 centres for k = 3; using the init instead\./,
+  );
+  assert.match(parseStart("1,2;x,4", { k: 2, cols: 2 }).problem!, /is not 2 centres of 2 numbers/);
+  assert.match(parseStart("1,2;3", { k: 2, cols: 2 }).problem!, /is not 2 centres of 2 numbers/);
 });

@@ -7,6 +7,7 @@ import * as Plot from "@observablehq/plot";
 import { max, min } from "d3-array";
 import type { Matrix } from "../lib/matrix.js";
 import { CLUSTER_COLOURS, clusterName, columnName } from "./palette.js";
+import type { ScatterPanel } from "./scatter_layers.js";
 
 export { CLUSTER_COLOURS, clusterName } from "./palette.js";
 function clusterColour(k: number) {
@@ -205,4 +206,21 @@ export function lossCurve(
       Plot.dot(finite, Plot.selectLast({ x: "epoch", y: "value", fill: "series", z: "series", r: 3 })),
     ],
   });
+}
+
+/** A centre list for a chart's text alternative: "cluster 1 at (0.12, 0.34), ...". */
+export function describeCentres(centres: Matrix, colourOf: ArrayLike<number>, name = "cluster"): string {
+  return Array.from({ length: centres.rows }, (_, j) => {
+    const row = Array.from(centres.data.slice(j * centres.cols, (j + 1) * centres.cols).slice(0, 2));
+    return `${name} ${colourOf[j] + 1} at (${row.map((v) => v.toFixed(2)).join(", ")})`;
+  }).join(", ");
+}
+
+/** Gives a layered scatter its text alternative: its title, then `details`. */
+export function labelChart(panel: ScatterPanel, title: string, details: string): void {
+  panel.setTitle(title);
+  // Two lines kept for every title, so that a wrapping one does not shift its plot below its neighbours'.
+  panel.element.querySelector("h2")?.style.setProperty("min-height", "2lh");
+  panel.element.setAttribute("role", "img");
+  panel.element.setAttribute("aria-label", `${title}. ${details}`);
 }

@@ -34,6 +34,8 @@ export interface GapCurveOptions {
   height?: number;
   /** What is measured, for the axis: "loss" or "NLL". */
   quantity?: string;
+  /** The run's length: the x axis spans 0 to it from the first epoch (default: the epochs drawn). */
+  epochs?: number;
 }
 
 /** The excess of each value over the reference, with points at or below it put on `floor`. */
@@ -63,7 +65,7 @@ export function excessRows(series: GapSeries[], reference: number) {
  */
 export function gapCurve(
   series: GapSeries[],
-  { reference, width = 640, height = 260, quantity = "loss" }: GapCurveOptions,
+  { reference, width = 640, height = 260, quantity = "loss", epochs }: GapCurveOptions,
 ) {
   const { floor, rows } = excessRows(series, reference.value);
   const anyBelow = rows.some((row) => row.below);
@@ -80,7 +82,7 @@ export function gapCurve(
     ariaLabel: `Excess ${quantity} over ${reference.name}'s (${
       reference.value.toFixed(5)
     }) against epoch, log scale: ${finals.join("; ")}.`,
-    x: { label: "epoch →" },
+    x: { label: "epoch →", ...(epochs ? { domain: [0, epochs] } : {}) },
     y: { type: "log", label: `↑ ${quantity} − ${reference.name}'s (log)`, tickFormat: logTick, grid: true },
     color: { type: "identity" },
     marks: [

@@ -7,13 +7,16 @@
  * like the EM component they match (one-to-one), in every panel.
  */
 import { html } from "htl";
-import { gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
+import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
+import { type EMHalfStep, emStart, emSteps } from "../lib/em_steps.js";
 import { meanFeatureVariance } from "../lib/kmeans.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
 import { matchCentres } from "../lib/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
-import { lossCurve } from "./clusters.js";
+import { gapCurve } from "./gap_curve.js";
+import { Stepper } from "./step_plot.js";
+import { describeCentres, labelChart } from "./clusters.js";
 import { componentName, parameterCurves } from "./mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
 import { TrainingPool } from "./training_client.js";
@@ -74,7 +77,13 @@ export class MixtureLive {
   readonly player = new Player<MixtureSnapshot>((snapshots) => this.#draw(snapshots));
   settings?: MixtureSettings;
   readonly progress = html`<div class="run-progress"></div>` as HTMLDivElement;
-  readonly slots: Record<Init | "em" | "loss" | "parameters", PanelSlot>;
+  readonly slots: Record<Init | "em" | "steps" | "loss" | "parameters", PanelSlot>;
+  /** EM's half-steps from its own start for this seed (k-means++, then Lloyd), stepped by its buttons. */
+  readonly stepper = new Stepper("EM", (index) => this.#drawStep(index));
+  #steps: EMHalfStep[] = [];
+  #stepsKey = "";
+  /** EM's training NLL per k: the gap curve's reference. */
+  #emTrainNLL = new Map<number, number>();
   readonly warnings = html`<div></div>` as HTMLDivElement;
   readonly table = html`<div class="summary"></div>` as HTMLDivElement;
   readonly #focusLabels: HTMLSpanElement[] = [];
@@ -87,7 +96,7 @@ export class MixtureLive {
   #em = new Map<number, Promise<EMRun>>();
   #emJobs = new Map<number, { cancel(): void }>();
   #current?: EMRun;
-  #panels: Partial<Record<Init | "em", ScatterPanel>> = {};
+  #panels: Partial<Record<Init | "em" | "steps", ScatterPanel>> = {};
   #panelKey = "";
   #tableJobs: { cancel(): void }[] = [];
   #drawn: (MixtureSnapshot | undefined)[] = [];
@@ -118,9 +127,11 @@ export class MixtureLive {
       random: new PanelSlot(redraw),
       kmeans: new PanelSlot(redraw),
       em: new PanelSlot(redraw),
+      steps: new PanelSlot(redraw),
       loss: new PanelSlot(() => this.#curvesLater()),
       parameters: new PanelSlot(() => this.#curvesLater()),
     };
+    this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
     // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
     const hooks = globalThis as unknown as {
       liveTensors: () => Promise<number>;
@@ -235,6 +246,7 @@ export class MixtureLive {
     this.progress.replaceChildren(...shown.map((name) => this.runs[name].progress));
     this.player.runs = shown.map((name) => this.runs[name]);
     this.#rebuild();
+    if (before?.seed !== seed) setTimeout(() => this.#startSteps(), 0);
     this.player.restartPlayback();
     if (
       !before || !same([lr, epochs, seed, engine], [before.lr, before.epochs, before.seed, before.engine])
@@ -350,11 +362,21 @@ export class MixtureLive {
     const em = scatterPanel(this.#shown, { ...options, width: this.slots.em.drawWidth });
     this.#panels.em = em;
     this.slots.em.show(em.element);
+    const steps = scatterPanel(this.#shown, { ...options, width: this.slots.steps.drawWidth });
+    this.#panels.steps = steps;
+    this.slots.steps.show(steps.element);
+    setTimeout(() => this.#startSteps(true), 0);
     const run = this.#current;
     if (run) {
       const model = emModel(run);
       this.#paintModel(em, model, Array.from({ length: k }, (_, j) => j));
-      em.setTitle(`EM (scikit-learn semantics): validation NLL ${run.validNLL.toFixed(5)}`);
+      labelChart(
+        em,
+        `EM (scikit-learn semantics): validation NLL ${run.validNLL.toFixed(5)}`,
+        `Validation points coloured by their most likely component; means ${
+          describeCentres(model.means, Array.from({ length: k }, (_, j) => j), "component")
+        }.`,
+      );
     } else {
       em.paint(() => 6);
       em.setTitle("EM (scikit-learn semantics): computing in a worker…");
@@ -373,10 +395,14 @@ export class MixtureLive {
       this.#painted.set(name, snapshot);
       const colourOf = this.#colours(snapshot);
       this.#paintModel(panel, snapshot, colourOf);
-      panel.setTitle(
+      labelChart(
+        panel,
         `${NAMES[name][0].toUpperCase()}${NAMES[name].slice(1)}: validation NLL ${
           snapshot.validNLL.toFixed(5)
         }`,
+        `Epoch ${snapshot.epoch}, training NLL ${snapshot.trainNLL.toFixed(5)}; means ${
+          describeCentres(snapshot.means, colourOf, "component")
+        }.`,
       );
     });
     this.#drawn = snapshots;
@@ -400,21 +426,40 @@ export class MixtureLive {
     const settings = this.settings;
     if (!settings) return;
     const em = this.#current;
-    const points = this.player.runs.flatMap((run, r) => {
-      const upTo = snapshots[r]?.epoch ?? -1;
-      return run.history.filter((s) => s.epoch <= upTo).flatMap((s) => [
-        { epoch: s.epoch, value: s.trainNLL, series: `${run.name}, train` },
-        { epoch: s.epoch, value: s.validNLL, series: `${run.name}, validation` },
-      ]);
-    });
-    this.slots.loss.show(lossCurve(points, {
-      width: this.slots.loss.drawWidth,
-      epochs: settings.epochs,
-      reference: em?.validNLL,
-      referenceLabel: em ? `EM's validation NLL ${em.validNLL.toFixed(5)}` : "",
-      yLabel: "mean negative log-likelihood",
-      logScale: false,
-    }));
+    if (em) {
+      const reference = this.#emTrainNLLFor(em);
+      const series = this.player.runs.map((run, r) => {
+        const upTo = snapshots[r]?.epoch ?? -1;
+        const history = run.history.filter((s) => s.epoch <= upTo);
+        const init = INITS.find((name) => this.runs[name] === run)!;
+        return {
+          name: run.name,
+          epochs: history.map((s) => s.epoch),
+          values: history.map((s) => s.trainNLL),
+          colour: init === "random" ? 1 : 0,
+        };
+      });
+      const finals = series.filter((s) => s.values.length).map((s) =>
+        `${s.name} ${s.values.at(-1)!.toFixed(5)} at epoch ${s.epochs.at(-1)}`
+      );
+      this.slots.loss.show(
+        gapCurve(series, {
+          reference: { value: reference, name: "EM" },
+          width: this.slots.loss.drawWidth,
+          height: 240,
+          quantity: "training NLL",
+          epochs: settings.epochs,
+        }),
+        html`
+          <p
+            class="muted small loss-caption">Training NLL: ${finals.join("; ")}; EM's ${reference.toFixed(
+              5,
+            )}. Validation NLL: EM's ${em.validNLL.toFixed(5)}.</p>
+        `,
+      );
+    } else {
+      this.slots.loss.show(html`<p class="muted">The gap to EM's NLL is drawn once EM's run is in.</p>`);
+    }
     const focus = this.runs[this.focus];
     const shown = snapshots[this.player.runs.indexOf(focus)];
     const history = focus.history.filter((s) => s.epoch <= (shown?.epoch ?? -1));
@@ -423,6 +468,55 @@ export class MixtureLive {
       epochs: settings.epochs,
       colourOf: shown ? this.#colours(shown) : undefined,
     }));
+  }
+
+  #emTrainNLLFor(em: EMRun): number {
+    let nll = this.#emTrainNLL.get(em.k);
+    if (nll === undefined) {
+      nll = gmmNLL(this.#options.train, emModel(em));
+      this.#emTrainNLL.set(em.k, nll);
+    }
+    return nll;
+  }
+
+  /** EM's half-steps on the training points from `emStart` for (k, seed): cheap at data2D's size. */
+  #startSteps(redraw = false) {
+    const settings = this.settings;
+    if (!settings) return;
+    const key = [settings.k, settings.seed, this.#options.train.rows].join();
+    if (key === this.#stepsKey) {
+      if (redraw) this.stepper.show(this.stepper.index);
+    } else {
+      this.#stepsKey = key;
+      const train = this.#options.train;
+      this.#steps = emSteps(train, emStart(train, { k: settings.k, seed: settings.seed }), {
+        maxIterations: 100,
+      });
+      this.stepper.reset(this.#steps.length);
+    }
+  }
+
+  /** Draws EM's half-step `index`: the validation points' responsibilities under it, its mixture. */
+  #drawStep(index: number) {
+    const panel = this.#panels.steps, step = this.#steps[index];
+    if (!panel || !step || !this.#projection) return;
+    // An E-step computes responsibilities under the mixture it starts from: draw those.
+    const mixture = step.phase === "E" ? this.#steps[index - 1].mixture : step.mixture;
+    this.#paintModel(panel, mixture, this.#colours(mixture));
+    const what = step.phase === "start"
+      ? "start (k-means++, then Lloyd)"
+      : `iteration ${step.iteration}, ${step.phase}-step`;
+    labelChart(
+      panel,
+      `EM step by step, ${what}: training NLL ${step.nll.toFixed(5)}${step.converged ? " (converged)" : ""}`,
+      `Half-step ${index} of ${this.#steps.length - 1}; means ${
+        describeCentres(mixture.means, this.#colours(mixture), "component")
+      }.`,
+    );
+    const element = this.stepper.element;
+    element.dataset.nll = step.nll.toFixed(6);
+    element.dataset.phase = step.phase;
+    element.dataset.iteration = String(step.iteration);
   }
 
   /** The drawn validation points (all of them, or a seeded subsample of large sets). */

@@ -8,12 +8,17 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
-import { assign } from "../lib/kmeans.js";
+import { assign, validationScore } from "../lib/kmeans.js";
+import { type LloydHalfStep, lloydSteps } from "../lib/lloyd_steps.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
 import { matchCentres } from "../lib/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
-import { lossCurve } from "./clusters.js";
+import { gapCurve } from "./gap_curve.js";
+import { describeCentres, labelChart } from "./clusters.js";
+import { Stepper } from "./step_plot.js";
+import { centrePicker } from "./centre_picker.js";
+import { formatStart } from "./url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
 import { TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot } from "./training_protocol.js";
@@ -49,6 +54,10 @@ export interface KMeansLiveOptions {
   lloydBuilt?: LloydRun[];
   /** The largest k of the k = 1..5 table. */
   tableK: number;
+  /** A start placed by hand, from the URL (k rows, already validated), for the first k shown. */
+  start?: number[][];
+  /** Where "uniform" draws: the notebook's [0, 1) for data2D, the training data's box for other data. */
+  uniformBox?: "unit" | "data";
 }
 
 /** What the restarts job gives: each run's final score, and the best run. */
@@ -66,7 +75,16 @@ export class KMeansLive {
   readonly run = new LiveRun<KMeansSnapshot>();
   readonly player = new Player<KMeansSnapshot>((snapshots) => this.#draw(snapshots[0]));
   settings?: KMeansSettings;
-  readonly slots: Record<"gradient" | "lloyd" | "loss" | "restarts", PanelSlot>;
+  readonly slots: Record<"gradient" | "lloyd" | "steps" | "loss" | "restarts", PanelSlot>;
+  /** Lloyd's half-steps from the gradient run's own start, stepped by its buttons. */
+  readonly stepper = new Stepper("Lloyd", (index) => this.#drawStep(index));
+  #steps: LloydHalfStep[] = [];
+  /** Where clicks place the start (2-D data only), with its reset button. */
+  readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
+  /** The start placed by hand (k rows), if any: both runs start from it. */
+  #placed?: number[][];
+  #pickerKey = "";
+  #stepsStart?: Matrix;
   readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
   readonly deadNote = html`<div></div>` as HTMLDivElement;
   readonly restartsText = html`<p></p>` as HTMLParagraphElement;
@@ -80,7 +98,9 @@ export class KMeansLive {
   #lloyd = new Map<number, Promise<LloydRun>>();
   #lloydJobs = new Map<number, { cancel(): void }>();
   #current?: LloydRun;
-  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel } = {};
+  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel; steps?: ScatterPanel } = {};
+  /** Lloyd's training loss (inertia / N) per k: the gap curve's reference. */
+  #lloydTrainLoss = new Map<number, number>();
   #panelKey = "";
   #restartsJob?: { cancel(): void };
   #restartsResult?: RestartsResult;
@@ -90,6 +110,7 @@ export class KMeansLive {
 
   constructor(options: KMeansLiveOptions) {
     this.#options = options;
+    this.#placed = options.start;
     this.pool.setData(options.train, options.valid);
     this.player.runs = [this.run];
     this.#drawn = drawnRows(options.valid.rows);
@@ -110,9 +131,11 @@ export class KMeansLive {
     this.slots = {
       gradient: new PanelSlot(redraw),
       lloyd: new PanelSlot(redraw),
+      steps: new PanelSlot(redraw),
       loss: new PanelSlot(() => this.#lossLater()),
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };
+    this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
     // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
     const hooks = globalThis as unknown as {
       liveTensors: () => Promise<number>;
@@ -170,6 +193,7 @@ export class KMeansLive {
       this.#projection = projectionFor(view, this.#options.train, this.#options.columns);
       this.#shown = project(this.#validDrawn, this.#projection);
     }
+    if (before && before.k !== k) this.#placed = undefined;
     if (!before || before.k !== k) {
       for (const [kk, job] of this.#lloydJobs) if (kk !== k) job.cancel();
       this.#current = this.#options.lloydBuilt?.[k - 1];
@@ -183,6 +207,7 @@ export class KMeansLive {
       }
     }
     this.#rebuild();
+    this.#drawPicker();
     if (changed) this.#train();
     if (changed || before.restarts !== settings.restarts) this.#runRestarts();
     if (
@@ -201,7 +226,17 @@ export class KMeansLive {
 
   #train() {
     const { k, lr, epochs, seed, init, engine } = this.settings!;
-    const options = { k, lr, epochs, seed, init, engine };
+    const placed = this.#placed?.length === k ? fromRows(this.#placed) : undefined;
+    const options = {
+      k,
+      lr,
+      epochs,
+      seed,
+      init,
+      engine,
+      uniformBox: this.#options.uniformBox ?? "unit",
+      ...(placed ? { initial: placed } : {}),
+    };
     this.#finalDrawn = undefined;
     this.run.begin(
       epochs,
@@ -219,6 +254,57 @@ export class KMeansLive {
     this.player.restartPlayback();
   }
 
+  /** The URL parameter of the start placed by hand (none when the init draws it). */
+  startParam(): { start?: string } {
+    return this.#placed ? { start: formatStart(this.#placed) } : {};
+  }
+
+  /** The picker for k centres over the validation points (2-D data), redrawn when k or its width changes. */
+  #drawPicker() {
+    const settings = this.settings!;
+    if (this.#options.train.cols !== 2) {
+      this.picker.replaceChildren(
+        html`<p class="muted">Placing a start by hand needs 2-D data; these have ${this.#options.train.cols} columns.</p>`,
+      );
+      return;
+    }
+    const width = Math.min(420, this.slots.gradient.drawWidth);
+    const key = [settings.k, width, this.#placed ? formatStart(this.#placed) : ""].join();
+    if (key === this.#pickerKey) return;
+    this.#pickerKey = key;
+    const chart = centrePicker(this.#validDrawn, { k: settings.k, value: this.#placed, width });
+    chart.addEventListener("input", () => {
+      // Kept to the URL's precision, so that a reloaded link starts exactly here.
+      this.#placed = chart.value.map((row) => row.map((v) => +v.toPrecision(6)));
+      this.#pickerKey = [settings.k, width, formatStart(this.#placed)].join();
+      this.#writeStart();
+      this.#train();
+    });
+    const clear = html`<button type="button">Clear: start from the init again</button>` as HTMLButtonElement;
+    clear.disabled = !this.#placed;
+    clear.addEventListener("click", () => {
+      this.#placed = undefined;
+      this.#writeStart();
+      this.#drawPicker();
+      this.#train();
+    });
+    this.picker.replaceChildren(
+      chart,
+      html`<p class="muted small">${
+        this.#placed
+          ? `Both runs start from the ${settings.k} centres placed here. Click again to place a new set; drag one to move it.`
+          : `Click ${settings.k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centre to move it.`
+      } ${clear}</p>`,
+    );
+  }
+
+  #writeStart() {
+    const params = new URLSearchParams(location.search);
+    if (this.#placed) params.set("start", formatStart(this.#placed));
+    else params.delete("start");
+    history.replaceState(history.state, "", `${location.pathname}?${params}${location.hash}`);
+  }
+
   #runRestarts() {
     this.#restartsJob?.cancel();
     this.#restartsResult = undefined;
@@ -226,7 +312,16 @@ export class KMeansLive {
     const { k, lr, epochs, init, engine, restarts } = this.settings!;
     this.#restartsJob = this.pool.start(
       "restarts",
-      { k, lr, epochs, init, engine, restarts, reportEvery: Math.max(1, Math.ceil(epochs / 10)) },
+      {
+        k,
+        lr,
+        epochs,
+        init,
+        engine,
+        restarts,
+        uniformBox: this.#options.uniformBox ?? "unit",
+        reportEvery: Math.max(1, Math.ceil(epochs / 10)),
+      },
       {
         slot: 1,
         priority: 1,
@@ -269,7 +364,15 @@ export class KMeansLive {
     );
     const job = this.pool.start(
       "kmeans-table",
-      { lr, epochs, seed, init, engine, ks: Array.from({ length: this.#options.tableK }, (_, i) => i + 1) },
+      {
+        lr,
+        epochs,
+        seed,
+        init,
+        engine,
+        uniformBox: this.#options.uniformBox ?? "unit",
+        ks: Array.from({ length: this.#options.tableK }, (_, i) => i + 1),
+      },
       {
         slot: 1,
         priority: 2,
@@ -312,6 +415,7 @@ export class KMeansLive {
       settings.view,
       this.slots.gradient.drawWidth,
       this.slots.lloyd.drawWidth,
+      this.slots.steps.drawWidth,
       this.#current?.k,
     ].join();
     if (key === this.#panelKey) return;
@@ -319,9 +423,13 @@ export class KMeansLive {
     const options = { k, axisLabels: axisNames(settings.view, this.#options.columns) };
     const gradient = scatterPanel(this.#shown, { ...options, width: this.slots.gradient.drawWidth });
     const lloyd = scatterPanel(this.#shown, { ...options, width: this.slots.lloyd.drawWidth });
-    this.#panels = { gradient, lloyd };
+    const steps = scatterPanel(this.#shown, { ...options, width: this.slots.steps.drawWidth });
+    this.#panels = { gradient, lloyd, steps };
     this.slots.gradient.show(gradient.element);
     this.slots.lloyd.show(lloyd.element);
+    this.slots.steps.show(steps.element);
+    steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
+    this.#stepsStart = undefined;
     const regions = this.#options.train.cols === 2;
     const run = this.#current;
     if (run) {
@@ -334,7 +442,13 @@ export class KMeansLive {
           regions,
         }),
       );
-      lloyd.setTitle(`Lloyd (scikit-learn semantics): validation score ${run.validScore.toFixed(5)}`);
+      labelChart(
+        lloyd,
+        `Lloyd (scikit-learn semantics): validation score ${run.validScore.toFixed(5)}`,
+        `Validation points coloured by their nearest centre; ${
+          describeCentres(centres, Array.from({ length: centres.rows }, (_, j) => j))
+        }.`,
+      );
     } else {
       lloyd.paint(() => 6);
       lloyd.setTitle("Lloyd (scikit-learn semantics): computing in a worker…");
@@ -353,6 +467,13 @@ export class KMeansLive {
     }
     this.#drawnSnapshot = snapshot;
     this.#drawnEpoch = snapshot.epoch;
+    const start = this.run.history[0]?.centroids;
+    if (start && start !== this.#stepsStart && this.run.history[0].epoch === 0) {
+      this.#stepsStart = start;
+      // For the browser test: the gradient run's epoch-0 centroids.
+      this.slots.gradient.element.dataset.start = JSON.stringify(toRows(start));
+      setTimeout(() => this.#startSteps(start), 0);
+    }
     const lloyd = this.#current;
     const colourOf = lloyd
       ? Int32Array.from(matchCentres(snapshot.centroids, fromRows(lloyd.centres)).map((pair) => pair.b))
@@ -369,7 +490,13 @@ export class KMeansLive {
         trajectory,
       }),
     );
-    panel.setTitle(`Gradient descent (AdamW): validation score ${snapshot.validScore.toFixed(5)}`);
+    labelChart(
+      panel,
+      `Gradient descent (AdamW): validation score ${snapshot.validScore.toFixed(5)}`,
+      `Epoch ${snapshot.epoch}, training loss ${snapshot.trainLoss.toFixed(5)}; ${
+        describeCentres(snapshot.centroids, colourOf)
+      }.`,
+    );
     this.#lossLater();
     if (snapshot === this.run.last && this.run.trained && snapshot !== this.#finalDrawn) {
       this.#finalDrawn = snapshot;
@@ -380,17 +507,91 @@ export class KMeansLive {
   #drawLoss(snapshot: KMeansSnapshot | undefined) {
     if (!snapshot) return;
     const lloyd = this.#current;
-    const points = this.run.history.filter((s) => s.epoch <= snapshot.epoch).flatMap((s) => [
-      { epoch: s.epoch, value: s.trainLoss, series: "train loss" },
-      { epoch: s.epoch, value: s.validScore, series: "validation score" },
-    ]);
-    this.slots.loss.show(lossCurve(points, {
+    const history = this.run.history.filter((s) => s.epoch <= snapshot.epoch);
+    // A retrain empties the history before its first report: nothing to draw yet.
+    if (!history.length) return;
+    if (!lloyd) {
+      this.slots.loss.show(
+        html`<p class="muted">The gap to Lloyd's loss is drawn once Lloyd's run is in.</p>`,
+      );
+      return;
+    }
+    const reference = this.#lloydTrainLossFor(lloyd);
+    const chart = gapCurve([{
+      name: "gradient (AdamW)",
+      epochs: history.map((s) => s.epoch),
+      values: history.map((s) => s.trainLoss),
+    }], {
+      reference: { value: reference, name: "Lloyd" },
       width: this.slots.loss.drawWidth,
+      height: 240,
+      quantity: "training loss",
       epochs: this.run.epochs,
-      reference: lloyd?.validScore,
-      referenceLabel: lloyd ? `Lloyd's validation score ${lloyd.validScore.toFixed(5)}` : "",
-      yLabel: "mean squared distance",
-    }));
+    });
+    const last = history.at(-1)!;
+    this.slots.loss.show(
+      chart,
+      html`
+        <p
+          class="muted small loss-caption">Training loss at epoch ${last.epoch}: ${last.trainLoss.toFixed(
+            5,
+          )}, Lloyd's (inertia / N, best of 10 k-means++ starts) ${reference.toFixed(
+            5,
+          )}: a gap of ${(last.trainLoss - reference).toExponential(2)}. Validation score ${last.validScore
+            .toFixed(5)} against Lloyd's ${lloyd.validScore.toFixed(5)}.</p>
+      `,
+    );
+  }
+
+  #lloydTrainLossFor(lloyd: LloydRun): number {
+    let loss = this.#lloydTrainLoss.get(lloyd.k);
+    if (loss === undefined) {
+      loss = validationScore(this.#options.train, fromRows(lloyd.centres));
+      this.#lloydTrainLoss.set(lloyd.k, loss);
+    }
+    return loss;
+  }
+
+  /** Lloyd's half-steps on the training points from `start` (the gradient run's epoch-0 centroids). */
+  #startSteps(start: Matrix) {
+    if (start !== this.#stepsStart) return;
+    this.#steps = lloydSteps(this.#options.train, start, { maxIterations: 100 });
+    this.stepper.reset(this.#steps.length);
+  }
+
+  /** Draws Lloyd's half-step `index`: the validation points by the labels it leaves, its centres. */
+  #drawStep(index: number) {
+    const panel = this.#panels.steps, projection = this.#projection, step = this.#steps[index];
+    if (!panel || !projection || !step) return;
+    // An update keeps the labels of the assign before it: colour by the centres that made them.
+    const labelling = step.phase === "update" ? this.#steps[index - 1].centres : step.centres;
+    const labels = assign(this.#validDrawn, labelling).labels;
+    const lloyd = this.#current;
+    const colourOf = lloyd && lloyd.centres.length === step.centres.rows
+      ? Int32Array.from(matchCentres(step.centres, fromRows(lloyd.centres)).map((pair) => pair.b))
+      : Int32Array.from({ length: step.centres.rows }, (_, j) => j);
+    panel.paint((i) => colourOf[labels[i]]);
+    panel.overlay(
+      kmeansOverlay(panel, project(step.centres, projection), {
+        colourOf,
+        regions: this.#options.train.cols === 2,
+      }),
+    );
+    const what = step.phase === "start"
+      ? "the gradient run's start"
+      : `iteration ${step.iteration}, ${step.phase}`;
+    labelChart(
+      panel,
+      `Lloyd step by step, ${what}: training loss ${step.loss.toFixed(5)}${
+        step.converged ? " (converged)" : ""
+      }`,
+      `Half-step ${index} of ${this.#steps.length - 1}; ${describeCentres(step.centres, colourOf)}.`,
+    );
+    const element = this.stepper.element;
+    element.dataset.loss = step.loss.toFixed(6);
+    element.dataset.phase = step.phase;
+    element.dataset.iteration = String(step.iteration);
+    element.dataset.start = JSON.stringify(toRows(this.#steps[0].centres));
   }
 
   /** The parts that follow a finished run: the matching table and the dead-centroid note. */

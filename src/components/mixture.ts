@@ -156,7 +156,8 @@ export function parameterCurves(
     width,
     height: 220,
     grid: true,
-    marginRight: 10,
+    // Room for half of the last tick's label ("1,000") past the right facet's frame.
+    marginRight: 20,
     fx: { label: null },
     x: {
       label: "epoch",

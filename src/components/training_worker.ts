@@ -174,7 +174,9 @@ async function run(request: JobRequest): Promise<void> {
     if (request.kind === "kmeans") {
       // The start (epoch 0), so that reset and scrubbing can show it; then every report.
       if (!o.skipStart) {
-        const start = initialCentroids(train, { k: o.k, seed: o.seed, init: o.init });
+        // An explicit start (centres placed by hand) wins over init and seed, as in trainGradientKMeans.
+        const start = o.initial ??
+          initialCentroids(train, { k: o.k, seed: o.seed, init: o.init, uniformBox: o.uniformBox });
         kmeansSnapshot(id, {
           epoch: 0,
           trainLoss: validationScore(train, start),

@@ -75,3 +75,33 @@ export function writeUrlState(values: Record<string, string | number | boolean>)
     history.replaceState(history.state, "", url);
   }
 }
+
+/** Centres placed by hand as a URL value: `x,y;x,y;…`, each to 6 significant digits. */
+export function formatStart(centres: number[][]): string {
+  return centres.map((row) => row.map((v) => String(+v.toPrecision(6))).join(",")).join(";");
+}
+
+/**
+ * Reads `formatStart`'s text back: k rows of `cols` finite numbers, else no start and one sentence
+ * saying what was wrong (the page then starts from its init).
+ */
+export function parseStart(
+  raw: string | null,
+  { k, cols }: { k: number; cols: number },
+): { start?: number[][]; problem?: string } {
+  if (raw === null || raw === "") return {};
+  const rows = raw.split(";").map((row) => row.split(",").map((v) => (v.trim() === "" ? NaN : Number(v))));
+  const shown = JSON.stringify(raw.slice(0, 40));
+  if (rows.length !== k) {
+    return {
+      problem: `start=${shown} in the link has ${rows.length} centres for k = ${k}; using the init instead.`,
+    };
+  }
+  if (rows.some((row) => row.length !== cols || !row.every(Number.isFinite))) {
+    return {
+      problem:
+        `start=${shown} in the link is not ${k} centres of ${cols} numbers (x,y;x,y); using the init instead.`,
+    };
+  }
+  return { start: rows };
+}

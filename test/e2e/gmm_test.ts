@@ -102,3 +102,34 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     await assertClean(watched);
   });
 });
+
+Deno.test("/gmm: one EM iteration (E, then M) changes the NLL as lib/em_steps.ts computes", async () => {
+  const { parseNpy } = await import("../../lib/npy.ts");
+  const { split } = await import("../../lib/split.ts");
+  const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
+  const { takeRows } = await import("../../lib/matrix.ts");
+  const { emStart, emSteps } = await import("../../lib/em_steps.ts");
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/gmm?k=3&seed=0", /EM step by step/);
+    const { page } = watched;
+    await page.waitForSelector(".stepper[data-nll]", { timeout: 60_000 });
+    const nll = () => page.getAttribute(".stepper", "data-nll");
+    const seen = [await nll()];
+    for (const step of [1, 2]) {
+      await page.locator(".stepper .step-forward").click();
+      await page.waitForSelector(`.stepper[data-step="${step}"]`);
+      seen.push(await nll());
+    }
+    const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
+    const train = takeRows(
+      points,
+      split(points.rows, { validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor }).train,
+    );
+    // Float64 on both sides with the same code: equal to the 6 decimals printed.
+    const steps = emSteps(train, emStart(train, { k: 3, seed: 0 }), { maxIterations: 100 });
+    assert.deepEqual(seen, steps.slice(0, 3).map((s) => s.nll.toFixed(6)));
+    assert.ok(Number(seen[2]) <= Number(seen[0]), `EM never goes uphill: ${seen.join(" → ")}`);
+    assert.equal(await page.getAttribute(".stepper", "data-phase"), "M");
+    await assertClean(watched);
+  });
+});

@@ -214,3 +214,106 @@ Deno.test("onnxruntime-web loads only when its section is used, and each .onnx i
     await assertClean(watched);
   });
 });
+
+Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the loss as lib/lloyd_steps.ts computes", async () => {
+  const { parseNpy } = await import("../../lib/npy.ts");
+  const { split } = await import("../../lib/split.ts");
+  const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
+  const { fromRows, takeRows } = await import("../../lib/matrix.ts");
+  const { lloydSteps } = await import("../../lib/lloyd_steps.ts");
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
+    const { page } = watched;
+    await page.waitForSelector(".stepper[data-loss]", { timeout: 60_000 });
+    const start = JSON.parse((await page.getAttribute(".stepper", "data-start"))!) as number[][];
+    assert.equal(start.length, 3);
+    const loss = () => page.getAttribute(".stepper", "data-loss");
+    const seen = [await loss()];
+    // One iteration: assign, then update.
+    for (const step of [1, 2]) {
+      await page.locator(".stepper .step-forward").click();
+      await page.waitForSelector(`.stepper[data-step="${step}"]`);
+      seen.push(await loss());
+    }
+    // The same split as the page, and Lloyd from the start the page shows: the losses to 6 decimals
+    // (float64 on both sides, the same code: they agree to the last printed digit).
+    const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
+    const train = takeRows(
+      points,
+      split(points.rows, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor }).train,
+    );
+    const steps = lloydSteps(train, fromRows(start));
+    assert.deepEqual(seen, steps.slice(0, 3).map((s) => s.loss.toFixed(6)));
+    assert.ok(Number(seen[2]) < Number(seen[0]), `one iteration lowers the loss: ${seen.join(" → ")}`);
+    assert.equal(await page.getAttribute(".stepper", "data-phase"), "update");
+    await assertClean(watched);
+  });
+});
+
+Deno.test("/kmeans: three centroids placed by clicking start both the gradient run and Lloyd's steps", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
+    const { page } = watched;
+    const svg = page.locator(".centre-picker svg");
+    await svg.waitFor({ timeout: 60_000 });
+    await svg.scrollIntoViewIfNeeded();
+    // Where to click, as fractions of the chart's x and y domains; data to screen pixels through the
+    // chart's own scales, and one pixel's worth in data units is the tolerance.
+    const fractions = [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]];
+    const geometry = await svg.evaluate((element, points) => {
+      const chart = element as unknown as SVGSVGElement & {
+        scale(name: string): { apply(v: number): number; domain: number[]; range: number[] };
+      };
+      const x = chart.scale("x"), y = chart.scale("y");
+      const box = element.getBoundingClientRect();
+      const ratio = box.width / chart.viewBox.baseVal.width;
+      const at = (s: { domain: number[] }, f: number) => s.domain[0] + f * (s.domain[1] - s.domain[0]);
+      const wanted = points.map(([a, b]) => [at(x, a), at(y, b)]);
+      const span = (s: { domain: number[]; range: number[] }) =>
+        Math.abs((s.domain[1] - s.domain[0]) / (s.range[1] - s.range[0]));
+      return {
+        wanted,
+        clicks: wanted.map(([a, b]) => [box.left + x.apply(a) * ratio, box.top + y.apply(b) * ratio]),
+        pixel: Math.max(span(x), span(y)) / ratio,
+      };
+    }, fractions);
+    const { wanted } = geometry;
+    for (const [cx, cy] of geometry.clicks) await page.mouse.click(cx, cy);
+    await page.waitForFunction(() => /[?&]start=/.test(location.search));
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-start]:not(.stepper)")?.getAttribute("data-start")?.startsWith("[["),
+    );
+    // The new run's epoch 0 and Lloyd's start both equal the clicked positions.
+    const near = (rows: number[][], what: string) => {
+      assert.equal(rows.length, 3, what);
+      rows.forEach((row, j) =>
+        row.forEach((v, t) =>
+          assert.ok(
+            Math.abs(v - wanted[j][t]) <= geometry.pixel,
+            `${what} centre ${j}: ${v} vs ${wanted[j][t]} (± ${geometry.pixel})`,
+          )
+        )
+      );
+    };
+    await page.waitForFunction(
+      (first) => {
+        const text = document.querySelector(".stepper")?.getAttribute("data-start");
+        return text && Math.abs(JSON.parse(text)[0][0] - first) < 0.05;
+      },
+      wanted[0][0],
+      { timeout: 60_000 },
+    );
+    const gradient = await page.evaluate(() =>
+      JSON.parse(document.querySelector(".panel-slot[data-start]")!.getAttribute("data-start")!)
+    );
+    const lloyd = await page.evaluate(() =>
+      JSON.parse(document.querySelector(".stepper")!.getAttribute("data-start")!)
+    );
+    near(gradient, "the gradient run's epoch 0");
+    near(lloyd, "Lloyd's start");
+    const start = new URL(page.url()).searchParams.get("start")!;
+    near(start.split(";").map((row) => row.split(",").map(Number)), "the URL's start");
+    await assertClean(watched);
+  });
+});

@@ -12,6 +12,7 @@ import {
   panelRowHeights,
   sidewaysOverflow,
   THEMES,
+  topOfFirst,
   VIEWPORTS,
   widestElements,
 } from "./_layout.ts";
@@ -34,6 +35,125 @@ const PAGES = [
 const PANEL_SETS = [1, 2, 3, 4, 5].flatMap((k) => [`kmeans-${k}`, `mixture-${k}`]);
 
 await Deno.mkdir(SHOTS, { recursive: true });
+
+/**
+ * Where data2D has a dense blob that every solution at k = 3 gives one cluster (measured on the
+ * picker's scatter: the blob around x₀ ≈ -1, x₁ ≈ -3.4; points within a few pixels all belong to it).
+ */
+const BLOB = [-1.0, -3.4];
+
+/**
+ * The canvas colour (RGB, averaged over 3 x 3 device pixels) at `BLOB` in every layered scatter
+ * matching `selector`, through each chart's own x and y scales.
+ */
+function blobColours(page: import("playwright-core").Page, selector: string) {
+  return page.evaluate(
+    ([selector, bx, by]) =>
+      [...document.querySelectorAll(selector as string)].map((figure) => {
+        const svg = figure.querySelector(".scatter-stack > svg") as unknown as {
+          scale(name: string): { apply(v: number): number };
+        };
+        const canvas = figure.querySelector("canvas.scatter-points") as HTMLCanvasElement;
+        const ratio = canvas.width / canvas.getBoundingClientRect().width;
+        const px = Math.round(svg.scale("x").apply(bx as number) * ratio);
+        const py = Math.round(svg.scale("y").apply(by as number) * ratio);
+        const data = canvas.getContext("2d")!.getImageData(px - 1, py - 1, 3, 3).data;
+        const rgb = [0, 0, 0];
+        let covered = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] < 40) continue; // a transparent pixel: no point there
+          covered++;
+          for (let c = 0; c < 3; c++) rgb[c] += data[i + c];
+        }
+        return {
+          title: figure.querySelector("h2")?.textContent ?? "",
+          rgb: rgb.map((v) => v / (covered || 1)),
+          covered,
+        };
+      }),
+    [selector, ...BLOB],
+  );
+}
+
+/**
+ * The live pages' own layout checks: the first chart on the first screen of a phone, and matched
+ * colours across the panel set (k = 3, where every run finds the blob): the canvas pixels at the blob
+ * read the same colour in every panel; permuted colours would differ by far more than the tolerance.
+ */
+async function liveChecks(page: import("playwright-core").Page, name: "kmeans" | "gmm", width: number) {
+  if (width < 1000) {
+    const top = await topOfFirst(page, ".layered-scatter");
+    assert.ok(top < 844, `${name}: the first live chart starts at ${top} px, below a phone's first screen`);
+    console.log(`${name} at ${width} px: first live chart at ${Math.round(top)} px`);
+  }
+  // The moving layer (centres, circles, paths) of every layered scatter stays in its frame: a shape
+  // either sits in a nested svg (which clips) lying within the frame, or lies within it itself.
+  const outside = await page.evaluate(() =>
+    [...document.querySelectorAll(".layered-scatter .scatter-stack > svg")].flatMap((element) => {
+      const svg = element as unknown as SVGSVGElement & { scale(n: string): { range: number[] } };
+      const origin = svg.getBoundingClientRect();
+      const [x1, x2] = svg.scale("x").range, [y1, y2] = svg.scale("y").range;
+      const frame = {
+        left: origin.left + Math.min(x1, x2) - 1.5,
+        right: origin.left + Math.max(x1, x2) + 1.5,
+        top: origin.top + Math.min(y1, y2) - 1.5,
+        bottom: origin.top + Math.max(y1, y2) + 1.5,
+      };
+      const shapes = [...svg.querySelectorAll("g.moving circle, g.moving path, g.moving line, g.moving svg")];
+      return shapes.filter((shape) => {
+        const nested = shape.tagName === "svg" ? shape : shape.parentElement?.closest("svg");
+        if (nested && nested !== svg) {
+          // A nested svg clips its content to its own viewport (its x, y, width, height in the plot's units).
+          const [x, y, w, h] = ["x", "y", "width", "height"].map((a) => Number(nested.getAttribute(a)));
+          const at = {
+            left: origin.left + x,
+            top: origin.top + y,
+            right: origin.left + x + w,
+            bottom: origin.top + y + h,
+          };
+          return at.left < frame.left || at.right > frame.right || at.top < frame.top ||
+            at.bottom > frame.bottom;
+        }
+        const box = shape.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) return false;
+        return box.left < frame.left || box.right > frame.right || box.top < frame.top ||
+          box.bottom > frame.bottom;
+      }).map((shape) => `${shape.tagName} in "${svg.closest("figure")?.querySelector("h2")?.textContent}"`);
+    })
+  );
+  assert.deepEqual(outside, [], `${name}: moving marks outside their frame`);
+  await page.goto(`${new URL(page.url()).origin}/${name}?k=3&seed=0`, { waitUntil: "networkidle" });
+  if (name === "kmeans") {
+    await page.waitForFunction(() => /done in/.test(document.body.innerText), null, { timeout: 90_000 });
+    await page.getByRole("button", { name: "Lloyd: to convergence" }).click();
+  } else {
+    await page.waitForFunction(
+      () => (document.body.innerText.match(/done in/g) ?? []).length >= 2,
+      null,
+      { timeout: 120_000 },
+    );
+    await page.getByRole("button", { name: "EM: to convergence" }).click();
+  }
+  await page.waitForTimeout(500);
+  const panels = await blobColours(page, ".card .layered-scatter");
+  assert.equal(panels.length, name === "kmeans" ? 3 : 4, `${name}: panels ${panels.map((p) => p.title)}`);
+  for (const panel of panels) {
+    assert.ok(panel.covered >= 5, `${name}: no points at the blob in "${panel.title}"`);
+  }
+  // Two palette colours differ by well over 60 in some channel; one colour drawn at different
+  // opacities over the same background differs by less (measured below, printed).
+  const [first] = panels;
+  for (const panel of panels) {
+    const gap = Math.max(...panel.rgb.map((v, c) => Math.abs(v - first.rgb[c])));
+    console.log(
+      `${name}: "${panel.title}" blob colour ${panel.rgb.map(Math.round)} (off by ${gap.toFixed(0)})`,
+    );
+    assert.ok(
+      gap <= 60,
+      `${name}: "${panel.title}" colours the blob ${panel.rgb} but "${first.title}" ${first.rgb}`,
+    );
+  }
+}
 
 for (const spec of PAGES) {
   Deno.test(`layout of ${spec.path} at 1400 and 390 px, light and dark`, async (t) => {
@@ -106,6 +226,9 @@ for (const spec of PAGES) {
                 for (const heights of await panelRowHeights(page)) {
                   assert.equal(new Set(heights).size, 1, `plot heights in a row differ: ${heights}`);
                 }
+              }
+              if (spec.name === "kmeans" || spec.name === "gmm") {
+                await liveChecks(watched.page, spec.name, viewport.width);
               }
               await assertClean(watched);
             } finally {
