@@ -262,14 +262,19 @@ export class Player<S extends Snapshot> {
     this.#frame = 0;
     const target = this.#target();
     // Instant: the start, then the result once trained (no drawing while the workers train).
-    const snapshots = this.runs.map((run) =>
+    const wanted = this.runs.map((run) =>
       target === Infinity ? (run.trained ? run.last : run.history[0]) : run.at(target)
     );
-    if (snapshots.some((snapshot, r) => snapshot !== this.#drawn[r])) {
+    // One run's change per frame: each run's panel costs a posterior, a canvas and contours, and
+    // two in one frame would make a long task. The others follow in the next frames.
+    const changed = wanted.findIndex((snapshot, r) => snapshot !== this.#drawn[r]);
+    const snapshots = wanted.map((snapshot, r) => (r === changed ? snapshot : this.#drawn[r]));
+    const more = changed >= 0 && wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
+    if (changed >= 0) {
       this.draw(snapshots);
       this.#drawn = snapshots;
     }
-    let animating = false;
+    let animating = more;
     this.runs.forEach((run, r) => {
       const snapshot = snapshots[r];
       const atEnd = run.trained && snapshot === run.last;
