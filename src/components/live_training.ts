@@ -265,11 +265,15 @@ export class Player<S extends Snapshot> {
     const wanted = this.runs.map((run) =>
       target === Infinity ? (run.trained ? run.last : run.history[0]) : run.at(target)
     );
-    // One run's change per frame: each run's panel costs a posterior, a canvas and contours, and
-    // two in one frame would make a long task. The others follow in the next frames.
+    // While playing, one run's change per frame: each run's panel costs a posterior, a canvas and
+    // contours, and two in one frame would make a long task; the others follow in the next frames.
+    // A reader's step, scrub or reset (paused) redraws every run in the frame that answers it.
     const changed = wanted.findIndex((snapshot, r) => snapshot !== this.#drawn[r]);
-    const snapshots = wanted.map((snapshot, r) => (r === changed ? snapshot : this.#drawn[r]));
-    const more = changed >= 0 && wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
+    const snapshots = this.paused
+      ? wanted
+      : wanted.map((snapshot, r) => (r === changed ? snapshot : this.#drawn[r]));
+    const more = !this.paused && changed >= 0 &&
+      wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
     if (changed >= 0) {
       this.draw(snapshots);
       this.#drawn = snapshots;

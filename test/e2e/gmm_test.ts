@@ -69,6 +69,13 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     // scrubbing redraw from the history and never train again.
     const watched = await openPage(site, "/gmm", /done in[\s\S]*done in/);
     await waitForRunsDone(watched);
+    // The k = 1..5 table trains in both workers after the main runs: on a 2-core machine they hold
+    // both cores, which would time the machine rather than the player.
+    await watched.page.waitForFunction(
+      () => (globalThis as unknown as { trainingIdle: () => boolean }).trainingIdle(),
+      null,
+      { timeout: 240_000 },
+    );
     const trained = await runsShown(watched);
     assert.deepEqual([trained.states, trained.epochs], [["done", "done"], [1000, 1000]]);
     const within = (ms: number, what: string) =>
