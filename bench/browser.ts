@@ -19,7 +19,7 @@
  *
  * Prints one JSON object (see {@link BrowserBenchmark}) on stdout; progress goes to stderr.
  * Run: deno run -A bench/browser.ts [--runs 5] [--webgl-runs 3] [--backends wasm,wasm-isolated,cpu,webgl] [--no-build]
- *      [--live-only] (only the live pages)
+ *      [--live-only] (only the live pages) [--live-pages /gmm,/gmm?engine=fused] (which live pages)
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, serveStatic } from "../test/e2e/_browser.ts";
@@ -366,7 +366,7 @@ export async function measureLivePage(browser: Browser, path: string): Promise<L
 }
 
 /** The live pages measured by default: each with its default engine, then with the fused engine. */
-const LIVE_PAGES = ["/kmeans", "/gmm", "/kmeans?engine=fused", "/gmm?engine=fused"];
+const LIVE_PAGES = argument("live-pages", "/kmeans,/gmm,/kmeans?engine=fused,/gmm?engine=fused").split(",");
 
 async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));

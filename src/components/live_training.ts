@@ -22,11 +22,16 @@ export type TrainingState = "running" | "paused" | "done" | "diverged" | "cancel
 export interface Snapshot {
   epoch: number;
   diverged: boolean;
+  /** False for an epoch between two reports: kept for stepping and scrubbing, not in `history`. */
+  report?: boolean;
 }
 
 /** One training run: its job, its stored history and its progress element. */
 export class LiveRun<S extends Snapshot> {
+  /** The run's reports, in epoch order (what the curves draw). */
   history: S[] = [];
+  /** Every epoch stored, reports included, in epoch order (what stepping and scrubbing show). */
+  epochsStored: S[] = [];
   job?: Job;
   end?: JobEnd;
   epochs = 1;
@@ -66,6 +71,7 @@ export class LiveRun<S extends Snapshot> {
   begin(epochs: number, start: (onSnapshot: (snapshot: S) => void) => Job, onChange: () => void): void {
     this.job?.cancel();
     this.history = [];
+    this.epochsStored = [];
     this.end = undefined;
     this.epochs = epochs;
     this.#started = performance.now();
@@ -91,10 +97,14 @@ export class LiveRun<S extends Snapshot> {
 
   /** Adds a snapshot in epoch order (replayed epochs land between reports). */
   insert(snapshot: S): void {
-    let at = this.history.length;
-    while (at > 0 && this.history[at - 1].epoch > snapshot.epoch) at--;
-    if (at > 0 && this.history[at - 1].epoch === snapshot.epoch) return;
-    this.history.splice(at, 0, snapshot);
+    const put = (list: S[]) => {
+      let at = list.length;
+      while (at > 0 && list[at - 1].epoch > snapshot.epoch) at--;
+      if (at > 0 && list[at - 1].epoch === snapshot.epoch) return;
+      list.splice(at, 0, snapshot);
+    };
+    put(this.epochsStored);
+    if (snapshot.report !== false) put(this.history);
   }
 
   /** Stops the run; its element then says "cancelled". */
@@ -114,14 +124,16 @@ export class LiveRun<S extends Snapshot> {
     return this.history.at(-1);
   }
 
-  /** The stored snapshot at `epoch`, or the latest one before it. */
+  /** The stored snapshot at `epoch`, or the latest one before it (a binary search: every epoch is stored). */
   at(epoch: number): S | undefined {
-    let found: S | undefined;
-    for (const snapshot of this.history) {
-      if (snapshot.epoch > epoch) break;
-      found = snapshot;
+    const list = this.epochsStored;
+    let low = 0, high = list.length; // the first index whose epoch is above `epoch`
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (list[mid].epoch > epoch) high = mid;
+      else low = mid + 1;
     }
-    return found ?? this.history[0];
+    return list[low - 1] ?? list[0];
   }
 
   get state(): TrainingState {
@@ -250,14 +262,23 @@ export class Player<S extends Snapshot> {
     this.#frame = 0;
     const target = this.#target();
     // Instant: the start, then the result once trained (no drawing while the workers train).
-    const snapshots = this.runs.map((run) =>
+    const wanted = this.runs.map((run) =>
       target === Infinity ? (run.trained ? run.last : run.history[0]) : run.at(target)
     );
-    if (snapshots.some((snapshot, r) => snapshot !== this.#drawn[r])) {
+    // While playing, one run's change per frame: each run's panel costs a posterior, a canvas and
+    // contours, and two in one frame would make a long task; the others follow in the next frames.
+    // A reader's step, scrub or reset (paused) redraws every run in the frame that answers it.
+    const changed = wanted.findIndex((snapshot, r) => snapshot !== this.#drawn[r]);
+    const snapshots = this.paused
+      ? wanted
+      : wanted.map((snapshot, r) => (r === changed ? snapshot : this.#drawn[r]));
+    const more = !this.paused && changed >= 0 &&
+      wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
+    if (changed >= 0) {
       this.draw(snapshots);
       this.#drawn = snapshots;
     }
-    let animating = false;
+    let animating = more;
     this.runs.forEach((run, r) => {
       const snapshot = snapshots[r];
       const atEnd = run.trained && snapshot === run.last;
@@ -319,12 +340,15 @@ export class Player<S extends Snapshot> {
     this.seek(Number.isFinite(next) ? next : now);
   }
 
-  /** One epoch forward, paused: from the history when stored, else trained again to that epoch. */
+  /**
+   * One epoch forward, paused: from the stored epochs (every epoch of a run is stored as it
+   * trains), else, for an epoch not trained yet, trained again to that epoch.
+   */
   async stepEpoch(): Promise<void> {
     const next = this.#shownEpoch() + 1;
     if (next > this.#epochs) return this.seek(next - 1);
     await Promise.all(this.runs.map(async (run) => {
-      if (run.history.some((s) => s.epoch === next) || !run.replay) return;
+      if (run.at(next)?.epoch === next || !run.replay) return;
       const snapshot = await run.replay(next);
       if (snapshot) run.insert(snapshot);
     }));

@@ -67,6 +67,41 @@ export interface ScatterPanel {
   domain: [number, number, number, number];
 }
 
+type Scale = { apply(v: number): number; range: number[]; domain: number[] };
+
+/**
+ * Plot's axes for a set of points, by width and axis names: built once and cloned afterwards, as
+ * a change of k or a new run redraws the panels over the same axes (building them is most of a
+ * panel's cost, and a long task when three panels are rebuilt at once).
+ */
+const axesCache = new WeakMap<
+  Matrix,
+  Map<string, { svg: SVGSVGElement; x: Scale; y: Scale; height: number }>
+>();
+
+function axes(points: Matrix, width: number, axisLabels: [string, string]) {
+  let byKey = axesCache.get(points);
+  if (!byKey) axesCache.set(points, byKey = new Map());
+  const key = JSON.stringify([width, axisLabels]);
+  let built = byKey.get(key);
+  if (!built) {
+    const n = points.rows;
+    const xs = extent(Array.from({ length: n }, (_, i) => points.data[2 * i])) as [number, number];
+    const ys = extent(Array.from({ length: n }, (_, i) => points.data[2 * i + 1])) as [number, number];
+    const svg = Plot.plot({
+      width,
+      ...size(xs, ys, width),
+      grid: true,
+      x: { label: axisLabels[0], domain: xs, nice: true },
+      y: { label: axisLabels[1], domain: ys, nice: true },
+      marks: [Plot.frame({ strokeOpacity: 0 })],
+    }) as unknown as SVGSVGElement & { scale(name: string): Scale };
+    built = { svg, x: svg.scale("x"), y: svg.scale("y"), height: Number(svg.getAttribute("height")) };
+    byKey.set(key, built);
+  }
+  return { ...built, svg: built.svg.cloneNode(true) as SVGSVGElement };
+}
+
 /**
  * A layered scatter of `points` (N x 2): Plot's axes with `axisLabels`, a legend of k clusters in
  * the palette's colours, the points on a canvas, and an SVG layer for the moving parts.
@@ -76,20 +111,7 @@ export function scatterPanel(
   { width = 640, axisLabels = ["x₀", "x₁"], k, name = clusterName }: ScatterOptions,
 ): ScatterPanel {
   const n = points.rows;
-  const xs = extent(Array.from({ length: n }, (_, i) => points.data[2 * i])) as [number, number];
-  const ys = extent(Array.from({ length: n }, (_, i) => points.data[2 * i + 1])) as [number, number];
-  const svg = Plot.plot({
-    width,
-    ...size(xs, ys, width),
-    grid: true,
-    x: { label: axisLabels[0], domain: xs, nice: true },
-    y: { label: axisLabels[1], domain: ys, nice: true },
-    marks: [Plot.frame({ strokeOpacity: 0 })],
-  }) as unknown as SVGSVGElement & {
-    scale(name: string): { apply(v: number): number; range: number[]; domain: number[] };
-  };
-  const x = svg.scale("x"), y = svg.scale("y");
-  const height = Number(svg.getAttribute("height"));
+  const { x, y, height, svg } = axes(points, width, axisLabels);
   const legend = Plot.legend({
     color: {
       type: "categorical",
@@ -121,30 +143,21 @@ export function scatterPanel(
     setTitle: (text) => void (title.textContent = text),
     paint(colour, opacity) {
       if (!context) return;
-      context.setTransform(ratio, 0, 0, ratio, 0, 0);
-      context.clearRect(0, 0, width, height);
-      // One path per (colour, opacity step): a few fills for thousands of dots.
-      const groups = new Map<string, number[]>();
+      // Dots written into a bitmap and put at once: a canvas path of thousands of arcs is recorded
+      // and rasterized in the frame's paint and commit (tens of milliseconds for three panels).
+      const image = context.createImageData(canvas.width, canvas.height);
+      const pixels = image.data, w = canvas.width, h = canvas.height;
+      const rgb = new Map<number, [number, number, number]>();
       for (let i = 0; i < n; i++) {
-        const alpha = opacity ? Math.round(Math.max(0.08, Math.min(0.9, opacity(i))) * 5) / 5 : 0.75;
-        const key = `${colour(i)}|${alpha}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, group = []);
-        group.push(i);
+        const c = colour(i);
+        let tone = rgb.get(c);
+        if (!tone) rgb.set(c, tone = parseColour(context, clusterColourOf(c)));
+        // Opacity in steps of 0.2, as the dots were drawn before (0.75 without an opacity).
+        const alpha = opacity ? Math.round(Math.max(0.08, Math.min(0.9, opacity(i))) * 5) / 5 || 0.08 : 0.75;
+        const cx = x.apply(points.data[2 * i]) * ratio, cy = y.apply(points.data[2 * i + 1]) * ratio;
+        blendDisc(pixels, { w, h, cx, cy, r: 1.6 * ratio, alpha, rgb: tone });
       }
-      for (const [key, rows] of groups) {
-        const [c, alpha] = key.split("|");
-        context.fillStyle = clusterColourOf(Number(c));
-        context.globalAlpha = Number(alpha) || 0.08;
-        context.beginPath();
-        for (const i of rows) {
-          const cx = x.apply(points.data[2 * i]), cy = y.apply(points.data[2 * i + 1]);
-          context.moveTo(cx + 1.6, cy);
-          context.arc(cx, cy, 1.6, 0, 2 * Math.PI);
-        }
-        context.fill();
-      }
-      context.globalAlpha = 1;
+      context.putImageData(image, 0, 0);
     },
     overlay: (markup) => void (layer.innerHTML = markup),
     px: (v) => x.apply(v),
@@ -152,6 +165,51 @@ export function scatterPanel(
     frame: [left, top, right, bottom],
     domain: [...(x.domain as [number, number]), ...(y.domain as [number, number])],
   };
+}
+
+/** A CSS colour as [r, g, b] bytes (the canvas normalizes it to #rrggbb). */
+function parseColour(context: CanvasRenderingContext2D, colour: string): [number, number, number] {
+  context.fillStyle = colour;
+  const hex = String(context.fillStyle);
+  return /^#[0-9a-f]{6}$/i.test(hex)
+    ? [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number]
+    : [128, 128, 128];
+}
+
+/**
+ * Draws a disc of radius `r` (device pixels) centred at (cx, cy) over straight-alpha RGBA
+ * `pixels`, source-over, each pixel's coverage estimated from its centre's distance to the edge
+ * (a one-pixel antialiasing ramp).
+ */
+function blendDisc(
+  pixels: Uint8ClampedArray,
+  { w, h, cx, cy, r, alpha, rgb }: {
+    w: number;
+    h: number;
+    cx: number;
+    cy: number;
+    r: number;
+    alpha: number;
+    rgb: [number, number, number];
+  },
+) {
+  const x0 = Math.max(0, Math.floor(cx - r)), x1 = Math.min(w - 1, Math.ceil(cx + r));
+  const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(h - 1, Math.ceil(cy + r));
+  for (let py = y0; py <= y1; py++) {
+    const dy = py + 0.5 - cy;
+    for (let px = x0; px <= x1; px++) {
+      const dx = px + 0.5 - cx;
+      const distance = Math.sqrt(dx * dx + dy * dy);
+      const coverage = Math.max(0, Math.min(1, r + 0.5 - distance));
+      if (!coverage) continue;
+      const a = alpha * coverage, at = 4 * (py * w + px);
+      const below = pixels[at + 3] / 255, out = a + below * (1 - a);
+      for (let ch = 0; ch < 3; ch++) {
+        pixels[at + ch] = (rgb[ch] * a + pixels[at + ch] * below * (1 - a)) / out;
+      }
+      pixels[at + 3] = out * 255;
+    }
+  }
 }
 
 const fixed = (v: number) => v.toFixed(1);

@@ -204,8 +204,10 @@ export class TrainingPool {
     }
     const job = this.#jobs.get(message.id);
     if (!job || job.isCancelled) return; // superseded: never reaches the page
-    if (message.type === "snapshot") {
-      job.start.onSnapshot?.(message.snapshot as KMeansSnapshot & MixtureSnapshot);
+    if (message.type === "snapshots") {
+      for (const snapshot of message.snapshots) {
+        job.start.onSnapshot?.(snapshot as KMeansSnapshot & MixtureSnapshot);
+      }
     } else if (message.type === "result") job.start.onResult?.(message.result);
     else if (message.type === "end") {
       this.#jobs.delete(job.wireId);

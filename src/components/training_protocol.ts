@@ -15,6 +15,8 @@ export interface KMeansSnapshot {
   centroids: Matrix;
   /** Training points owned by each centroid (final snapshot only). */
   counts?: Int32Array;
+  /** False for an epoch between two reports (recorded for stepping and scrubbing). */
+  report?: boolean;
 }
 
 /** One report of a gradient mixture run. */
@@ -26,6 +28,8 @@ export interface MixtureSnapshot {
   means: Matrix;
   sigmas: Float64Array;
   weights: Float64Array;
+  /** False for an epoch between two reports (recorded for stepping and scrubbing). */
+  report?: boolean;
 }
 
 /** What a job computes. */
@@ -50,7 +54,8 @@ export type ToWorker =
 /** Worker to page. */
 export type FromWorker =
   | { type: "ready"; id: -1; backend: BackendInfo }
-  | { type: "snapshot"; id: number; snapshot: KMeansSnapshot | MixtureSnapshot }
+  /** A run's snapshots since its previous message, in epoch order (every epoch of a run). */
+  | { type: "snapshots"; id: number; snapshots: (KMeansSnapshot | MixtureSnapshot)[] }
   | { type: "result"; id: number; result: unknown }
   | { type: "end"; id: number; status: JobStatus; error?: string; ms?: number }
   | { type: "memory"; id: number; numTensors: number };

@@ -92,10 +92,39 @@ function post(
   scope.postMessage(message, transfer);
 }
 
+type KMeansStep = {
+  epoch: number;
+  trainLoss: number;
+  validScore?: number;
+  centroids: Matrix;
+  diverged: boolean;
+};
+
+/**
+ * Snapshots waiting to be posted together: a run records every epoch (so that the page steps and
+ * scrubs through its history without retraining) but posts them one message per report interval,
+ * their arrays transferred.
+ */
+class Batch {
+  snapshots: (KMeansSnapshot | MixtureSnapshot)[] = [];
+  transfer: Transferable[] = [];
+  constructor(readonly id: number) {}
+  add(snapshot: KMeansSnapshot | MixtureSnapshot, transfer: Transferable[]) {
+    this.snapshots.push(snapshot);
+    this.transfer.push(...transfer);
+  }
+  flush() {
+    if (!this.snapshots.length) return;
+    post({ type: "snapshots", id: this.id, snapshots: this.snapshots }, this.transfer);
+    this.snapshots = [];
+    this.transfer = [];
+  }
+}
+
 function kmeansSnapshot(
-  id: number,
-  step: { epoch: number; trainLoss: number; validScore?: number; centroids: Matrix; diverged: boolean },
-  final = false,
+  batch: Batch,
+  step: KMeansStep,
+  { final = false, report = true }: { final?: boolean; report?: boolean } = {},
 ) {
   const snapshot: KMeansSnapshot = {
     epoch: step.epoch,
@@ -104,14 +133,15 @@ function kmeansSnapshot(
     diverged: step.diverged,
     centroids: step.centroids,
     counts: final ? counts(train!, step.centroids) : undefined,
+    report,
   };
   const transfer: Transferable[] = [snapshot.centroids.data.buffer as ArrayBuffer];
   if (snapshot.counts) transfer.push(snapshot.counts.buffer);
-  post({ type: "snapshot", id, snapshot }, transfer);
+  batch.add(snapshot, transfer);
 }
 
 function mixtureSnapshot(
-  id: number,
+  batch: Batch,
   step: {
     epoch: number;
     trainNLL: number;
@@ -121,6 +151,7 @@ function mixtureSnapshot(
     sigmas: ArrayLike<number>;
     weights: ArrayLike<number>;
   },
+  report = true,
 ) {
   const snapshot: MixtureSnapshot = {
     epoch: step.epoch,
@@ -130,19 +161,23 @@ function mixtureSnapshot(
     means: { rows: step.means.rows, cols: step.means.cols, data: Float64Array.from(step.means.data) },
     sigmas: Float64Array.from(step.sigmas),
     weights: Float64Array.from(step.weights),
+    report,
   };
-  post({ type: "snapshot", id, snapshot }, [
+  batch.add(snapshot, [
     snapshot.means.data.buffer as ArrayBuffer,
     snapshot.sigmas.buffer as ArrayBuffer,
     snapshot.weights.buffer as ArrayBuffer,
   ]);
 }
 
-/** Drains a training generator, yielding to the event loop after every report. */
-async function drain<T>(id: number, steps: AsyncGenerator<T>, onStep: (step: T) => void) {
+/**
+ * Drains a training generator, yielding to the event loop after every report: after every step,
+ * or after those `onStep` returns true for (a generator asked for every epoch, reported in batches).
+ */
+async function drain<T>(id: number, steps: AsyncGenerator<T>, onStep: (step: T) => boolean | void) {
   try {
     for await (const step of steps) {
-      onStep(step);
+      if (onStep(step) === false) continue;
       await yieldToEvents();
       check(id);
     }
@@ -172,63 +207,78 @@ async function run(request: JobRequest): Promise<void> {
       ? await mixtureModule()
       : {} as Awaited<ReturnType<typeof mixtureModule>>;
     if (request.kind === "kmeans") {
-      // The start (epoch 0), so that reset and scrubbing can show it; then every report.
+      const batch = new Batch(id);
+      // The start (epoch 0), so that reset and scrubbing can show it; then every epoch, posted at
+      // each report (a replay, `skipStart`, asks for its last epoch only).
       if (!o.skipStart) {
         // An explicit start (centres placed by hand) wins over init and seed, as in trainGradientKMeans.
         const start = o.initial ??
           initialCentroids(train, { k: o.k, seed: o.seed, init: o.init, uniformBox: o.uniformBox });
-        kmeansSnapshot(id, {
+        kmeansSnapshot(batch, {
           epoch: 0,
           trainLoss: validationScore(train, start),
           validScore: validationScore(valid, start),
           centroids: start,
           diverged: false,
         });
+        batch.flush();
       }
       const begun = performance.now();
+      const every = reportEvery("kmeans", o, o.k, o.reportEvery);
       const steps = trainGradientKMeans(train, {
         k: o.k,
         ...o,
-        reportEvery: reportEvery("kmeans", o, o.k, o.reportEvery),
+        reportEvery: o.skipStart ? every : 1,
         valid,
         signal,
       });
-      let last: Parameters<typeof kmeansSnapshot>[1] | undefined;
+      // Each step is added once the next one came (the last is added with its counts).
+      let last: KMeansStep | undefined;
       await drain(id, steps, (step) => {
-        if (last) kmeansSnapshot(id, last);
+        if (last) kmeansSnapshot(batch, last, { report: last.epoch % every === 0 });
         last = step;
+        if (step.epoch % every !== 0) return false;
+        batch.flush();
       });
       if (last) learnCost("kmeans", o, o.k, last.epoch, performance.now() - begun);
       if (last) {
-        kmeansSnapshot(id, last, true);
+        kmeansSnapshot(batch, last, { final: true });
+        batch.flush();
         if (last.diverged) status = "diverged";
       }
     } else if (request.kind === "gmm") {
+      const batch = new Batch(id);
       if (!o.skipStart) {
         const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
         const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
-        mixtureSnapshot(id, {
+        mixtureSnapshot(batch, {
           epoch: 0,
           trainNLL: gmmNLL(train, model),
           validNLL: gmmNLL(valid, model),
           diverged: false,
           ...model,
         });
+        batch.flush();
         await yieldToEvents();
         check(id);
       }
       let diverged = false, epochs = 0;
       const begun = performance.now();
       const every = reportEvery("gmm", o, o.k, o.reportEvery);
+      // Every epoch recorded (a replay, `skipStart`, asks for its last epoch only), posted at each report.
       await drain(
         id,
-        trainGradientGMM(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
+        trainGradientGMM(train, { k: o.k, ...o, reportEvery: o.skipStart ? every : 1, valid, signal }),
         (step) => {
-          mixtureSnapshot(id, step);
+          const report = step.epoch % every === 0 || step.epoch === o.epochs || step.diverged;
+          mixtureSnapshot(batch, step, report);
           diverged = step.diverged;
           epochs = step.epoch;
+          if (!report) return false;
+          batch.flush();
         },
       );
+      batch.flush();
       learnCost("gmm", o, o.k, epochs, performance.now() - begun);
       if (diverged) status = "diverged";
     } else if (request.kind === "restarts") {
@@ -238,7 +288,9 @@ async function run(request: JobRequest): Promise<void> {
       await drain(
         id,
         trainGradientKMeansRestarts(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
-        (step) => (last = step),
+        (step) => {
+          last = step;
+        },
       );
       learnCost("restarts", o, o.k, (last as { epoch: number }).epoch, performance.now() - begun);
       const { runs, best } = last as {
