@@ -1,29 +1,66 @@
 /**
- * TeX on the client, with KaTeX from node_modules (no CDN). The page must link KaTeX's stylesheet,
- * which `src/katex.css.ts` builds with its fonts inlined: `<link rel="stylesheet" href="./katex.css">`.
+ * TeX on the client, with KaTeX from node_modules (no CDN), loaded on demand: a formula is a
+ * figure whose TeX source shows as plain text until it scrolls into view; then KaTeX (272 kB of
+ * JavaScript) and its stylesheet (367 kB, built by `src/katex.css.ts` with the fonts inlined) are
+ * fetched once per page and every formula in view is typeset. A live page thus downloads neither
+ * before its first trained model is on screen (issue 11's 2 MB budget). The Report typesets its
+ * formulas at build time instead (`katex.renderToString` in `src/index.md.ts`).
  *
  * @module
  */
-import katex from "katex";
 import { type FormulaName, FORMULAS } from "./formulas.js";
 
-/** A TeX formula as an element: a block (`display`, the default) or inline. */
-export function tex(source: string, { display = true }: { display?: boolean } = {}): HTMLElement {
+let katexLoaded: Promise<typeof import("katex").default> | undefined;
+
+/** KaTeX and its stylesheet (at `stylesheet`, the URL of `katex.css`), loaded once. */
+function loadKatex(stylesheet: string): Promise<typeof import("katex").default> {
+  katexLoaded ??= (async () => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = stylesheet;
+    const styled = new Promise((resolve) => {
+      link.onload = link.onerror = resolve;
+    });
+    document.head.append(link);
+    const [{ default: katex }] = await Promise.all([import("katex"), styled]);
+    return katex;
+  })();
+  return katexLoaded;
+}
+
+/** Options of {@link tex} and {@link formula}. */
+export interface TexOptions {
+  /** The URL of KaTeX's stylesheet: `await FileAttachment("katex.css").url()` on the page. */
+  stylesheet: string;
+  /** A block (the default) or inline. */
+  display?: boolean;
+}
+
+/** A TeX formula as an element, typeset when it first comes into view. */
+export function tex(source: string, { stylesheet, display = true }: TexOptions): HTMLElement {
   const element = document.createElement(display ? "div" : "span");
   element.className = "formula";
-  katex.render(source, element, { displayMode: display, throwOnError: true, output: "htmlAndMathml" });
+  element.textContent = source; // readable, if raw, until KaTeX arrives (and if it never does)
+  const observer = new IntersectionObserver(async (entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    const katex = await loadKatex(stylesheet);
+    katex.render(source, element, { displayMode: display, throwOnError: true, output: "htmlAndMathml" });
+    element.dataset.typeset = "katex";
+  }, { rootMargin: "200px" });
+  observer.observe(element);
   return element;
 }
 
 /**
  * One of the site's formulas (see `formulas.ts`) with its caption, as a figure:
- * `display(formula("kmeansLoss"))`.
+ * `formula("kmeansLoss", {stylesheet})`.
  */
-export function formula(name: FormulaName): HTMLElement {
+export function formula(name: FormulaName, options: TexOptions): HTMLElement {
   const figure = document.createElement("figure");
   figure.className = "formula-figure";
   const caption = document.createElement("figcaption");
   caption.textContent = FORMULAS[name].caption;
-  figure.append(tex(FORMULAS[name].tex), caption);
+  figure.append(tex(FORMULAS[name].tex, options), caption);
   return figure;
 }

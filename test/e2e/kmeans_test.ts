@@ -53,6 +53,26 @@ Deno.test("/kmeans?k=3&seed=2 opens the page at k = 3 and trains it", async () =
   });
 });
 
+Deno.test("the formulas are typeset by KaTeX only once they scroll into view", async () => {
+  await withSite(async (site) => {
+    const katexRequests: string[] = [];
+    site.context.on("request", (request) => {
+      if (/katex/i.test(request.url())) katexRequests.push(request.url());
+    });
+    const watched = await openPage(site, "/kmeans", /done in/);
+    const formulas = watched.page.locator(".formula-figure");
+    assert.equal(await formulas.count(), 3, "the loss, its gradient and AdamW's update");
+    // They sit below the first screen (1280 x 720): the trained model came with no byte of KaTeX.
+    const top = (await formulas.first().boundingBox())?.y ?? 0;
+    assert.ok(top > (watched.page.viewportSize()?.height ?? 0), `the first formula is at ${top} px`);
+    assert.equal(katexRequests.length, 0, `KaTeX fetched before its formulas were in view: ${katexRequests}`);
+    await formulas.last().scrollIntoViewIfNeeded();
+    await watched.page.waitForFunction(() => document.querySelectorAll(".katex-display").length === 3);
+    assert.ok(katexRequests.some((url) => url.endsWith(".css")), "KaTeX's stylesheet was loaded");
+    await assertClean(watched);
+  });
+});
+
 Deno.test("an out-of-range k in the URL is clamped, and the page says so", async () => {
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=99", /k=99 in the link is outside 1 to 10/);
