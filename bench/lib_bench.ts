@@ -4,13 +4,13 @@
 // bench/browser.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { fitGradientGMM } from "../lib/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
-import { lloyd } from "../lib/kmeans.js";
+import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { lloyd } from "../lib/kmeans/kmeans.js";
 import { takeRows } from "../lib/matrix.js";
 import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
-import { parseNpy } from "../lib/npy.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { split } from "../lib/random/split.js";
 
 tf.env().set("IS_NODE", false); // Deno looks like Node.js to tfjs, which would advise tfjs-node
 await tf.setBackend("cpu");

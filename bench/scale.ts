@@ -5,10 +5,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
-import { lloyd } from "../lib/kmeans.js";
+import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { lloyd } from "../lib/kmeans/kmeans.js";
 import { LLOYD } from "../lib/notebook_settings.js";
-import { makeBlobs } from "../lib/synthetic.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
 
 tf.env().set("IS_NODE", false); // Deno looks like Node.js to tfjs, which would advise tfjs-node
 await tf.setBackend("cpu");

@@ -18,8 +18,8 @@
 import { parseArgs } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, serveStatic } from "../test/e2e/_browser.ts";
-import { makeBlobs } from "../lib/synthetic.js";
-import { RandomState } from "../lib/random_state.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
+import { RandomState } from "../lib/random/random_state.js";
 
 /** A dataset made here, as a file the page's input receives. */
 interface Upload {

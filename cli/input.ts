@@ -8,15 +8,15 @@ import { DataError } from "../lib/errors.js";
 import { takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
 import { NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
-import { megabytes } from "../lib/npy.js";
+import { megabytes } from "../lib/io/npy.js";
 import {
   checkBeforeReading,
   DEFAULT_MAX_BYTES,
   MAX_CSV_BYTES,
   parsePoints,
   PREFIX_BYTES,
-} from "../lib/read_points.js";
-import { split } from "../lib/split.js";
+} from "../lib/io/read_points.js";
+import { split } from "../lib/random/split.js";
 import { integerOption, numberOption, UINT32_MAX, UsageError } from "./args.ts";
 
 const S = NOTEBOOK_SPLIT;

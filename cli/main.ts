@@ -4,7 +4,7 @@
  * each with a single `error:` line on stderr and no stack trace. Each command is a file in
  * `commands/`; reading and checking input is `input.ts`.
  */
-import { DEFAULT_ENGINE, ENGINES } from "../lib/engine.js";
+import { DEFAULT_ENGINE, ENGINES } from "../lib/gradient/engine.js";
 import { DataError } from "../lib/errors.js";
 import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { UsageError } from "./args.ts";

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { split } from "./split.js";
+ * import { split } from "./random/split.js";
  * const { train, valid } = split(10_000, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor });
  * console.assert(valid.length === 2_500 && train.length === 7_500);
  * ```

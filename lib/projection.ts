@@ -6,7 +6,7 @@
  */
 import { DataError } from "./errors.js";
 import type { Matrix } from "./matrix.js";
-import { RandomState } from "./random_state.js";
+import { RandomState } from "./random/random_state.js";
 
 /** A linear map from d dimensions to 2: `y = (x - mean) · axes`, with a name for chart labels. */
 export interface Projection {

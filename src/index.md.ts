@@ -101,19 +101,19 @@ toc: false
 ---
 
 \`\`\`js
-import {parseNpy} from "./lib/npy.js";
+import {parseNpy} from "./lib/io/npy.js";
 import {takeRows, fromRows, toRows} from "./lib/matrix.js";
-import {assign} from "./lib/kmeans.js";
+import {assign} from "./lib/kmeans/kmeans.js";
 import {splitPlot} from "./components/clusters.js";
 import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/step_plot.js";
 import {gapCurve} from "./components/gap_curve.js";
 import {lloydStepPlot, emStepPlot} from "./components/step_plot.js";
 import * as Inputs from "@observablehq/inputs";
-import {kmeansPlusPlus} from "./lib/kmeans.js";
-import {RandomState} from "./lib/random_state.js";
-import {lloydSteps} from "./lib/lloyd_steps.js";
+import {kmeansPlusPlus} from "./lib/kmeans/kmeans.js";
+import {RandomState} from "./lib/random/random_state.js";
+import {lloydSteps} from "./lib/kmeans/lloyd_steps.js";
 import {centrePicker} from "./components/centre_picker.js";
-import {emStart, emSteps} from "./lib/em_steps.js";
+import {emStart, emSteps} from "./lib/mixture/em_steps.js";
 \`\`\`
 
 \`\`\`js
@@ -225,7 +225,7 @@ ${descending.map(kmeansSection).join("\n")}
 Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centre, then *update* each centre
 to the mean of its points. Each can only lower the loss, so Lloyd stops, at a local optimum, when an assignment
 changes nothing. Below: Lloyd on the training points, half-step by half-step (computed in your browser by
-\`lib/lloyd_steps.ts\`), from the first of its k-means++ starts (seed 0), or from yours: click ${STEP_K} times
+\`lib/kmeans/lloyd_steps.ts\`), from the first of its k-means++ starts (seed 0), or from yours: click ${STEP_K} times
 on the left chart to place your own start, and drag a centre to move it.
 
 \`\`\`js
@@ -299,7 +299,7 @@ EM alternates an *E-step*, which computes every point's responsibilities (how li
 here, the colour is the likeliest component and the opacity its responsibility) and leaves the NLL as it is, and
 an *M-step*, which re-estimates the weights, means and sigmas from them and can only lower the NLL. Below: EM's
 first restart (seed 0) on the training points, from its K-means start (computed in your browser by
-\`lib/em_steps.ts\`).
+\`lib/mixture/em_steps.ts\`).
 
 \`\`\`js
 const emTrain = takeRows(points, gmmSplit.train);

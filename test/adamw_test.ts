@@ -4,7 +4,7 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
-import { AdamWOptimizer } from "../lib/adamw.js";
+import { AdamWOptimizer } from "../lib/gradient/adamw.js";
 
 await tf.setBackend("cpu");
 

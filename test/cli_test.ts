@@ -9,7 +9,7 @@ import {
   runCli as cli,
   sha256Hex,
 } from "./_testdata.js";
-import { split } from "../lib/split.js";
+import { split } from "../lib/random/split.js";
 import { DataError } from "../lib/errors.js";
 import { checkFiniteResult } from "../cli/main.ts";
 

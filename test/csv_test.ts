@@ -2,8 +2,8 @@
 // .npy fixtures), the refusal corpus in testdata/bad/, and a fuzz of arbitrary strings.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isDecimal, parseCsv } from "../lib/csv.js";
-import { parseNpy } from "../lib/npy.js";
+import { isDecimal, parseCsv } from "../lib/io/csv.js";
+import { parseNpy } from "../lib/io/npy.js";
 import { DataError } from "../lib/errors.js";
 import { listTestdata, readJson, readTestdata } from "./_testdata.js";
 

@@ -1,12 +1,12 @@
-// EM's half-steps (lib/em_steps.ts) against lib's own EM (lib/em.ts): from EM's start they reach
+// EM's half-steps (lib/mixture/em_steps.ts) against lib's own EM (lib/mixture/em.ts): from EM's start they reach
 // its mixture, the NLL never increases, and E-steps leave it unchanged.
 import assert from "node:assert/strict";
-import { emGaussianMixture } from "../lib/em.js";
-import { emStart, emSteps } from "../lib/em_steps.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
+import { emStart, emSteps } from "../lib/mixture/em_steps.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { split } from "../lib/random/split.js";
 import { repoFile } from "./_testdata.js";
 
 const all = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));

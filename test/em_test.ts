@@ -3,13 +3,13 @@
 // EM's monotone lower bound on small random datasets.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { emGaussianMixture } from "../lib/em.js";
-import type { EMOptions, EMResult } from "../lib/em.js";
-import { gmmAIC, gmmBIC, gmmLogLikelihood, gmmNLL, gmmPredict } from "../lib/gaussian_mixture.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
+import type { EMOptions, EMResult } from "../lib/mixture/em.js";
+import { gmmAIC, gmmBIC, gmmLogLikelihood, gmmNLL, gmmPredict } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { split } from "../lib/random/split.js";
 import { DataError } from "../lib/errors.js";
 import { assertRelativelyClose, readJson, readTestdata, repoFile } from "./_testdata.js";
 

@@ -5,14 +5,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { type GradientGMMStep, initialMixture, trainGradientGMM } from "../lib/gradient_gmm.js";
-import { type GradientKMeansStep, trainGradientKMeans } from "../lib/gradient_kmeans.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
+import { type GradientGMMStep, initialMixture, trainGradientGMM } from "../lib/gradient/gradient_gmm.js";
+import { type GradientKMeansStep, trainGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
+import { parseNpy } from "../lib/io/npy.js";
 import { NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
-import { split } from "../lib/split.js";
-import { ENGINES } from "../lib/engine.js";
+import { split } from "../lib/random/split.js";
+import { ENGINES } from "../lib/gradient/engine.js";
 
 await tf.setBackend("cpu");
 

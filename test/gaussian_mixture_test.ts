@@ -11,8 +11,8 @@ import {
   gmmPredict,
   gmmResponsibilities,
   sphericalParameterCount,
-} from "../lib/gaussian_mixture.js";
-import type { SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
+} from "../lib/mixture/gaussian_mixture.js";
+import type { SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows } from "../lib/matrix.js";
 import { DataError } from "../lib/errors.js";
 import { assertRelativelyClose } from "./_testdata.js";

@@ -10,19 +10,19 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
-import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/gradient_gmm.js";
-import type { GradientGMMOptions, GradientGMMStep } from "../lib/gradient_gmm.js";
-import { mixtureNLL, mixtureTensors } from "../lib/_gmm_tensors.js";
-import { mixtureGradient, mixturePoints } from "../lib/fused.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
-import { lloyd } from "../lib/kmeans.js";
+import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/gradient/gradient_gmm.js";
+import type { GradientGMMOptions, GradientGMMStep } from "../lib/gradient/gradient_gmm.js";
+import { mixtureNLL, mixtureTensors } from "../lib/gradient/_gmm_tensors.js";
+import { mixtureGradient, mixturePoints } from "../lib/gradient/fused.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
+import { lloyd } from "../lib/kmeans/kmeans.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { RandomState } from "../lib/random_state.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { RandomState } from "../lib/random/random_state.js";
+import { split } from "../lib/random/split.js";
 import { DataError } from "../lib/errors.js";
-import { ENGINES } from "../lib/engine.js";
+import { ENGINES } from "../lib/gradient/engine.js";
 import { assertRelativelyClose, readJson, repoFile } from "./_testdata.js";
 
 await tf.setBackend("cpu");

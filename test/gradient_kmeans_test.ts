@@ -4,7 +4,7 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
-import { type Engine, ENGINES } from "../lib/engine.js";
+import { type Engine, ENGINES } from "../lib/gradient/engine.js";
 import { DataError } from "../lib/errors.js";
 import {
   fitGradientKMeans,
@@ -14,14 +14,14 @@ import {
   initialCentroids,
   trainGradientKMeans,
   trainGradientKMeansRestarts,
-} from "../lib/gradient_kmeans.js";
-import { kmeansLosses, kmeansTensors } from "../lib/_kmeans_tensors.js";
-import { kmeansLossAndGradient } from "../lib/fused.js";
-import { kmeansPlusPlus, validationScore } from "../lib/kmeans.js";
+} from "../lib/gradient/gradient_kmeans.js";
+import { kmeansLosses, kmeansTensors } from "../lib/gradient/_kmeans_tensors.js";
+import { kmeansLossAndGradient } from "../lib/gradient/fused.js";
+import { kmeansPlusPlus, validationScore } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { RandomState } from "../lib/random_state.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { RandomState } from "../lib/random/random_state.js";
+import { split } from "../lib/random/split.js";
 
 await tf.setBackend("cpu");
 

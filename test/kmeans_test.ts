@@ -9,13 +9,13 @@ import {
   lloydFrom,
   meanFeatureVariance,
   validationScore,
-} from "../lib/kmeans.js";
-import type { LloydResult } from "../lib/kmeans.js";
+} from "../lib/kmeans/kmeans.js";
+import type { LloydResult } from "../lib/kmeans/kmeans.js";
 import { fromRows, squaredDistance, takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { split } from "../lib/split.js";
-import { RandomState } from "../lib/random_state.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { split } from "../lib/random/split.js";
+import { RandomState } from "../lib/random/random_state.js";
 import { DataError } from "../lib/errors.js";
 import { assertRelativelyClose, readJson, readTestdata, repoFile } from "./_testdata.js";
 

@@ -1,13 +1,13 @@
-// Lloyd's half-steps (lib/lloyd_steps.ts) against lib's own Lloyd (lib/kmeans.ts): same start,
+// Lloyd's half-steps (lib/kmeans/lloyd_steps.ts) against lib's own Lloyd (lib/kmeans/kmeans.ts): same start,
 // same fixed point, and a loss that never increases.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { kmeansPlusPlus, lloydFrom } from "../lib/kmeans.js";
-import { assignedLoss, lloydSteps } from "../lib/lloyd_steps.js";
+import { kmeansPlusPlus, lloydFrom } from "../lib/kmeans/kmeans.js";
+import { assignedLoss, lloydSteps } from "../lib/kmeans/lloyd_steps.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { RandomState } from "../lib/random_state.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { RandomState } from "../lib/random/random_state.js";
 import { repoFile } from "./_testdata.js";
 
 const data2D = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { assign, lloyd } from "../lib/kmeans.js";
+import { assign, lloyd } from "../lib/kmeans/kmeans.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
 import { argMin, elbowIndex, silhouetteScore } from "../lib/model_selection.js";
-import { parseNpy } from "../lib/npy.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { split } from "../lib/random/split.js";
 import { DataError } from "../lib/errors.js";
 import { assertRelativelyClose, readJson, repoFile } from "./_testdata.js";
 

@@ -2,7 +2,7 @@
 // testdata/make_fixtures.py), a round-trip property and a mutation fuzz.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseNpy, parseNpyHeader } from "../lib/npy.js";
+import { parseNpy, parseNpyHeader } from "../lib/io/npy.js";
 import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
 import { listTestdata, readJson, readTestdata } from "./_testdata.js";

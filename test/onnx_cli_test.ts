@@ -3,9 +3,9 @@
 // with status 2 and one error line.
 import assert from "node:assert/strict";
 import { takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
-import { describeOnnxModel } from "../lib/onnx_export.js";
-import { split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { describeOnnxModel } from "../lib/onnx/onnx_export.js";
+import { split } from "../lib/random/split.js";
 import { loadOnnxScorer } from "../src/components/onnx_scoring.js";
 import { repoFile, runCli as cli, sha256Hex } from "./_testdata.js";
 

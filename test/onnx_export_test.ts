@@ -13,27 +13,27 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as ort from "onnxruntime-web/wasm";
 import { DataError } from "../lib/errors.js";
-import { emGaussianMixture } from "../lib/em.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
 import {
   gmmLogLikelihood,
   gmmPredict,
   gmmResponsibilities,
   type SphericalGaussianMixture,
-} from "../lib/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
-import { assign, lloyd } from "../lib/kmeans.js";
+} from "../lib/mixture/gaussian_mixture.js";
+import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { assign, lloyd } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, squaredDistance, takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/npy.js";
+import { parseNpy } from "../lib/io/npy.js";
 import {
   describeOnnxModel,
   kmeansToOnnx,
   mixtureToOnnx,
   ONNX_IR_VERSION,
   ONNX_OPSET,
-} from "../lib/onnx_export.js";
-import { split } from "../lib/split.js";
-import { makeBlobs } from "../lib/synthetic.js";
+} from "../lib/onnx/onnx_export.js";
+import { split } from "../lib/random/split.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
 import { gridPoints, loadOnnxScorer, type OnnxScorer, scoreGrid } from "../src/components/onnx_scoring.js";
 import {
   EM_REFERENCE,

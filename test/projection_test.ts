@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { columnProjection, pcaProjection, project, sampleRows } from "../lib/projection.js";
-import { makeBlobs } from "../lib/synthetic.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
 import { fromRows } from "../lib/matrix.js";
-import { RandomState } from "../lib/random_state.js";
+import { RandomState } from "../lib/random/random_state.js";
 import { DataError } from "../lib/errors.js";
 
 Deno.test("pcaProjection() recovers the axes of a rotated, stretched cloud", () => {

@@ -1,7 +1,7 @@
 // RandomState against NumPy's legacy RandomState, bit for bit (fixtures: testdata/shuffle.json,
 // made by testdata/make_fixtures.py).
 import assert from "node:assert/strict";
-import { RandomState } from "../lib/random_state.js";
+import { RandomState } from "../lib/random/random_state.js";
 import { DataError } from "../lib/errors.js";
 import { assertRelativelyClose, readJson, sha256Int32LE } from "./_testdata.js";
 

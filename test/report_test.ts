@@ -1,10 +1,10 @@
 // The report's text is computed, not typed: its page loader, run on another dataset, prints that
 // dataset's figures (and none of data2D's).
 import assert from "node:assert/strict";
-import { lloyd, validationScore } from "../lib/kmeans.js";
-import { makeBlobs } from "../lib/synthetic.js";
+import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
 import { takeRows } from "../lib/matrix.js";
-import { split } from "../lib/split.js";
+import { split } from "../lib/random/split.js";
 import { repoFile } from "./_testdata.js";
 
 /** A minimal float64 C-order .npy writer (format 1.0), enough for a test dataset. */

@@ -1,8 +1,8 @@
 // The notebook's seeded split against NumPy: data2D's reference indices (from the seed notebook's
 // stack, see testdata/sklearn_data2d.json's note) and the shuffle fixtures of testdata/shuffle.json.
 import assert from "node:assert/strict";
-import { NOTEBOOK_SPLIT_SEED, split } from "../lib/split.js";
-import { parseNpy } from "../lib/npy.js";
+import { NOTEBOOK_SPLIT_SEED, split } from "../lib/random/split.js";
+import { parseNpy } from "../lib/io/npy.js";
 import { DataError } from "../lib/errors.js";
 import { readJson, repoFile, sha256Int32LE } from "./_testdata.js";
 

@@ -1,6 +1,6 @@
 /** `em FILE`: EM for the spherical Gaussian mixture, as scikit-learn's GaussianMixture fits it. */
-import { emGaussianMixture } from "../../lib/em.js";
-import { gmmAIC, gmmBIC, gmmNLL } from "../../lib/gaussian_mixture.js";
+import { emGaussianMixture } from "../../lib/mixture/em.js";
+import { gmmAIC, gmmBIC, gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import { toRows } from "../../lib/matrix.js";
 import { EM, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import { integerOption, parseCommand, UINT32_MAX } from "../args.ts";

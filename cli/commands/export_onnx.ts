@@ -2,7 +2,7 @@
 import { DataError } from "../../lib/errors.js";
 import { fromRows } from "../../lib/matrix.js";
 import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
-import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../../lib/onnx_export.js";
+import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../../lib/onnx/onnx_export.js";
 import { integerOption, numberOption, parseCommand, UINT32_MAX, UsageError } from "../args.ts";
 import { choiceOption, type Input, readInput, TRAINING_OPTIONS } from "../input.ts";
 import { checkFiniteResult, type Output } from "../output.ts";
@@ -45,7 +45,7 @@ function optionMetadata(values: Record<string, unknown>, names: readonly string[
 
 /**
  * Trains a model exactly as its own command does (same options, same defaults, same split),
- * then writes it as an ONNX scorer (lib/onnx_export.ts) with its settings and the data's
+ * then writes it as an ONNX scorer (lib/onnx/onnx_export.ts) with its settings and the data's
  * SHA-256 in the metadata.
  */
 export async function exportOnnx(args: string[]): Promise<Output> {

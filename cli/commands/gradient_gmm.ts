@@ -1,6 +1,6 @@
 /** `gradient-gmm FILE`: the spherical Gaussian mixture trained by gradient descent (Adam), as the notebook trains it. */
-import { DEFAULT_ENGINE, ENGINES } from "../../lib/engine.js";
-import { fitGradientGMM } from "../../lib/gradient_gmm.js";
+import { DEFAULT_ENGINE, ENGINES } from "../../lib/gradient/engine.js";
+import { fitGradientGMM } from "../../lib/gradient/gradient_gmm.js";
 import { toRows } from "../../lib/matrix.js";
 import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import { integerOption, numberOption, parseCommand, UINT32_MAX } from "../args.ts";

@@ -1,6 +1,6 @@
 /** `gradient-kmeans FILE`: K-means trained by gradient descent (AdamW), as the notebook trains it. */
-import { DEFAULT_ENGINE, ENGINES } from "../../lib/engine.js";
-import { fitGradientKMeans } from "../../lib/gradient_kmeans.js";
+import { DEFAULT_ENGINE, ENGINES } from "../../lib/gradient/engine.js";
+import { fitGradientKMeans } from "../../lib/gradient/gradient_kmeans.js";
 import { toRows } from "../../lib/matrix.js";
 import { GRADIENT_KMEANS } from "../../lib/notebook_settings.js";
 import { integerOption, numberOption, parseCommand, UINT32_MAX } from "../args.ts";

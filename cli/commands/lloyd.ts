@@ -1,5 +1,5 @@
 /** `lloyd FILE`: Lloyd's K-means with scikit-learn's semantics on the training split, scored on validation. */
-import { lloyd as lloydKMeans, validationScore } from "../../lib/kmeans.js";
+import { lloyd as lloydKMeans, validationScore } from "../../lib/kmeans/kmeans.js";
 import { toRows } from "../../lib/matrix.js";
 import { LLOYD } from "../../lib/notebook_settings.js";
 import { integerOption, parseCommand, UINT32_MAX } from "../args.ts";

@@ -1,6 +1,6 @@
 /** `split --n N`: NumPy's seeded shuffle of 0..N-1, cut into validation and training indices. */
 import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
-import { split as notebookSplit } from "../../lib/split.js";
+import { split as notebookSplit } from "../../lib/random/split.js";
 import { integerOption, numberOption, parseCommand, UINT32_MAX, UsageError } from "../args.ts";
 import { type Output, StreamedOutput } from "../output.ts";
 

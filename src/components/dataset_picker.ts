@@ -7,8 +7,8 @@ import { html } from "htl";
 import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
 import { columnProjection, pcaProjection, type Projection } from "../lib/projection.js";
-import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../lib/read_points.js";
-import { makeBlobs } from "../lib/synthetic.js";
+import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../lib/io/read_points.js";
+import { makeBlobs } from "../lib/random/synthetic.js";
 import { type ChosenDataset, digestPoints } from "./dataset_store.js";
 
 /**

@@ -6,7 +6,7 @@
 import { del, get, set } from "idb-keyval";
 import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
-import { megabytes, parseNpy } from "../lib/npy.js";
+import { megabytes, parseNpy } from "../lib/io/npy.js";
 
 /** Where the chosen dataset came from. */
 export type DatasetSource = "data2D" | "upload" | "synthetic";

@@ -7,11 +7,11 @@
  * like the EM component they match (one-to-one), in every panel.
  */
 import { html } from "htl";
-import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
-import { type EMHalfStep, emStart, emSteps } from "../lib/em_steps.js";
-import { meanFeatureVariance } from "../lib/kmeans.js";
+import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
+import { type EMHalfStep, emStart, emSteps } from "../lib/mixture/em_steps.js";
+import { meanFeatureVariance } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/match_centres.js";
+import { matchCentres } from "../lib/kmeans/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
 import { gapCurve } from "./gap_curve.js";

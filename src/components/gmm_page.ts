@@ -4,9 +4,9 @@
  * reading the live component's current model at the time they are used.
  */
 import { html } from "htl";
-import { gmmPredict } from "../lib/gaussian_mixture.js";
+import { gmmPredict } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import type { Split } from "../lib/split.js";
+import type { Split } from "../lib/random/split.js";
 import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 import type { InputSpec } from "./input_spec.js";
@@ -17,7 +17,7 @@ import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } f
 import type { MixtureScores } from "./onnx_scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../lib/onnx_export.js");
+const onnxExport = () => import("../lib/onnx/onnx_export.js");
 
 /** The mixture page's inputs, with `maxK` the largest k the data allows. */
 export function mixtureInputs(dataset: ChosenDataset, maxK: number): Record<string, InputSpec> {

@@ -8,10 +8,10 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
-import { assign, validationScore } from "../lib/kmeans.js";
-import { type LloydHalfStep, lloydSteps } from "../lib/lloyd_steps.js";
+import { assign, validationScore } from "../lib/kmeans/kmeans.js";
+import { type LloydHalfStep, lloydSteps } from "../lib/kmeans/lloyd_steps.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/match_centres.js";
+import { matchCentres } from "../lib/kmeans/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
 import { projectionFor } from "./dataset_picker.js";
 import { gapCurve } from "./gap_curve.js";

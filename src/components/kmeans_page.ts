@@ -4,9 +4,9 @@
  * all reading the live component's current model at the time they are used.
  */
 import { html } from "htl";
-import { assign } from "../lib/kmeans.js";
+import { assign } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import type { Split } from "../lib/split.js";
+import type { Split } from "../lib/random/split.js";
 import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 import { viewOptions } from "./dataset_picker.js";
@@ -17,7 +17,7 @@ import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } f
 import type { KMeansScores } from "./onnx_scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../lib/onnx_export.js");
+const onnxExport = () => import("../lib/onnx/onnx_export.js");
 
 /** Explains each engine in one sentence. */
 export const ENGINE_NOTES = {

@@ -13,7 +13,7 @@
 import * as ort from "onnxruntime-web/wasm";
 import { DataError } from "../lib/errors.js";
 import type { Matrix } from "../lib/matrix.js";
-import { describeOnnxModel, type OnnxModelDescription } from "../lib/onnx_export.js";
+import { describeOnnxModel, type OnnxModelDescription } from "../lib/onnx/onnx_export.js";
 
 // Framework rewrites this to the copy it puts in the build (a .wasm is not a module, so nothing
 // else would copy it); Deno resolves it to the file in node_modules.
@@ -66,7 +66,7 @@ function configureRuntime(): Promise<void> {
 }
 
 /**
- * Opens an ONNX model made by `kmeansToOnnx` or `mixtureToOnnx` (`lib/onnx_export.ts`): the file's
+ * Opens an ONNX model made by `kmeansToOnnx` or `mixtureToOnnx` (`lib/onnx/onnx_export.ts`): the file's
  * bytes, a Blob (a FileAttachment's or a download's), or an ArrayBuffer. Refuses, with a DataError,
  * bytes that are not such a model.
  *

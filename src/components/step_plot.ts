@@ -12,9 +12,9 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { EMHalfStep } from "../lib/em_steps.js";
-import { gmmPosterior, type SphericalGaussianMixture } from "../lib/gaussian_mixture.js";
-import type { LloydHalfStep } from "../lib/lloyd_steps.js";
+import type { EMHalfStep } from "../lib/mixture/em_steps.js";
+import { gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
+import type { LloydHalfStep } from "../lib/kmeans/lloyd_steps.js";
 import type { Matrix } from "../lib/matrix.js";
 import { clusterColourOf, clusterName, columnName } from "./palette.js";
 
@@ -243,7 +243,7 @@ export function responsibilityPlot(
   ]);
 }
 
-/** One of Lloyd's half-steps (lib/lloyd_steps.ts) drawn: its labels, its centres, its loss in the title. */
+/** One of Lloyd's half-steps (lib/kmeans/lloyd_steps.ts) drawn: its labels, its centres, its loss in the title. */
 export function lloydStepPlot(points: Matrix, step: LloydHalfStep, options: PanelOptions = {}) {
   const what = step.phase === "start" ? "start" : `iteration ${step.iteration}, ${step.phase}`;
   return assignmentPlot(points, {
@@ -254,7 +254,7 @@ export function lloydStepPlot(points: Matrix, step: LloydHalfStep, options: Pane
   });
 }
 
-/** One of EM's half-steps (lib/em_steps.ts) drawn: its responsibilities, its mixture, its NLL in the title. */
+/** One of EM's half-steps (lib/mixture/em_steps.ts) drawn: its responsibilities, its mixture, its NLL in the title. */
 export function emStepPlot(points: Matrix, step: EMHalfStep, options: PanelOptions = {}) {
   const what = step.phase === "start" ? "start" : `iteration ${step.iteration}, ${step.phase}-step`;
   return responsibilityPlot(points, {

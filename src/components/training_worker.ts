@@ -13,11 +13,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "./tf_backend.js";
 // Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
 // that a page downloads what it trains.
-const kmeansModule = () => import("../lib/gradient_kmeans.js");
-const mixtureModule = () => import("../lib/gradient_gmm.js");
-const emModule = () => import("../lib/em.js");
-import { assign, lloyd, validationScore } from "../lib/kmeans.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
+const kmeansModule = () => import("../lib/gradient/gradient_kmeans.js");
+const mixtureModule = () => import("../lib/gradient/gradient_gmm.js");
+const emModule = () => import("../lib/mixture/em.js");
+import { assign, lloyd, validationScore } from "../lib/kmeans/kmeans.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import type { Matrix } from "../lib/matrix.js";
 import { LLOYD } from "../lib/notebook_settings.js";
 import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./training_protocol.js";

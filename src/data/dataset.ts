@@ -2,8 +2,8 @@
  * Shared by the data loaders: reads the shipped dataset once and splits it as the notebook does.
  * Loaders run with the repository root as working directory (Framework runs them from there).
  */
-import { parseNpy } from "../lib/npy.js";
-import { NOTEBOOK_SPLIT_SEED, split } from "../lib/split.js";
+import { parseNpy } from "../lib/io/npy.js";
+import { NOTEBOOK_SPLIT_SEED, split } from "../lib/random/split.js";
 import { takeRows } from "../lib/matrix.js";
 import type { Matrix } from "../lib/matrix.js";
 

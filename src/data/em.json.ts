@@ -1,8 +1,8 @@
 // The EM reference for the spherical Gaussian mixture (scikit-learn's GaussianMixture semantics:
 // K-means init, nInit 10, tol 1e-3, reg_covar 1e-6, maxIter 1000) on the mixture split of
 // data2D.npy, for k = 1..10: parameters, train/validation NLL, BIC and AIC.
-import { emGaussianMixture } from "../lib/em.js";
-import { gmmAIC, gmmBIC, gmmNLL } from "../lib/gaussian_mixture.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
+import { gmmAIC, gmmBIC, gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { toRows } from "../lib/matrix.js";
 import { EM, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";

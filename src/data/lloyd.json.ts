@@ -1,6 +1,6 @@
 // Lloyd's K-means (scikit-learn semantics: k-means++, nInit 10, maxIter 5000) on the K-means
 // training split of data2D.npy, for k = 1..10: centres, scores, iterations and time.
-import { lloyd, validationScore } from "../lib/kmeans.js";
+import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
 import { toRows } from "../lib/matrix.js";
 import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";

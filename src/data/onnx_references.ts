@@ -3,11 +3,11 @@
  * (and the tests): the same fits as lloyd.json and em.json, with their settings, split and the
  * dataset's SHA-256 in the metadata.
  */
-import { emGaussianMixture } from "../lib/em.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
-import { lloyd, validationScore } from "../lib/kmeans.js";
-import { kmeansToOnnx, mixtureToOnnx } from "../lib/onnx_export.js";
-import { NOTEBOOK_SPLIT_SEED } from "../lib/split.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
+import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
+import { kmeansToOnnx, mixtureToOnnx } from "../lib/onnx/onnx_export.js";
+import { NOTEBOOK_SPLIT_SEED } from "../lib/random/split.js";
 import { EM, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 

@@ -5,12 +5,12 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { emGaussianMixture } from "../lib/em.js";
-import { gmmNLL } from "../lib/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient_kmeans.js";
-import { lloyd, validationScore } from "../lib/kmeans.js";
-import { matchCentres } from "../lib/match_centres.js";
+import { emGaussianMixture } from "../lib/mixture/em.js";
+import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
+import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
+import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
+import { matchCentres } from "../lib/kmeans/match_centres.js";
 import type { Matrix } from "../lib/matrix.js";
 import { toRows } from "../lib/matrix.js";
 import {
@@ -52,7 +52,7 @@ function typicalIndex(values: number[]): number {
 
 /**
  * The colour index of each centre of `model` so that it matches `reference`'s centre j (colour j)
- * one-to-one (lib/match_centres.ts): matched clusters share a colour across panels.
+ * one-to-one (lib/kmeans/match_centres.ts): matched clusters share a colour across panels.
  */
 function coloursMatching(reference: Matrix, model: Matrix): number[] {
   const colourOf = new Array<number>(model.rows);

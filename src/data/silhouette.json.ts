@@ -1,6 +1,6 @@
 // The silhouette of Lloyd's clustering of the K-means validation split of data2D.npy, k = 2..10
 // (the silhouette needs two clusters at least): one of the criteria for choosing k.
-import { assign, lloyd } from "../lib/kmeans.js";
+import { assign, lloyd } from "../lib/kmeans/kmeans.js";
 import { silhouetteScore } from "../lib/model_selection.js";
 import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";

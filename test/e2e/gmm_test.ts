@@ -116,12 +116,12 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
   });
 });
 
-Deno.test("/gmm: one EM iteration (E, then M) changes the NLL as lib/em_steps.ts computes", async () => {
-  const { parseNpy } = await import("../../lib/npy.ts");
-  const { split } = await import("../../lib/split.ts");
+Deno.test("/gmm: one EM iteration (E, then M) changes the NLL as lib/mixture/em_steps.ts computes", async () => {
+  const { parseNpy } = await import("../../lib/io/npy.ts");
+  const { split } = await import("../../lib/random/split.ts");
   const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
   const { takeRows } = await import("../../lib/matrix.ts");
-  const { emStart, emSteps } = await import("../../lib/em_steps.ts");
+  const { emStart, emSteps } = await import("../../lib/mixture/em_steps.ts");
   await withSite(async (site) => {
     const watched = await openPage(site, "/gmm?k=3&seed=0", /EM step by step/);
     const { page } = watched;

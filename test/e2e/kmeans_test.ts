@@ -235,12 +235,12 @@ Deno.test("onnxruntime-web loads only when its section is used, and each .onnx i
   });
 });
 
-Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the loss as lib/lloyd_steps.ts computes", async () => {
-  const { parseNpy } = await import("../../lib/npy.ts");
-  const { split } = await import("../../lib/split.ts");
+Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the loss as lib/kmeans/lloyd_steps.ts computes", async () => {
+  const { parseNpy } = await import("../../lib/io/npy.ts");
+  const { split } = await import("../../lib/random/split.ts");
   const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
   const { fromRows, takeRows } = await import("../../lib/matrix.ts");
-  const { lloydSteps } = await import("../../lib/lloyd_steps.ts");
+  const { lloydSteps } = await import("../../lib/kmeans/lloyd_steps.ts");
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
     const { page } = watched;

@@ -2,13 +2,13 @@
 // and Debian's chromium.
 import assert from "node:assert/strict";
 import { assertClean, openPage, withSite } from "./_browser_helpers.ts";
-import { emStart, emSteps } from "../../lib/em_steps.js";
-import { kmeansPlusPlus } from "../../lib/kmeans.js";
-import { lloydSteps } from "../../lib/lloyd_steps.js";
+import { emStart, emSteps } from "../../lib/mixture/em_steps.js";
+import { kmeansPlusPlus } from "../../lib/kmeans/kmeans.js";
+import { lloydSteps } from "../../lib/kmeans/lloyd_steps.js";
 import { fromRows, takeRows } from "../../lib/matrix.js";
-import { parseNpy } from "../../lib/npy.js";
-import { RandomState } from "../../lib/random_state.js";
-import { split } from "../../lib/split.js";
+import { parseNpy } from "../../lib/io/npy.js";
+import { RandomState } from "../../lib/random/random_state.js";
+import { split } from "../../lib/random/split.js";
 import { repoFile } from "../_testdata.js";
 
 Deno.test("the report shows the computed Lloyd score and mixture NLLs, offline, with no error", async () => {

@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { assertClean, openPage, waitForText, withSite } from "./_browser_helpers.ts";
-import { makeBlobs } from "../../lib/synthetic.js";
+import { makeBlobs } from "../../lib/random/synthetic.js";
 import { DataError } from "../../lib/errors.js";
-import { parsePoints } from "../../lib/read_points.js";
-import { RandomState } from "../../lib/random_state.js";
+import { parsePoints } from "../../lib/io/read_points.js";
+import { RandomState } from "../../lib/random/random_state.js";
 import { MAX_UPLOAD_BYTES } from "../../src/components/dataset_picker.ts";
 import { readJson, repoFile } from "../_testdata.ts";
 

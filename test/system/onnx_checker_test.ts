@@ -3,9 +3,9 @@
 // `.ci/run` installs it and runs `deno task system`. test/testdata/check_onnx.py says what it checks.
 import assert from "node:assert/strict";
 import { fromRows } from "../../lib/matrix.js";
-import { type SphericalGaussianMixture } from "../../lib/gaussian_mixture.js";
-import { kmeansToOnnx, mixtureToOnnx } from "../../lib/onnx_export.js";
-import { makeBlobs } from "../../lib/synthetic.js";
+import { type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
+import { kmeansToOnnx, mixtureToOnnx } from "../../lib/onnx/onnx_export.js";
+import { makeBlobs } from "../../lib/random/synthetic.js";
 import { emReferenceOnnx, lloydReferenceOnnx } from "../../src/data/onnx_references.js";
 import { repoFile } from "../_testdata.js";
 

@@ -1,8 +1,8 @@
 // Regenerates bad/expected.json: the exact message our readers give for each malformed file in
 // bad/ (made by make_fixtures.py). Run from the repository root, then READ every message:
 //   node_modules/.bin/deno run --allow-read --allow-write=test/testdata test/testdata/make_expected.ts
-import { parseNpy } from "../../lib/npy.js";
-import { parseCsv } from "../../lib/csv.js";
+import { parseNpy } from "../../lib/io/npy.js";
+import { parseCsv } from "../../lib/io/csv.js";
 import { DataError } from "../../lib/errors.js";
 
 const directory = new URL("./bad/", import.meta.url);

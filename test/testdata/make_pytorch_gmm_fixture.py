@@ -1,6 +1,6 @@
 """Per-seed reference for the gradient mixture: the seed notebook's own training loop (PyTorch,
 Adam(lr=0.005, betas=(0.9, 0.99), eps=1e-5), 1000 epochs, -logsumexp(log_GaussPDF + log_softmax).mean()),
-run in float64 from the initial parameters our TypeScript draws (lib/gradient_gmm.ts, init
+run in float64 from the initial parameters our TypeScript draws (lib/gradient/gradient_gmm.ts, init
 "random"), so that each seed can be compared one to one with both engines.
 
 The notebook draws torch.rand(k) logits, torch.randn(k, 2) means and |truncnorm(-1, 1)| sigmas,

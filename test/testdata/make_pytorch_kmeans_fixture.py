@@ -3,7 +3,7 @@ float64), started from the centroids our TypeScript draws, so each seed can be c
 
 The notebook starts from torch.rand((k, 2)), a stream TypeScript cannot reproduce. Here the
 initial centroids are np.random.RandomState(seed).random_sample((k, 2)) instead, which is exactly
-what lib/gradient_kmeans.ts draws for init "uniform", and everything else is the notebook's code
+what lib/gradient/gradient_kmeans.ts draws for init "uniform", and everything else is the notebook's code
 (train_kmean_torch with AdamW(lr=0.1), 150 epochs, mse_loss/min/mean; evaluate() for the score).
 
 Needs Debian's PyTorch (apt-get install -y python3-torch; made with torch 1.13):

@@ -1,6 +1,6 @@
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
-import { squaredDistance } from "./matrix.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
+import { squaredDistance } from "../matrix.js";
 
 /** One pair of a one-to-one matching: row `a` of the first set, row `b` of the second. */
 export interface CentrePair {

@@ -20,11 +20,11 @@ import { autodiffMixture } from "./_gmm_tensors.js";
 import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
 import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
-import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
-import { lloyd } from "./kmeans.js";
-import { columnMeans, type Matrix } from "./matrix.js";
-import { GRADIENT_MIXTURE, REPORT_EVERY } from "./notebook_settings.js";
-import { RandomState } from "./random_state.js";
+import { gmmNLL, type SphericalGaussianMixture } from "../mixture/gaussian_mixture.js";
+import { lloyd } from "../kmeans/kmeans.js";
+import { columnMeans, type Matrix } from "../matrix.js";
+import { GRADIENT_MIXTURE, REPORT_EVERY } from "../notebook_settings.js";
+import { RandomState } from "../random/random_state.js";
 
 /**
  * How the parameters start, each from `new RandomState(seed)`:
@@ -245,7 +245,7 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * for await (const step of trainGradientGMM(train, { k: 5, init: "kmeans", valid, reportEvery: 50 })) {
  *   console.log(step.epoch, step.trainNLL, step.validNLL);
@@ -278,7 +278,7 @@ export function trainGradientGMM(
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const { means, sigmas, weights, validNLL } = await fitGradientGMM(train, { k: 3, valid, seed: 1 });
  * ```

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 
 const STATE_LENGTH = 624;
 const SHIFT_SIZE = 397;
@@ -30,7 +30,7 @@ const MATRIX_A = 0x9908b0df;
  *
  * @example
  * ```ts
- * import { NOTEBOOK_SPLIT } from "./notebook_settings.js";
+ * import { NOTEBOOK_SPLIT } from "../notebook_settings.js";
  * const rng = new RandomState(NOTEBOOK_SPLIT.seed);
  * const order = rng.permutation(10_000); // np.random.seed(seed); np.random.permutation(10000)
  * ```

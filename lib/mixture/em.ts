@@ -11,13 +11,13 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
-import { checkFinite, checkScale } from "./finite.js";
+import { DataError } from "../errors.js";
+import { checkFinite, checkScale } from "../finite.js";
 import { gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
-import { centreColumns, kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
-import type { Matrix } from "./matrix.js";
-import { EM } from "./notebook_settings.js";
-import { RandomState } from "./random_state.js";
+import { centreColumns, kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "../kmeans/kmeans.js";
+import type { Matrix } from "../matrix.js";
+import { EM } from "../notebook_settings.js";
+import { RandomState } from "../random/random_state.js";
 
 /** Options of {@link emGaussianMixture}; the defaults are the project's reference settings. */
 export interface EMOptions {
@@ -201,7 +201,7 @@ function runOnce(
  * @example
  * ```ts
  * import { gmmNLL } from "./gaussian_mixture.js";
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const model = emGaussianMixture(train, { k: 3 });
  * gmmNLL(valid, model); // the validation NLL, scikit-learn's -score(valid)

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 
 /** A training engine's name. */
 export type Engine = "autodiff" | "fused";

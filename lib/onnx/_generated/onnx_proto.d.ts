@@ -1,5 +1,5 @@
-// GENERATED from test/testdata/onnx-1.12.0.proto (sha256 a96f50c0fe1ff9180b6025843d4f7efcf53b024c83db55a36cd24a1e44345182)
-// by test/testdata/make_onnx_proto.ts (protobufjs-cli pbts); do not edit.
+// GENERATED from tools/onnx-1.12.0.proto (sha256 a96f50c0fe1ff9180b6025843d4f7efcf53b024c83db55a36cd24a1e44345182)
+// by tools/make_onnx_proto.ts (protobufjs-cli pbts); do not edit.
 // deno-fmt-ignore-file
 // deno-lint-ignore-file
 import * as $protobuf from "protobufjs";

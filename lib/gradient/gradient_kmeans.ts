@@ -18,12 +18,12 @@
 import { autodiffKMeans } from "./_kmeans_tensors.js";
 import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
 import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 import { fusedEngine, kmeansLossAndGradient } from "./fused.js";
-import { kmeansPlusPlus, validationScore } from "./kmeans.js";
-import type { Matrix } from "./matrix.js";
-import { GRADIENT_KMEANS, REPORT_EVERY } from "./notebook_settings.js";
-import { RandomState } from "./random_state.js";
+import { kmeansPlusPlus, validationScore } from "../kmeans/kmeans.js";
+import type { Matrix } from "../matrix.js";
+import { GRADIENT_KMEANS, REPORT_EVERY } from "../notebook_settings.js";
+import { RandomState } from "../random/random_state.js";
 
 /**
  * How the centroids start, each from `new RandomState(seed)`:
@@ -296,7 +296,7 @@ function withDefaults(
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * for await (const step of trainGradientKMeans(train, { k: 5, valid, reportEvery: 10 })) {
  *   console.log(step.epoch, step.trainLoss, step.validScore);
@@ -332,7 +332,7 @@ export function trainGradientKMeans(
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * let last;
  * for await (const step of trainGradientKMeansRestarts(train, { k: 5, restarts: 10, valid })) last = step;
@@ -364,7 +364,7 @@ export function trainGradientKMeansRestarts(
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const { centroids, validScore, lossCurve } = await fitGradientKMeans(train, { k: 5, valid, seed: 3 });
  * ```

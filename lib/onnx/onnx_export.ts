@@ -24,10 +24,10 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
-import type { SphericalGaussianMixture } from "./gaussian_mixture.js";
-import type { Matrix } from "./matrix.js";
-import { onnx } from "./onnx_proto.js";
+import { DataError } from "../errors.js";
+import type { SphericalGaussianMixture } from "../mixture/gaussian_mixture.js";
+import type { Matrix } from "../matrix.js";
+import { onnx } from "./_generated/onnx_proto.js";
 
 /** The ONNX IR version of exported files (ONNX 1.12's newest). */
 export const ONNX_IR_VERSION = 8;
@@ -170,8 +170,8 @@ function checkShape(rows: number, cols: number, what: string): void {
  *
  * @example
  * ```ts
- * import { lloyd } from "./kmeans.js";
- * import { makeBlobs } from "./synthetic.js";
+ * import { lloyd } from "../kmeans/kmeans.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const bytes = kmeansToOnnx(lloyd(train, { k: 5 }).centres, { metadata: { model: "lloyd", seed: 0 } });
  * // await Deno.writeFile("lloyd-5.onnx", bytes);
@@ -210,8 +210,8 @@ export function kmeansToOnnx(
  *
  * @example
  * ```ts
- * import { emGaussianMixture } from "./em.js";
- * import { makeBlobs } from "./synthetic.js";
+ * import { emGaussianMixture } from "../mixture/em.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
  * const bytes = mixtureToOnnx(emGaussianMixture(train, { k: 3 }), { metadata: { model: "em" } });
  * ```

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
 
 /** A mixture of k spherical Gaussians in d dimensions. */
 export interface SphericalGaussianMixture {
@@ -110,7 +110,7 @@ function logSumExp(values: Float64Array): number {
  *
  * @example
  * ```ts
- * import { fromRows } from "./matrix.js";
+ * import { fromRows } from "../matrix.js";
  * const model = { means: fromRows([[0, 0]]), sigmas: Float64Array.of(1), weights: Float64Array.of(1) };
  * gmmLogLikelihood(fromRows([[0, 0]]), model)[0]; // -log(2 pi) = -1.8379
  * ```

@@ -13,13 +13,13 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 import { KMEANS_MAX_ITER, KMEANS_TOL, maximise } from "./em.js";
 import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
-import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "./kmeans.js";
-import type { Matrix } from "./matrix.js";
-import { takeRows } from "./matrix.js";
-import { RandomState } from "./random_state.js";
+import { kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "../kmeans/kmeans.js";
+import type { Matrix } from "../matrix.js";
+import { takeRows } from "../matrix.js";
+import { RandomState } from "../random/random_state.js";
 
 /** One half-step of EM, and the mixture it leaves. */
 export interface EMHalfStep {
@@ -93,7 +93,7 @@ function asMixture(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fromRows } from "./matrix.js";
+ * import { fromRows } from "../matrix.js";
  * const points = fromRows([[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5]]);
  * const steps = emSteps(points, mixtureFromLabels(points, { labels: [0, 0, 0, 1, 1, 1], k: 2 }));
  * const nlls = steps.filter((s) => s.phase === "M").map((s) => s.nll);

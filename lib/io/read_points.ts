@@ -1,6 +1,6 @@
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
-import { checkScale } from "./finite.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
+import { checkScale } from "../finite.js";
 import { checkNpyLayout, MAX_HEADER_BYTES, megabytes, parseNpy } from "./npy.js";
 import { parseCsv } from "./csv.js";
 

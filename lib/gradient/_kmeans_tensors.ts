@@ -18,7 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "./_autodiff.js";
 import type { AdamWOptions } from "./adamw.js";
 import type { TrainingEngine } from "./engine.js";
-import { columnMeans, type Matrix } from "./matrix.js";
+import { columnMeans, type Matrix } from "../matrix.js";
 
 /** The training points as the loss reads them, uploaded once per run. */
 export interface KMeansTensors {

@@ -6,9 +6,9 @@
  */
 
 import { dsvFormat } from "d3-dsv";
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
-import { checkFinite } from "./finite.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
+import { checkFinite } from "../finite.js";
 
 /** Spellings of non-finite values, parsed so they can be refused with the finite-value message. */
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i; // no nested repetition: linear time

@@ -18,7 +18,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 import { adamWScalars } from "./fused.js";
 
 /** Hyper-parameters of {@link AdamWOptimizer}; the defaults are PyTorch's. */

@@ -9,11 +9,11 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
-import { checkFinite, checkScale } from "./finite.js";
-import { columnMeans, type Matrix } from "./matrix.js";
-import { LLOYD } from "./notebook_settings.js";
-import { RandomState } from "./random_state.js";
+import { DataError } from "../errors.js";
+import { checkFinite, checkScale } from "../finite.js";
+import { columnMeans, type Matrix } from "../matrix.js";
+import { LLOYD } from "../notebook_settings.js";
+import { RandomState } from "../random/random_state.js";
 
 /** Options for {@link lloyd}. */
 export interface LloydOptions {
@@ -118,7 +118,7 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
  *
  * @example
  * ```ts
- * import { fromRows } from "./matrix.js";
+ * import { fromRows } from "../matrix.js";
  * assign(fromRows([[0, 0], [5, 5]]), fromRows([[1, 1], [4, 4]])).labels; // Int32Array [0, 1]
  * ```
  */
@@ -407,7 +407,7 @@ export function centreColumns(points: Matrix): { centred: Matrix; mean: Float64A
  *
  * @example
  * ```ts
- * import { makeBlobs } from "./synthetic.js";
+ * import { makeBlobs } from "../random/synthetic.js";
  * const { centres, inertia } = lloyd(makeBlobs({ n: 500, k: 5, seed: 1 }).points, { k: 5 });
  * ```
  */

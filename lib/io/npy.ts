@@ -8,9 +8,9 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
-import { checkFinite } from "./finite.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
+import { checkFinite } from "../finite.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 

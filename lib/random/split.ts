@@ -1,5 +1,5 @@
-import { DataError } from "./errors.js";
-import { NOTEBOOK_SPLIT } from "./notebook_settings.js";
+import { DataError } from "../errors.js";
+import { NOTEBOOK_SPLIT } from "../notebook_settings.js";
 import { RandomState } from "./random_state.js";
 
 /** The seed the course notebook passes to `np.random.seed` before shuffling. */

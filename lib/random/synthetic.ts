@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { DataError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
+import { DataError } from "../errors.js";
+import type { Matrix } from "../matrix.js";
 import { RandomState } from "./random_state.js";
 
 /** Options of {@link makeBlobs}. */

@@ -6,9 +6,9 @@
  */
 
 import { checkEngine, type Engine } from "./engine.js";
-import { DataError } from "./errors.js";
-import { checkFinite } from "./finite.js";
-import type { Matrix } from "./matrix.js";
+import { DataError } from "../errors.js";
+import { checkFinite } from "../finite.js";
+import type { Matrix } from "../matrix.js";
 
 /** The options both gradient models take, as checked by {@link checkTrainingOptions}. */
 export interface CommonSettings {

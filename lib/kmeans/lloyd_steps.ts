@@ -12,9 +12,9 @@
  * @module
  */
 
-import { DataError } from "./errors.js";
+import { DataError } from "../errors.js";
 import { accumulateClusterSums, assign, relocateEmptyClusters } from "./kmeans.js";
-import { columnMeans, type Matrix } from "./matrix.js";
+import { columnMeans, type Matrix } from "../matrix.js";
 
 /** One half-step of Lloyd's algorithm, and the state it leaves. */
 export interface LloydHalfStep {
@@ -91,7 +91,7 @@ export function updateCentres(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fromRows } from "./matrix.js";
+ * import { fromRows } from "../matrix.js";
  * const points = fromRows([[0, 0], [0, 1], [4, 0], [4, 1]]);
  * const steps = lloydSteps(points, fromRows([[0, 0], [1, 0]]));
  * // start, assign (0 and 1 near the first centre, the rest near the second), update (the means)
