@@ -17,7 +17,8 @@ import {
   PREFIX_BYTES,
 } from "../lib/io/read_points.js";
 import { split } from "../lib/random/split.js";
-import { integerOption, numberOption, UINT32_MAX, UsageError } from "./args.ts";
+import { DEFAULT_ENGINE, type Engine, ENGINES } from "../lib/gradient/engine.js";
+import { integerOption, numberOption, parseCommand, UINT32_MAX, UsageError } from "./args.ts";
 
 const S = NOTEBOOK_SPLIT;
 
@@ -178,4 +179,35 @@ export async function useCpuBackend(): Promise<void> {
   // Deno looks like Node.js to tfjs, which would then print advice to install tfjs-node on stderr.
   tf.env().set("IS_NODE", false);
   await tf.setBackend("cpu");
+}
+
+/**
+ * Parses a gradient training command's arguments (the file, k, seed, split, lr, epochs, init and
+ * engine) with `defaults` for lr and epochs; `init` is left to the command, which knows its choices.
+ */
+export function gradientCommand(args: string[], defaults: { lr: number; epochs: number }): {
+  values: Record<string, string | boolean | undefined>;
+  file: string;
+  k: number;
+  lr: number;
+  epochs: number;
+  seed: number;
+  engine: Engine;
+} {
+  const { values, positionals } = parseCommand(args, {
+    ...TRAINING_OPTIONS,
+    lr: { type: "string" },
+    epochs: { type: "string" },
+    init: { type: "string" },
+    engine: { type: "string" },
+  }, { positionals: 1 });
+  return {
+    values,
+    file: positionals[0],
+    k: integerOption(values, "k", 5, { min: 1 }),
+    lr: numberOption(values, "lr", defaults.lr, { min: 0, above: true }),
+    epochs: integerOption(values, "epochs", defaults.epochs, { min: 1 }),
+    seed: integerOption(values, "seed", 0, { min: 0, max: UINT32_MAX }),
+    engine: choiceOption(values, "engine", ENGINES, DEFAULT_ENGINE),
+  };
 }

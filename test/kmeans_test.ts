@@ -267,12 +267,17 @@ function assertNearest(points: Matrix, result: LloydResult): void {
   }
   // Relative 1e-12 (plus 1e-300 for a zero inertia): the same sum, possibly of centres an ulp apart.
   // lloyd() works on centred data, as scikit-learn does, so its inertia may also differ by the
-  // rounding of adding the mean back to each centre: an absolute (4 eps max|x|)^2 per point.
+  // rounding of adding the mean back to each centre: a shift of at most |D| = sqrt(d) 4 eps max|x|,
+  // which moves each squared distance r^2 by at most 2 r |D| + |D|^2.
   let largest = 0;
   for (const v of points.data) largest = Math.max(largest, Math.abs(v));
+  const shift = Math.sqrt(points.cols) * 4 * Number.EPSILON * largest;
+  let recentring = 0;
+  for (let i = 0; i < points.rows; i++) {
+    recentring += 2 * Math.sqrt(nearest.distances[i]) * shift + shift ** 2;
+  }
   assert.ok(
-    Math.abs(inertia - result.inertia) <=
-      1e-12 * inertia + points.rows * (4 * Number.EPSILON * largest) ** 2 + 1e-300,
+    Math.abs(inertia - result.inertia) <= 1e-12 * inertia + recentring + 1e-300,
     `inertia ${result.inertia} vs ${inertia}`,
   );
 }

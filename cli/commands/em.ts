@@ -1,7 +1,5 @@
 /** `em FILE`: EM for the spherical Gaussian mixture, as scikit-learn's GaussianMixture fits it. */
-import { emGaussianMixture } from "../../lib/mixture/em.js";
-import { gmmAIC, gmmBIC, gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
-import { toRows } from "../../lib/matrix.js";
+import { emGaussianMixture, emSummary } from "../../lib/mixture/em.js";
 import { EM, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import { integerOption, parseCommand, UINT32_MAX } from "../args.ts";
 import { type Input, readInput, splitPoints, TRAINING_OPTIONS } from "../input.ts";
@@ -17,15 +15,5 @@ export async function em(args: string[], input?: Input) {
     ...values,
   });
   const model = emGaussianMixture(train, { k, seed });
-  return {
-    k,
-    means: toRows(model.means),
-    sigmas: Array.from(model.sigmas),
-    weights: Array.from(model.weights),
-    trainNLL: gmmNLL(train, model),
-    validNLL: gmmNLL(valid, model),
-    bic: gmmBIC(train, model),
-    aic: gmmAIC(train, model),
-    iterations: model.iterations,
-  };
+  return emSummary(model, { train, valid });
 }

@@ -13,9 +13,9 @@
 
 import { DataError } from "../errors.js";
 import { checkFinite, checkScale } from "../finite.js";
-import { gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
+import { gmmAIC, gmmBIC, gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { centreColumns, kmeansPlusPlus, lloydFrom, meanFeatureVariance } from "../kmeans/kmeans.js";
-import type { Matrix } from "../matrix.js";
+import { type Matrix, toRows } from "../matrix.js";
 import { EM } from "../notebook_settings.js";
 import { RandomState } from "../random/random_state.js";
 
@@ -231,5 +231,23 @@ export function emGaussianMixture(
     converged,
     lowerBound,
     lowerBounds,
+  };
+}
+
+/**
+ * An EM fit as the CLI and the build print it: the parameters as plain arrays, the mean NLL on
+ * the training and validation points, BIC and AIC (on the training points) and the iterations.
+ */
+export function emSummary(model: EMResult, { train, valid }: { train: Matrix; valid: Matrix }) {
+  return {
+    k: model.weights.length,
+    means: toRows(model.means),
+    sigmas: Array.from(model.sigmas),
+    weights: Array.from(model.weights),
+    trainNLL: gmmNLL(train, model),
+    validNLL: gmmNLL(valid, model),
+    bic: gmmBIC(train, model),
+    aic: gmmAIC(train, model),
+    iterations: model.iterations,
   };
 }

@@ -21,7 +21,7 @@ import { componentName, parameterCurves } from "./mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
 import { TrainingPool } from "./training_client.js";
 import type { MixtureSnapshot } from "./training_protocol.js";
-import { LiveRun, Player } from "./live_training.js";
+import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, mixtureOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
 import { deferred, PanelSlot } from "./panel_slot.js";
 
@@ -112,13 +112,7 @@ export class MixtureLive {
     this.dataScale = Math.sqrt(meanFeatureVariance(options.train));
     const drawn = drawnRows(options.valid.rows);
     this.#validDrawn = drawn.length === options.valid.rows ? options.valid : takeRows(options.valid, drawn);
-    this.caption = html`<p class="muted">${
-      drawn.length < options.valid.rows
-        ? `The charts draw a seeded subsample of ${drawn.length.toLocaleString("en-US")} of the ${
-          options.valid.rows.toLocaleString("en-US")
-        } validation points; every NLL uses all of them.`
-        : ""
-    }</p>`;
+    this.caption = subsampleNote(drawn.length, options.valid.rows, { scores: "NLL" });
     const redraw = () => {
       this.#panelKey = "";
       this.#rebuild();
@@ -132,13 +126,7 @@ export class MixtureLive {
       parameters: new PanelSlot(() => this.#curvesLater()),
     };
     this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
-    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
-    const hooks = globalThis as unknown as {
-      liveTensors: () => Promise<number>;
-      trainingIdle: () => boolean;
-    };
-    hooks.liveTensors = () => this.pool.memory();
-    hooks.trainingIdle = () => !this.pool.busy;
+    exposeForTests(this.pool);
   }
 
   /** A word naming the focus run's init ("random" or "K-means"), kept up to date; one per place in the text. */

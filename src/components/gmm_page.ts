@@ -12,7 +12,7 @@ import type { ChosenDataset } from "./dataset_store.js";
 import type { InputSpec } from "./input_spec.js";
 import type { MixtureLive } from "./gmm_live.js";
 import { viewSpec } from "./kmeans_page.js";
-import { onnxExportButton, onnxReferenceMap } from "./model_export.js";
+import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
 import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
 import type { MixtureScores } from "./onnx_scoring.js";
 
@@ -123,17 +123,14 @@ export function mixtureExport(
     async check(scorer) {
       const { snapshot } = live.current();
       const { labels, logLikelihood } = await scorer.score(valid) as MixtureScores;
-      const tabLabels = gmmPredict(valid, snapshot!);
-      let sameLabels = 0;
-      for (let i = 0; i < labels.length; i++) sameLabels += labels[i] === tabLabels[i] ? 1 : 0;
-      const onnxScore = -logLikelihood.reduce((sum, value) => sum + value, 0) / logLikelihood.length;
-      return {
-        points: valid.rows,
-        sameLabels,
-        tabScore: snapshot!.validNLL,
-        onnxScore,
-        scoreName: "validation NLL",
-      };
+      return compareWithTab(
+        {
+          onnxLabels: labels,
+          tabLabels: gmmPredict(valid, snapshot!),
+          perPoint: logLikelihood.map((l) => -l),
+        },
+        { tabScore: snapshot!.validNLL!, scoreName: "validation NLL" },
+      );
     },
   });
   live.onResult(() => exporter.enable(live.current().trained));

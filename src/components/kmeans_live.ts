@@ -22,7 +22,7 @@ import { formatStart } from "./url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
 import { TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot } from "./training_protocol.js";
-import { LiveRun, Player } from "./live_training.js";
+import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, kmeansOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
 import { deferred, PanelSlot } from "./panel_slot.js";
 
@@ -117,13 +117,7 @@ export class KMeansLive {
     this.#validDrawn = this.#drawn.length === options.valid.rows
       ? options.valid
       : takeRows(options.valid, this.#drawn);
-    this.caption = html`<p class="muted">${
-      this.#drawn.length < options.valid.rows
-        ? `The charts draw a seeded subsample of ${this.#drawn.length.toLocaleString("en-US")} of the ${
-          options.valid.rows.toLocaleString("en-US")
-        } validation points; every score uses all of them.`
-        : ""
-    }</p>`;
+    this.caption = subsampleNote(this.#drawn.length, options.valid.rows, { scores: "score" });
     const redraw = () => {
       this.#panelKey = "";
       this.#rebuild();
@@ -136,13 +130,7 @@ export class KMeansLive {
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };
     this.stepper.element.append(this.slots.steps.element, this.stepper.controls);
-    // For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running.
-    const hooks = globalThis as unknown as {
-      liveTensors: () => Promise<number>;
-      trainingIdle: () => boolean;
-    };
-    hooks.liveTensors = () => this.pool.memory();
-    hooks.trainingIdle = () => !this.pool.busy;
+    exposeForTests(this.pool);
   }
 
   /** Calls `listener` whenever a run's final model is on screen. */

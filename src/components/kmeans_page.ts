@@ -12,7 +12,7 @@ import type { ChosenDataset } from "./dataset_store.js";
 import { viewOptions } from "./dataset_picker.js";
 import type { InputSpec } from "./input_spec.js";
 import type { KMeansLive } from "./kmeans_live.js";
-import { onnxExportButton, onnxReferenceMap } from "./model_export.js";
+import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
 import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
 import type { KMeansScores } from "./onnx_scoring.js";
 
@@ -132,17 +132,10 @@ export function kmeansExport(
     async check(scorer) {
       const { snapshot } = live.current();
       const { labels, distances } = await scorer.score(valid) as KMeansScores;
-      const tabLabels = assign(valid, snapshot!.centroids).labels;
-      let sameLabels = 0;
-      for (let i = 0; i < labels.length; i++) sameLabels += labels[i] === tabLabels[i] ? 1 : 0;
-      const onnxScore = distances.reduce((sum, value) => sum + value, 0) / distances.length;
-      return {
-        points: valid.rows,
-        sameLabels,
-        tabScore: snapshot!.validScore,
-        onnxScore,
-        scoreName: "validation score",
-      };
+      return compareWithTab(
+        { onnxLabels: labels, tabLabels: assign(valid, snapshot!.centroids).labels, perPoint: distances },
+        { tabScore: snapshot!.validScore!, scoreName: "validation score" },
+      );
     },
   });
   live.onResult(() => exporter.enable(live.current().trained));

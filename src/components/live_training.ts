@@ -13,7 +13,7 @@
  * and the benchmark wait on them.
  */
 import { html } from "htl";
-import type { Job, JobEnd } from "./training_client.js";
+import type { Job, JobEnd, TrainingPool } from "./training_client.js";
 
 /** What a run's progress element says. */
 export type TrainingState = "running" | "paused" | "done" | "diverged" | "cancelled";
@@ -360,4 +360,22 @@ export class Player<S extends Snapshot> {
     cancelAnimationFrame(this.#frame);
     for (const run of this.runs) run.job?.cancel();
   }
+}
+
+/** The caption under charts that draw `drawn` of `total` validation points (empty when they draw all). */
+export function subsampleNote(drawn: number, total: number, { scores }: { scores: string }): HTMLElement {
+  return html`<p class="muted">${
+    drawn < total
+      ? `The charts draw a seeded subsample of ${drawn.toLocaleString("en-US")} of the ${
+        total.toLocaleString("en-US")
+      } validation points; every ${scores} uses all of them.`
+      : ""
+  }</p>`;
+}
+
+/** For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running. */
+export function exposeForTests(pool: TrainingPool): void {
+  const hooks = globalThis as unknown as { liveTensors: () => Promise<number>; trainingIdle: () => boolean };
+  hooks.liveTensors = () => pool.memory();
+  hooks.trainingIdle = () => !pool.busy;
 }

@@ -89,6 +89,25 @@ export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: Refere
   };
 }
 
+/**
+ * How the downloaded model agrees with the tab's on the validation points: the share of equal
+ * labels, and the mean of the ONNX model's per-point scores (`perPoint`, already signed as the
+ * score, e.g. -log-likelihood for an NLL) beside the tab's own score.
+ */
+export function compareWithTab(
+  { onnxLabels, tabLabels, perPoint }: {
+    onnxLabels: ArrayLike<number>;
+    tabLabels: ArrayLike<number>;
+    perPoint: ArrayLike<number>;
+  },
+  { tabScore, scoreName }: { tabScore: number; scoreName: string },
+): ExportCheck {
+  let sameLabels = 0, total = 0;
+  for (let i = 0; i < onnxLabels.length; i++) sameLabels += onnxLabels[i] === tabLabels[i] ? 1 : 0;
+  for (let i = 0; i < perPoint.length; i++) total += perPoint[i];
+  return { points: onnxLabels.length, sameLabels, tabScore, onnxScore: total / perPoint.length, scoreName };
+}
+
 /** Options of {@link onnxExportButton}. */
 export interface ExportOptions {
   label: string;

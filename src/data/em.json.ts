@@ -1,9 +1,7 @@
 // The EM reference for the spherical Gaussian mixture (scikit-learn's GaussianMixture semantics:
 // K-means init, nInit 10, tol 1e-3, reg_covar 1e-6, maxIter 1000) on the mixture split of
 // data2D.npy, for k = 1..10: parameters, train/validation NLL, BIC and AIC.
-import { emGaussianMixture } from "../lib/mixture/em.js";
-import { gmmAIC, gmmBIC, gmmNLL } from "../lib/mixture/gaussian_mixture.js";
-import { toRows } from "../lib/matrix.js";
+import { emGaussianMixture, emSummary } from "../lib/mixture/em.js";
 import { EM, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { loadDataset, splitPoints } from "./dataset.js";
 
@@ -16,19 +14,7 @@ for (let k = 1; k <= 10; k++) {
   const start = performance.now();
   const model = emGaussianMixture(train, { k, ...OPTIONS });
   const ms = performance.now() - start;
-  runs.push({
-    k,
-    means: toRows(model.means),
-    sigmas: Array.from(model.sigmas),
-    weights: Array.from(model.weights),
-    trainNLL: gmmNLL(train, model),
-    validNLL: gmmNLL(valid, model),
-    bic: gmmBIC(train, model),
-    aic: gmmAIC(train, model),
-    iterations: model.iterations,
-    converged: model.converged,
-    ms,
-  });
+  runs.push({ ...emSummary(model, { train, valid }), converged: model.converged, ms });
   console.error(`em k=${k}: valid NLL ${runs.at(-1)!.validNLL.toFixed(5)} in ${ms.toFixed(0)} ms`);
 }
 console.log(JSON.stringify({
