@@ -7,20 +7,22 @@ notebook's own code) writes them, float64. Each: one warm-up run, then the media
 runs, with the validation score of the last run as a fidelity check.
 
 Needs Debian's python3 with NumPy, SciPy and PyTorch (apt-get install -y python3-torch python3-sklearn).
-Run: /usr/bin/python3 bench/reference_torch.py src/data/data2D.npy  -> one JSON object on stdout.
+Run by `npm run bench`, which passes the notebook's split (lib/notebook_settings.ts) in the
+environment variable NOTEBOOK_SETTINGS; prints one JSON object on stdout.
 """
-import json, sys, time
+import json, os, sys, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from scipy.stats import truncnorm
 
+SPLIT = json.loads(os.environ["NOTEBOOK_SETTINGS"])["split"]
 X = np.load(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 
 
 def split(frac):
     valid = int(len(X) / frac)
-    np.random.seed(45689)
+    np.random.seed(SPLIT["seed"])
     idx = np.arange(len(X)); np.random.shuffle(idx)
     return X[idx[valid:]], X[idx[:valid]]
 
@@ -75,8 +77,8 @@ def median_ms(fn, runs):
     return float(np.median(times)), value
 
 
-km_train, km_valid = split(4.0)
-gm_train, gm_valid = split(3.0)
+km_train, km_valid = split(SPLIT["kmeansValidDivisor"])
+gm_train, gm_valid = split(SPLIT["mixtureValidDivisor"])
 kmeans_ms, (_, centroids) = median_ms(lambda: train_kmean_torch(km_train), RUNS)
 gmm_ms, gmm_nll = median_ms(lambda: train_gmm(gm_train, gm_valid, 5), max(3, RUNS // 2))
 print(json.dumps({

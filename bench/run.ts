@@ -15,18 +15,21 @@
  */
 import type { BackendResult, BrowserBenchmark } from "./browser.ts";
 import { livePageReport } from "./live_pages_report.ts";
+import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 
 const DENO = Deno.execPath();
 const PYTHON = Deno.env.get("REFERENCE_PYTHON") ?? "/usr/bin/python3";
 const DATA = "src/data/data2D.npy";
+// The Python references take the notebook's settings from here, so that they are written once.
+const SETTINGS_ENV = { NOTEBOOK_SETTINGS: JSON.stringify({ split: NOTEBOOK_SPLIT, lloyd: LLOYD }) };
 
 async function run(
   command: string,
   args: string[],
-  { stderr = "piped" }: { stderr?: "piped" | "inherit" } = {},
+  { stderr = "piped", env }: { stderr?: "piped" | "inherit"; env?: Record<string, string> } = {},
 ): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   try {
-    const output = await new Deno.Command(command, { args, stdout: "piped", stderr }).output();
+    const output = await new Deno.Command(command, { args, stdout: "piped", stderr, env }).output();
     const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
     return {
       ok: output.success,
@@ -59,7 +62,7 @@ const report = JSON.parse(bench.stdout) as BenchReport;
 const ours = new Map(report.benches.map((b) => [b.name, (b.results[0].ok?.avg ?? NaN) / 1e6]));
 
 console.error("bench: scikit-learn reference…");
-const reference = await run(PYTHON, ["bench/reference.py", DATA]);
+const reference = await run(PYTHON, ["bench/reference.py", DATA], { env: SETTINGS_ENV });
 const theirs: Record<string, number> = reference.ok ? lastJson(reference.stdout) : {};
 if (!reference.ok) {
   console.error(`note: no scikit-learn timings (${PYTHON} with NumPy and scikit-learn not usable)`);
@@ -74,7 +77,7 @@ interface TorchReference {
   torch: string;
 }
 console.error("bench: the notebook's PyTorch loops (about half a minute)…");
-const torchRun = await run(PYTHON, ["bench/reference_torch.py", DATA]);
+const torchRun = await run(PYTHON, ["bench/reference_torch.py", DATA], { env: SETTINGS_ENV });
 const torch: TorchReference | undefined = torchRun.ok ? lastJson(torchRun.stdout) : undefined;
 if (!torchRun.ok) {
   console.error(
