@@ -76,7 +76,7 @@ type Scale = { apply(v: number): number; range: number[]; domain: number[] };
  */
 const axesCache = new WeakMap<
   Matrix,
-  Map<string, { svg: SVGSVGElement; x: Scale; y: Scale; height: number }>
+  Map<string, { svg: SVGSVGElement & { scale(name: string): Scale }; x: Scale; y: Scale; height: number }>
 >();
 
 function axes(points: Matrix, width: number, axisLabels: [string, string]) {
@@ -99,7 +99,11 @@ function axes(points: Matrix, width: number, axisLabels: [string, string]) {
     built = { svg, x: svg.scale("x"), y: svg.scale("y"), height: Number(svg.getAttribute("height")) };
     byKey.set(key, built);
   }
-  return { ...built, svg: built.svg.cloneNode(true) as SVGSVGElement };
+  // A clone loses Plot's `scale()` method; the axes are the same, so their scales are too (readers
+  // such as the browser tests place data on the chart with it, as on any Plot chart).
+  const svg = built.svg.cloneNode(true) as SVGSVGElement & { scale(name: string): Scale };
+  svg.scale = built.svg.scale.bind(built.svg);
+  return { ...built, svg };
 }
 
 /**
