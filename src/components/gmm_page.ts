@@ -13,7 +13,13 @@ import type { InputSpec } from "./input_spec.js";
 import type { MixtureLive } from "./gmm_live.js";
 import { viewSpec } from "./kmeans_page.js";
 import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
-import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
+import {
+  csvDownloadButton,
+  download,
+  jsonDownloadButton,
+  manifestHeader,
+  svgDownloadButtons,
+} from "./reproducibility.js";
 import type { MixtureScores } from "./onnx_scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
@@ -160,21 +166,7 @@ export function mixtureDownloads(
     const { runs, settings, em } = state();
     const { k, init, lr, epochs, seed, engine } = settings;
     return {
-      page: "gmm",
-      url: location.href,
-      dataset: {
-        name: dataset.name,
-        source: dataset.source,
-        rows: dataset.points.rows,
-        cols: dataset.points.cols,
-        sha256: dataset.sha256,
-      },
-      split: {
-        seed: NOTEBOOK_SPLIT.seed,
-        validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor,
-        train: split.train.length,
-        valid: split.valid.length,
-      },
+      ...manifestHeader("gmm", { dataset, split, validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor }),
       settings: { k, init, lr, epochs, seed, engine, optimizer: { name: "Adam", ...GRADIENT_MIXTURE.adamW } },
       backend,
       versions,

@@ -13,7 +13,13 @@ import { viewOptions } from "./dataset_picker.js";
 import type { InputSpec } from "./input_spec.js";
 import type { KMeansLive } from "./kmeans_live.js";
 import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
-import { csvDownloadButton, download, jsonDownloadButton, svgDownloadButtons } from "./reproducibility.js";
+import {
+  csvDownloadButton,
+  download,
+  jsonDownloadButton,
+  manifestHeader,
+  svgDownloadButtons,
+} from "./reproducibility.js";
 import type { KMeansScores } from "./onnx_scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
@@ -163,21 +169,7 @@ export function kmeansDownloads(
     const { snapshot, settings, lloyd } = state();
     const { k, lr, epochs, seed, init, engine } = settings;
     return {
-      page: "kmeans",
-      url: location.href,
-      dataset: {
-        name: dataset.name,
-        source: dataset.source,
-        rows: dataset.points.rows,
-        cols: dataset.points.cols,
-        sha256: dataset.sha256,
-      },
-      split: {
-        seed: NOTEBOOK_SPLIT.seed,
-        validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor,
-        train: split.train.length,
-        valid: split.valid.length,
-      },
+      ...manifestHeader("kmeans", { dataset, split, validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor }),
       settings: {
         k,
         lr,

@@ -4,6 +4,9 @@
  */
 import { html } from "htl";
 import { csvFormat } from "d3-dsv";
+import type { Split } from "../lib/random/split.js";
+import { NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
+import type { ChosenDataset } from "./dataset_store.js";
 
 /** A plain button running `action` on click (keyboard-operable, as every <button>). */
 function actionButton(label: string, action: () => unknown): HTMLButtonElement {
@@ -96,4 +99,18 @@ export function svgDownloadButtons() {
   return html`<span>${actionButton("Charts (SVG)", () => each("svg"))} ${
     actionButton("Charts (PNG)", () => each("png"))
   }</span>`;
+}
+
+/** What every page's manifest starts with: the page, its URL, the dataset and the notebook's split of it. */
+export function manifestHeader(
+  page: string,
+  { dataset, split, validDivisor }: { dataset: ChosenDataset; split: Split; validDivisor: number },
+) {
+  const { name, source, points, sha256 } = dataset;
+  return {
+    page,
+    url: location.href,
+    dataset: { name, source, rows: points.rows, cols: points.cols, sha256 },
+    split: { seed: NOTEBOOK_SPLIT.seed, validDivisor, train: split.train.length, valid: split.valid.length },
+  };
 }
