@@ -342,7 +342,9 @@ export function mixtureOverlay(
   for (let j = 0; j < k; j++) {
     markup += marker(panel.px(model.means.data[2 * j]), panel.py(model.means.data[2 * j + 1]), "plus");
   }
+  // Clipped to the frame (a wide 2σ circle would cross the axes); an inline style, since the site's
+  // stylesheets set svg { overflow: visible }, which beats the overflow attribute.
   return `<svg x="${left}" y="${top}" width="${right - left}" height="${
     bottom - top
-  }" overflow="hidden"><g transform="translate(${-left},${-top})">${markup}</g></svg>`;
+  }" style="overflow: hidden"><g transform="translate(${-left},${-top})">${markup}</g></svg>`;
 }

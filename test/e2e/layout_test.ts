@@ -99,11 +99,14 @@ async function liveChecks(page: import("playwright-core").Page, name: "kmeans" |
         top: origin.top + Math.min(y1, y2) - 1.5,
         bottom: origin.top + Math.max(y1, y2) + 1.5,
       };
-      const shapes = [...svg.querySelectorAll("g.moving circle, g.moving path, g.moving line, g.moving svg")];
+      const shapes = [...svg.querySelectorAll(
+        "g.moving circle, g.moving ellipse, g.moving path, g.moving line, g.moving svg",
+      )];
       return shapes.filter((shape) => {
         const nested = shape.tagName === "svg" ? shape : shape.parentElement?.closest("svg");
-        if (nested && nested !== svg) {
-          // A nested svg clips its content to its own viewport (its x, y, width, height in the plot's units).
+        // A nested svg clips its content to its own viewport (its x, y, width, height in the plot's
+        // units), unless a stylesheet made it overflow: then its shapes are measured themselves.
+        if (nested && nested !== svg && getComputedStyle(nested).overflow !== "visible") {
           const [x, y, w, h] = ["x", "y", "width", "height"].map((a) => Number(nested.getAttribute(a)));
           const at = {
             left: origin.left + x,
