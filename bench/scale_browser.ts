@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, serveStatic } from "../test/e2e/_browser.ts";
+import { npyBytes } from "../test/_testdata.ts";
 import { makeBlobs } from "../lib/random/synthetic.js";
 import { RandomState } from "../lib/random/random_state.js";
 
@@ -62,16 +63,6 @@ const options = parseArgs({
 const TIMEOUT_MS = Number(options.timeout) * 1000;
 const USABLE_BUDGET_MS = Number(options["usable-budget"]) * 1000;
 const log = (message: string) => console.error(`[scale_browser] ${message}`);
-
-/** A version 1.0 .npy file of row-major float64 values. */
-function npyBytes(rows: number, cols: number, values: Float64Array): Uint8Array {
-  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  const header = `\x93NUMPY\x01\x00${String.fromCharCode(118, 0)}${dict.padEnd(117)}\n`;
-  const bytes = new Uint8Array(128 + values.byteLength);
-  for (let i = 0; i < 128; i++) bytes[i] = header.charCodeAt(i);
-  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 128);
-  return bytes;
-}
 
 function makeUploads(directory: string): Upload[] {
   const { points } = makeBlobs({ n: 1_000_000, k: 5, d: 2, spread: 1, seed: 14 });

@@ -80,3 +80,13 @@ export async function runCli(...args: string[]): Promise<{ code: number; stdout:
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
+
+/** A .npy file of float64 `values` (rows x cols, C order), version 1.0. */
+export function npyBytes(rows: number, cols: number, values: Float64Array): Uint8Array {
+  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const header = `\x93NUMPY\x01\x00${String.fromCharCode(118, 0)}${dict.padEnd(117)}\n`;
+  const bytes = new Uint8Array(128 + values.byteLength);
+  for (let i = 0; i < 128; i++) bytes[i] = header.charCodeAt(i);
+  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 128);
+  return bytes;
+}

@@ -5,19 +5,7 @@ import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
 import { makeBlobs } from "../lib/random/synthetic.js";
 import { takeRows } from "../lib/matrix.js";
 import { split } from "../lib/random/split.js";
-import { repoFile } from "./_testdata.js";
-
-/** A minimal float64 C-order .npy writer (format 1.0), enough for a test dataset. */
-function npyBytes(rows: number, cols: number, data: Float64Array): Uint8Array {
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
-  const bytes = new Uint8Array(10 + header.length + data.byteLength);
-  bytes.set([0x93, ..."NUMPY"].map((c) => typeof c === "number" ? c : c.charCodeAt(0)));
-  bytes.set([1, 0, header.length & 0xff, header.length >> 8], 6);
-  bytes.set(new TextEncoder().encode(header), 10);
-  bytes.set(new Uint8Array(data.buffer), 10 + header.length);
-  return bytes;
-}
+import { npyBytes, repoFile } from "./_testdata.js";
 
 Deno.test("the report page loader prints the figures of the dataset it is given", async () => {
   const { points } = makeBlobs({ n: 400, k: 4, d: 2, spread: 0.6, seed: 3 });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { assertClean, openPage, waitForText, withSite } from "./_browser_helpers.ts";
+import { npyBytes } from "../_testdata.ts";
 import { makeBlobs } from "../../lib/random/synthetic.js";
 import { DataError } from "../../lib/errors.js";
 import { parsePoints } from "../../lib/io/read_points.js";
@@ -67,16 +68,6 @@ Deno.test("an uploaded CSV is used by the K-means page; bad files are refused an
     await assertClean(kmeans);
   });
 });
-
-/** A .npy file of float64 `values` (rows x cols, C order), version 1.0. */
-function npyBytes(rows: number, cols: number, values: Float64Array): Uint8Array {
-  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  const header = `\x93NUMPY\x01\x00${String.fromCharCode(118, 0)}${dict.padEnd(117)}\n`;
-  const bytes = new Uint8Array(128 + values.byteLength);
-  for (let i = 0; i < 128; i++) bytes[i] = header.charCodeAt(i);
-  bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 128);
-  return bytes;
-}
 
 /** The sentence the upload page must show for `bytes`: the readers' own, with the upload's limits. */
 function uploadRefusal(bytes: Uint8Array, name: string): string {
