@@ -39,9 +39,9 @@ export function toRows(matrix: Matrix): number[][] {
 export function takeRows(matrix: Matrix, indices: ArrayLike<number>): Matrix {
   const { cols } = matrix;
   const data = new Float64Array(indices.length * cols);
-  for (let i = 0; i < indices.length; i++) {
-    const from = indices[i] * cols;
-    data.set(matrix.data.subarray(from, from + cols), i * cols);
+  // Element by element: a `subarray` per row costs an allocation each (seconds at 10^6 rows).
+  for (let i = 0, to = 0; i < indices.length; i++) {
+    for (let from = indices[i] * cols, end = from + cols; from < end; from++) data[to++] = matrix.data[from];
   }
   return { rows: indices.length, cols, data };
 }

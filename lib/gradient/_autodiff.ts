@@ -30,7 +30,7 @@ interface Snapshot {
 
 /**
  * The autodiff engine for R runs (`initial`: R * rowsPerRun rows of `cols` values): `losses`
- * maps the variable to the R losses (a tensor of R values, in run order) with tfjs ops; it is called inside
+ * maps the variable (and the 1-based epoch, which picks a mini-batch) to the R losses (a tensor of R values, in run order) with tfjs ops; it is called inside
  * `tf.variableGrads` and `tf.tidy`. The engine owns `constants` (the prepared points): it frees
  * them with itself.
  */
@@ -40,7 +40,7 @@ export function autodiffEngine(
     restarts: number;
     cols: number;
     optimizer: AdamWOptions;
-    losses: (parameters: tf.Variable) => tf.Tensor;
+    losses: (parameters: tf.Variable, epoch: number) => tf.Tensor;
     constants: tf.Tensor[];
   },
 ): TrainingEngine {
@@ -67,7 +67,7 @@ export function autodiffEngine(
       tf.tidy(() => {
         let perRun: tf.Tensor | undefined;
         const { grads } = tf.variableGrads(() => {
-          perRun = tf.keep(losses(variable));
+          perRun = tf.keep(losses(variable, epoch));
           return (restarts === 1 ? tf.reshape(perRun, []) : tf.sum(perRun)) as tf.Scalar;
         }, [variable]);
         // The losses belong to the parameters before this step (PyTorch's L in the notebook).

@@ -36,6 +36,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "./_autodiff.js";
 import type { AdamWOptions } from "./adamw.js";
 import type { TrainingEngine } from "./engine.js";
+import type { MiniBatches } from "./_mini_batches.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -116,18 +117,23 @@ export function mixtureNLL(tensors: MixtureTensors, parameters: tf.Tensor2D): tf
   return tf.matMul(logSumExp, tensors.weights);
 }
 
-/** The autodiff engine for one run from the packed `initial` parameters (centred means), on centred points. */
+/**
+ * The autodiff engine for one run from the packed `initial` parameters (centred means), on the
+ * centred points in {@link mixturePoints}' layout, cut into mini-batch windows (one window for
+ * full batch).
+ */
 export function autodiffMixture(
-  points: Float64Array,
+  { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
   initial: Float64Array,
   { d, optimizer }: { d: number; optimizer: AdamWOptions },
 ): TrainingEngine {
-  const tensors = mixtureTensors(points, { d, k: initial.length / (d + 2) });
+  const k = initial.length / (d + 2);
+  const tensors = windows.map((window) => mixtureTensors(window.data, { d, k }));
   return autodiffEngine(initial, {
     restarts: 1,
     cols: d + 2,
     optimizer,
-    losses: (parameters) => mixtureNLL(tensors, parameters as tf.Tensor2D),
-    constants: Object.values(tensors),
+    losses: (parameters, epoch) => mixtureNLL(tensors[windowOf(epoch)], parameters as tf.Tensor2D),
+    constants: tensors.flatMap((window) => Object.values(window)),
   });
 }

@@ -18,6 +18,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "./_autodiff.js";
 import type { AdamWOptions } from "./adamw.js";
 import type { TrainingEngine } from "./engine.js";
+import type { MiniBatches } from "./_mini_batches.js";
 import { columnMeans, type Matrix } from "../matrix.js";
 
 /** The training points as the loss reads them, uploaded once per run. */
@@ -74,16 +75,16 @@ export function kmeansLosses(
 
 /** The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW. */
 export function autodiffKMeans(
-  points: Matrix,
+  { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
   initial: Float64Array,
   { k, optimizer }: { k: number; optimizer: AdamWOptions },
 ): TrainingEngine {
-  const tensors = kmeansTensors(points);
+  const tensors = windows.map(kmeansTensors), d = windows[0].cols;
   return autodiffEngine(initial, {
-    restarts: initial.length / (k * points.cols),
-    cols: points.cols,
+    restarts: initial.length / (k * d),
+    cols: d,
     optimizer,
-    losses: (centroids) => kmeansLosses(tensors, centroids as tf.Tensor2D, { k }),
-    constants: [tensors.augmented, tensors.centre],
+    losses: (centroids, epoch) => kmeansLosses(tensors[windowOf(epoch)], centroids as tf.Tensor2D, { k }),
+    constants: tensors.flatMap(({ augmented, centre }) => [augmented, centre]),
   });
 }

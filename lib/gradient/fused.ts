@@ -346,10 +346,13 @@ export function fusedEngine(
   { restarts, hyper, evaluate }: {
     restarts: number;
     hyper: AdamWHyperParameters;
-    /** The gradient of every run, and whether its loss is finite; `skip` flags the runs already stopped. */
+    /**
+     * The gradient of every run at epoch `epoch` (1-based), and whether its loss is finite; `skip`
+     * flags the runs already stopped.
+     */
     evaluate: (
       parameters: Float64Array,
-      skip: boolean[],
+      { skip, epoch }: { skip: boolean[]; epoch: number },
     ) => { finite: ArrayLike<boolean>; gradient: Float64Array };
   },
 ): TrainingEngine {
@@ -361,7 +364,7 @@ export function fusedEngine(
   const run = (array: Float64Array, r: number) => array.subarray(r * size, (r + 1) * size);
   return {
     step(epoch) {
-      const { finite, gradient } = evaluate(p, skip);
+      const { finite, gradient } = evaluate(p, { skip, epoch });
       for (let r = 0; r < restarts; r++) {
         if (skip[r]) continue;
         if (!finite[r]) {

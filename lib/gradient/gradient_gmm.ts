@@ -20,6 +20,7 @@ import { autodiffMixture } from "./_gmm_tensors.js";
 import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
 import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
+import { checkBatchSize, miniBatches, scoredSample } from "./_mini_batches.js";
 import { gmmNLL, type SphericalGaussianMixture } from "../mixture/gaussian_mixture.js";
 import { lloyd } from "../kmeans/kmeans.js";
 import { columnMeans, type Matrix } from "../matrix.js";
@@ -55,6 +56,12 @@ export interface GradientGMMOptions {
   reportEvery?: number;
   /** Which engine trains (default `"fused"`; see `engine.ts`). */
   engine?: Engine;
+  /**
+   * Past this many training points, each epoch is one step on a mini-batch of this many (a seeded
+   * shuffle, taken in turn), and reports before the last score a sample of this many training and
+   * validation points. Default: full batch, the notebook's.
+   */
+  batchSize?: number;
 }
 
 /** The state of a run at a report: the mixture and its scores. */
@@ -99,6 +106,7 @@ interface Settings {
   signal?: AbortSignal;
   reportEvery: number;
   engine: Engine;
+  batchSize?: number;
 }
 
 const INITS: readonly MixtureInit[] = ["random", "kmeans"];
@@ -109,6 +117,7 @@ function checkSettings(points: Matrix, settings: Settings): void {
     exampleLr: GRADIENT_MIXTURE.lr,
   });
   checkChoice("init", settings.init, INITS);
+  checkBatchSize(settings.batchSize);
 }
 
 /**
@@ -159,7 +168,7 @@ function softmax(logits: ArrayLike<number>): Float64Array {
  * `reportEvery` epochs with float64 NLLs computed on the host.
  */
 async function* train(points: Matrix, settings: Settings): AsyncGenerator<GradientGMMStep, void, undefined> {
-  const { k, lr, epochs, init, seed, valid, signal, reportEvery, engine: engineName } = settings;
+  const { k, lr, epochs, init, seed, valid, signal, reportEvery, engine: engineName, batchSize } = settings;
   const { cols: d } = points;
   const width = d + 2;
   signal?.throwIfAborted();
@@ -169,6 +178,9 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
   // in float32 (see _gmm_tensors.ts). Adam has no weight decay, so the shift changes nothing else.
   const centre = columnMeans(points);
   const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - centre[p % d]), { d });
+  // The windows hold the centred points' rows (in mixturePoints' layout); scores read the points.
+  const batches = miniBatches({ rows: points.rows, cols: width, data: centred }, { batchSize, seed });
+  const scored = scoredSample({ train: points, valid }, { batchSize, seed });
   const initial = new Float64Array(k * width);
   for (let j = 0; j < k; j++) {
     for (let t = 0; t < d; t++) initial[j * width + t] = start.means.data[j * d + t] - centre[t];
@@ -176,7 +188,13 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
     initial[j * width + d + 1] = start.logits[j];
   }
 
-  const describe = (epoch: number, packed: Float64Array, diverged: boolean): GradientGMMStep => {
+  // `last`: the last report, which scores every point (the others a sample, past batchSize).
+  const describe = (
+    epoch: number,
+    packed: Float64Array,
+    diverged: boolean,
+    last: boolean,
+  ): GradientGMMStep => {
     const means = new Float64Array(k * d), sigmas = new Float64Array(k), logits = new Float64Array(k);
     for (let j = 0; j < k; j++) {
       for (let t = 0; t < d; t++) means[j * d + t] = packed[j * width + t] + centre[t];
@@ -188,8 +206,8 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
     return {
       epoch,
       ...model,
-      trainNLL: gmmNLL(points, model),
-      validNLL: valid ? gmmNLL(valid, model) : undefined,
+      trainNLL: gmmNLL(last ? points : scored.train, model),
+      validNLL: valid ? gmmNLL(last ? valid : scored.valid!, model) : undefined,
       diverged,
     };
   };
@@ -199,12 +217,12 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
   // non-finite (the responsibilities of the point whose log-sum-exp is infinite or NaN are NaN),
   // which saves computing the loss (a log per point) every epoch.
   const engine: TrainingEngine = engineName === "autodiff"
-    ? autodiffMixture(centred, initial, { d, optimizer })
+    ? autodiffMixture(batches, initial, { d, optimizer })
     : fusedEngine(initial, {
       restarts: 1,
       hyper: optimizer,
-      evaluate: (parameters) => {
-        const gradient = mixtureGradient(centred, parameters, { d });
+      evaluate: (parameters, { epoch }) => {
+        const gradient = mixtureGradient(batches.windows[batches.windowOf(epoch)].data, parameters, { d });
         return { finite: [allFinite(gradient)], gradient };
       },
     });
@@ -214,10 +232,13 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
       engine.step(epoch);
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
       const [state] = await engine.read(epoch);
-      let step = describe(state.epoch, state.parameters, state.diverged);
+      const last = epoch === epochs || state.diverged;
+      let step = describe(state.epoch, state.parameters, state.diverged, last);
       // Parameters that are finite but whose likelihood is not (a sigma of 0 or past float64's
       // range) have diverged too: keep those of the epoch before.
-      if (!Number.isFinite(step.trainNLL) && state.previous) step = describe(epoch - 1, state.previous, true);
+      if (!Number.isFinite(step.trainNLL) && state.previous) {
+        step = describe(epoch - 1, state.previous, true, true);
+      }
       yield step;
       if (step.diverged) return;
     }
@@ -264,9 +285,10 @@ export function trainGradientGMM(
     signal,
     reportEvery = REPORT_EVERY.mixture,
     engine = DEFAULT_ENGINE,
+    batchSize,
   }: GradientGMMOptions,
 ): AsyncGenerator<GradientGMMStep, void, undefined> {
-  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery, engine };
+  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery, engine, batchSize };
   checkSettings(points, settings);
   return train(points, settings);
 }

@@ -20,6 +20,7 @@ import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js
 import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
 import { DataError } from "../errors.js";
 import { fusedEngine, kmeansLossAndGradient } from "./fused.js";
+import { checkBatchSize, type MiniBatches, miniBatches, scoredSample } from "./_mini_batches.js";
 import { kmeansPlusPlus, validationScore } from "../kmeans/kmeans.js";
 import type { Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS, REPORT_EVERY } from "../notebook_settings.js";
@@ -60,6 +61,12 @@ export interface GradientKMeansCommonOptions {
   reportEvery?: number;
   /** Which engine trains (default `"fused"`; see `engine.ts`). */
   engine?: Engine;
+  /**
+   * Past this many training points, each epoch is one step on a mini-batch of this many (a seeded
+   * shuffle, taken in turn), and reports before the last score a sample of this many training and
+   * validation points. Default: full batch, the notebook's.
+   */
+  batchSize?: number;
 }
 
 /** Options of {@link trainGradientKMeans} and {@link fitGradientKMeans}. */
@@ -129,6 +136,7 @@ interface Settings {
   reportEvery: number;
   seeds: number[];
   engine: Engine;
+  batchSize?: number;
   initial?: Matrix;
 }
 
@@ -139,6 +147,7 @@ function checkSettings(points: Matrix, settings: Settings): void {
   checkTrainingOptions(points, settings, { model: "K-means", exampleLr: GRADIENT_KMEANS.lr });
   checkChoice("init", settings.init, INITS);
   checkChoice("uniformBox", settings.uniformBox, BOXES);
+  checkBatchSize(settings.batchSize);
 }
 
 /** The initial k x d centroids of one seed (see {@link CentroidInit} and {@link UniformBox}). */
@@ -191,17 +200,19 @@ function columnRanges({ cols, data }: Matrix): [Float64Array, Float64Array] {
 
 /**
  * The engine for R runs starting from `initial` (R*k x d): the fused loop in float64, or the
- * notebook's loss differentiated by TensorFlow.js.
+ * notebook's loss differentiated by TensorFlow.js; each epoch on its mini-batch window.
  */
-function makeEngine(points: Matrix, initial: Float64Array, settings: Settings): TrainingEngine {
+function makeEngine(batches: MiniBatches, initial: Float64Array, settings: Settings): TrainingEngine {
   const { k, lr, seeds, engine } = settings;
   const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
-  if (engine === "autodiff") return autodiffKMeans(points, initial, { k, optimizer });
+  if (engine === "autodiff") return autodiffKMeans(batches, initial, { k, optimizer });
+  const { windows, windowOf } = batches;
   return fusedEngine(initial, {
     restarts: seeds.length,
     hyper: optimizer,
-    evaluate: (centroids, skip) => {
-      const { losses, gradient } = kmeansLossAndGradient(points.data, centroids, { d: points.cols, k, skip });
+    evaluate: (centroids, { skip, epoch }) => {
+      const { data, cols: d } = windows[windowOf(epoch)];
+      const { losses, gradient } = kmeansLossAndGradient(data, centroids, { d, k, skip });
       return { finite: Array.from(losses, (loss, r) => skip[r] || Number.isFinite(loss)), gradient };
     },
   });
@@ -215,37 +226,44 @@ async function* trainBatch(
   points: Matrix,
   settings: Settings,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
-  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds, initial: given } = settings;
+  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds, initial: given, batchSize } =
+    settings;
   const d = points.cols;
   signal?.throwIfAborted();
   const initial = new Float64Array(seeds.length * k * d);
   seeds.forEach((seed, r) =>
     initial.set((given ?? initialCentroids(points, { k, seed, init, uniformBox })).data, r * k * d)
   );
-  const engine = makeEngine(points, initial, settings);
+  const batches = miniBatches(points, { batchSize, seed: seeds[0] });
+  const sample = scoredSample({ train: points, valid }, { batchSize, seed: seeds[0] });
+  const engine = makeEngine(batches, initial, settings);
   try {
+    // A diverged run's state is kept (with the report that found it) and reported from then on.
     const frozen: (GradientKMeansRun | undefined)[] = new Array(seeds.length).fill(undefined);
     for (let epoch = 1; epoch <= epochs; epoch++) {
       signal?.throwIfAborted();
       engine.step(epoch);
       if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
       const states = await engine.read(epoch);
+      // The last report scores every point; the others a mini-batch's sample (all points when full batch).
+      const last = epoch === epochs || states.every((state) => state.diverged);
+      const scored = last ? { train: points, valid } : sample;
       const runs = states.map((state, r) => {
-        if (frozen[r]) return frozen[r]!;
+        if (frozen[r] && !(last && !batches.full)) return frozen[r]!;
         const centroids: Matrix = { rows: k, cols: d, data: state.parameters };
         const run: GradientKMeansRun = {
           seed: seeds[r],
           epoch: state.epoch,
-          trainLoss: validationScore(points, centroids),
-          validScore: valid ? validationScore(valid, centroids) : undefined,
+          trainLoss: validationScore(scored.train, centroids),
+          validScore: scored.valid ? validationScore(scored.valid, centroids) : undefined,
           centroids,
           diverged: state.diverged,
         };
-        if (state.diverged) frozen[r] = run;
+        if (state.diverged) frozen[r] ??= run;
         return run;
       });
       yield { epoch, runs, best: bestRun(runs) };
-      if (frozen.every(Boolean)) return;
+      if (last) return;
     }
   } finally {
     engine.dispose();
@@ -272,10 +290,11 @@ function withDefaults(
     signal,
     reportEvery = REPORT_EVERY.kmeans,
     engine = DEFAULT_ENGINE,
+    batchSize,
   }: GradientKMeansCommonOptions,
   seeds: number[],
 ): Settings {
-  return { k, lr, epochs, init, uniformBox, valid, signal, reportEvery, seeds, engine };
+  return { k, lr, epochs, init, uniformBox, valid, signal, reportEvery, seeds, engine, batchSize };
 }
 
 /**
