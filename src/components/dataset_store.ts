@@ -5,7 +5,9 @@
  */
 import { del, get, set } from "idb-keyval";
 import { DataError } from "../lib/errors.js";
-import type { Matrix } from "../lib/matrix.js";
+import { type Matrix, takeRows } from "../lib/matrix.js";
+import { type Split, split } from "../lib/random/split.js";
+import { nextTask } from "./next_task.js";
 import { megabytes, parseNpy } from "../lib/io/npy.js";
 
 /** Where the chosen dataset came from. */
@@ -135,4 +137,22 @@ export async function resetChosenDataset(): Promise<void> {
   const previous = await get<StoredDataset>(KEY).catch(() => undefined);
   await del(KEY);
   await Promise.all((previous?.chunks ?? []).map((key) => del(key).catch(() => {})));
+}
+
+/**
+ * The notebook's seeded split of `points` (`split` with `validDivisor`) and its training and
+ * validation points, each made in a task of its own: at 10^6 points each step takes tens of
+ * milliseconds, and one task for all three would hold the page's main thread past 100 ms.
+ */
+export async function splitDataset(
+  points: Matrix,
+  { validDivisor }: { validDivisor: number },
+): Promise<{ split: Split; train: Matrix; valid: Matrix }> {
+  const parts = split(points.rows, { validDivisor });
+  await nextTask();
+  const train = takeRows(points, parts.train);
+  await nextTask();
+  const valid = takeRows(points, parts.valid);
+  await nextTask();
+  return { split: parts, train, valid };
 }

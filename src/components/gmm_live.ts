@@ -8,7 +8,6 @@
  */
 import { html } from "htl";
 import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
-import { type EMHalfStep, emStart, emSteps } from "../lib/mixture/em_steps.js";
 import { meanFeatureVariance } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
 import { matchCentres } from "../lib/kmeans/match_centres.js";
@@ -20,7 +19,8 @@ import { describeCentres, labelChart } from "./clusters.js";
 import { componentName, parameterCurves } from "./mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
 import { TrainingPool } from "./training_client.js";
-import type { MixtureSnapshot } from "./training_protocol.js";
+import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
+import { largeDataNote } from "./large_data.js";
 import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, mixtureOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
 import { deferred, PanelSlot } from "./panel_slot.js";
@@ -44,6 +44,8 @@ export interface EMRun {
   weights: number[];
   validNLL: number;
   iterations: number;
+  /** The training points' NLL, when the worker computed the run (else the page scores it). */
+  trainNLL?: number;
 }
 
 /** What the component needs of the page. */
@@ -80,7 +82,8 @@ export class MixtureLive {
   readonly slots: Record<Init | "em" | "steps" | "loss" | "parameters", PanelSlot>;
   /** EM's half-steps from its own start for this seed (k-means++, then Lloyd), stepped by its buttons. */
   readonly stepper = new Stepper("EM", (index) => this.#drawStep(index));
-  #steps: EMHalfStep[] = [];
+  #steps: EMStepSummary[] = [];
+  #stepsJob?: { cancel(): void };
   #stepsKey = "";
   /** EM's training NLL per k: the gap curve's reference. */
   #emTrainNLL = new Map<number, number>();
@@ -113,6 +116,7 @@ export class MixtureLive {
     const drawn = drawnRows(options.valid.rows);
     this.#validDrawn = drawn.length === options.valid.rows ? options.valid : takeRows(options.valid, drawn);
     this.caption = subsampleNote(drawn.length, options.valid.rows, { scores: "NLL" });
+    this.caption.append(" ", largeDataNote(options.train.rows, { optimizer: "Adam", steps: "EM" }));
     const redraw = () => {
       this.#panelKey = "";
       this.#rebuild();
@@ -169,6 +173,7 @@ export class MixtureLive {
               weights: Float64Array;
               validNLL: number;
               iterations: number;
+              trainNLL: number;
             };
             resolve({
               k,
@@ -177,6 +182,7 @@ export class MixtureLive {
               weights: Array.from(r.weights),
               validNLL: r.validNLL,
               iterations: r.iterations,
+              trainNLL: r.trainNLL,
             });
           },
         });
@@ -461,26 +467,39 @@ export class MixtureLive {
   #emTrainNLLFor(em: EMRun): number {
     let nll = this.#emTrainNLL.get(em.k);
     if (nll === undefined) {
-      nll = gmmNLL(this.#options.train, emModel(em));
+      nll = em.trainNLL ?? gmmNLL(this.#options.train, emModel(em));
       this.#emTrainNLL.set(em.k, nll);
     }
     return nll;
   }
 
-  /** EM's half-steps on the training points from `emStart` for (k, seed): cheap at data2D's size. */
+  /**
+   * EM's half-steps on the training points (a sample of large sets, see large_data.ts) from
+   * `emStart` for (k, seed), computed in a worker once the runs are in.
+   */
   #startSteps(redraw = false) {
     const settings = this.settings;
     if (!settings) return;
     const key = [settings.k, settings.seed, this.#options.train.rows].join();
     if (key === this.#stepsKey) {
-      if (redraw) this.stepper.show(this.stepper.index);
+      if (redraw && this.#steps.length) this.stepper.show(this.stepper.index);
     } else {
       this.#stepsKey = key;
-      const train = this.#options.train;
-      this.#steps = emSteps(train, emStart(train, { k: settings.k, seed: settings.seed }), {
-        maxIterations: 100,
-      });
-      this.stepper.reset(this.#steps.length);
+      this.#steps = [];
+      this.#stepsJob?.cancel();
+      this.#stepsJob = this.pool.start(
+        "em-steps",
+        { k: settings.k, seed: settings.seed, maxIterations: 100 },
+        {
+          slot: 1,
+          priority: 1,
+          onResult: (steps) => {
+            if (key !== this.#stepsKey) return;
+            this.#steps = steps as EMStepSummary[];
+            this.stepper.reset(this.#steps.length);
+          },
+        },
+      );
     }
   }
 

@@ -9,7 +9,6 @@
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
 import { assign, validationScore } from "../lib/kmeans/kmeans.js";
-import { type LloydHalfStep, lloydSteps } from "../lib/kmeans/lloyd_steps.js";
 import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
 import { matchCentres } from "../lib/kmeans/match_centres.js";
 import { project, type Projection } from "../lib/projection.js";
@@ -21,7 +20,8 @@ import { centrePicker } from "./centre_picker.js";
 import { formatStart } from "./url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
 import { TrainingPool } from "./training_client.js";
-import type { KMeansSnapshot } from "./training_protocol.js";
+import type { KMeansSnapshot, LloydStepSummary } from "./training_protocol.js";
+import { largeDataNote } from "./large_data.js";
 import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, kmeansOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
 import { deferred, PanelSlot } from "./panel_slot.js";
@@ -43,6 +43,8 @@ export interface LloydRun {
   k: number;
   centres: number[][];
   validScore: number;
+  /** Inertia / N on the training points, when the worker computed the run (else the page scores it). */
+  trainLoss?: number;
 }
 
 /** What the component needs of the page. */
@@ -78,7 +80,8 @@ export class KMeansLive {
   readonly slots: Record<"gradient" | "lloyd" | "steps" | "loss" | "restarts", PanelSlot>;
   /** Lloyd's half-steps from the gradient run's own start, stepped by its buttons. */
   readonly stepper = new Stepper("Lloyd", (index) => this.#drawStep(index));
-  #steps: LloydHalfStep[] = [];
+  #steps: LloydStepSummary[] = [];
+  #stepsJob?: { cancel(): void };
   /** Where clicks place the start (2-D data only), with its reset button. */
   readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
   /** The start placed by hand (k rows), if any: both runs start from it. */
@@ -118,6 +121,7 @@ export class KMeansLive {
       ? options.valid
       : takeRows(options.valid, this.#drawn);
     this.caption = subsampleNote(this.#drawn.length, options.valid.rows, { scores: "score" });
+    this.caption.append(" ", largeDataNote(options.train.rows, { optimizer: "AdamW", steps: "Lloyd" }));
     const redraw = () => {
       this.#panelKey = "";
       this.#rebuild();
@@ -150,8 +154,12 @@ export class KMeansLive {
           slot: 1,
           priority,
           onResult: (result) => {
-            const { centres, validScore } = result as { centres: Matrix; validScore: number };
-            resolve({ k, centres: toRows(centres), validScore });
+            const { centres, validScore, trainLoss } = result as {
+              centres: Matrix;
+              validScore: number;
+              trainLoss: number;
+            };
+            resolve({ k, centres: toRows(centres), validScore, trainLoss });
           },
         });
         this.#lloydJobs.set(k, job);
@@ -534,17 +542,28 @@ export class KMeansLive {
   #lloydTrainLossFor(lloyd: LloydRun): number {
     let loss = this.#lloydTrainLoss.get(lloyd.k);
     if (loss === undefined) {
-      loss = validationScore(this.#options.train, fromRows(lloyd.centres));
+      loss = lloyd.trainLoss ?? validationScore(this.#options.train, fromRows(lloyd.centres));
       this.#lloydTrainLoss.set(lloyd.k, loss);
     }
     return loss;
   }
 
-  /** Lloyd's half-steps on the training points from `start` (the gradient run's epoch-0 centroids). */
+  /**
+   * Lloyd's half-steps on the training points (a sample of large sets, see large_data.ts) from
+   * `start` (the gradient run's epoch-0 centroids), computed in a worker once the runs are in.
+   */
   #startSteps(start: Matrix) {
     if (start !== this.#stepsStart) return;
-    this.#steps = lloydSteps(this.#options.train, start, { maxIterations: 100 });
-    this.stepper.reset(this.#steps.length);
+    this.#stepsJob?.cancel();
+    this.#stepsJob = this.pool.start("lloyd-steps", { start, maxIterations: 100 }, {
+      slot: 1,
+      priority: 1,
+      onResult: (steps) => {
+        if (start !== this.#stepsStart) return;
+        this.#steps = steps as LloydStepSummary[];
+        this.stepper.reset(this.#steps.length);
+      },
+    });
   }
 
   /** Draws Lloyd's half-step `index`: the validation points by the labels it leaves, its centres. */

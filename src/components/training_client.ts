@@ -8,7 +8,7 @@
  *
  * Cancelling a job takes effect at once for the page: its messages are dropped from then on (so a
  * superseded job never draws), and the worker stops it at its next report. A synchronous job
- * (Lloyd's or EM's reference) cannot stop in the middle: its worker is terminated and a fresh one
+ * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker is terminated and a fresh one
  * started in its place, with the dataset sent again.
  */
 import type { Matrix } from "../lib/matrix.js";
@@ -61,7 +61,7 @@ interface Slot {
   queue: PoolJob[];
 }
 
-const SYNCHRONOUS: readonly JobKind[] = ["lloyd", "em"];
+const SYNCHRONOUS: readonly JobKind[] = ["lloyd", "em", "lloyd-steps", "em-steps"];
 
 /** The TensorFlow.js backends to try, the page's `?backend=` first. */
 function requestedBackends(): BackendName[] {

@@ -2,7 +2,9 @@
  * The messages between the live pages and their training worker (`training_worker.ts`), and the
  * snapshots a run streams.
  */
+import type { LloydHalfStep } from "../lib/kmeans/lloyd_steps.js";
 import type { Matrix } from "../lib/matrix.js";
+import type { EMHalfStep } from "../lib/mixture/em_steps.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 
 /** One report of a gradient K-means run. */
@@ -32,8 +34,23 @@ export interface MixtureSnapshot {
   report?: boolean;
 }
 
+/** One of Lloyd's half-steps as the worker sends it: without the N labels (the page assigns what it draws). */
+export type LloydStepSummary = Omit<LloydHalfStep, "labels">;
+
+/** One of EM's half-steps as the worker sends it: without the N x k responsibilities. */
+export type EMStepSummary = Omit<EMHalfStep, "responsibilities">;
+
 /** What a job computes. */
-export type JobKind = "kmeans" | "gmm" | "restarts" | "kmeans-table" | "gmm-table" | "lloyd" | "em";
+export type JobKind =
+  | "kmeans"
+  | "gmm"
+  | "restarts"
+  | "kmeans-table"
+  | "gmm-table"
+  | "lloyd"
+  | "em"
+  | "lloyd-steps"
+  | "em-steps";
 
 /** A job as the worker receives it: only its options (the data was sent before). */
 export interface JobRequest {

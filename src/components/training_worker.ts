@@ -16,10 +16,15 @@ import { selectBackend } from "./tf_backend.js";
 const kmeansModule = () => import("../lib/gradient/gradient_kmeans.js");
 const mixtureModule = () => import("../lib/gradient/gradient_gmm.js");
 const emModule = () => import("../lib/mixture/em.js");
+const lloydStepsModule = () => import("../lib/kmeans/lloyd_steps.js");
+const emStepsModule = () => import("../lib/mixture/em_steps.js");
 import { assign, lloyd, validationScore } from "../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import type { Matrix } from "../lib/matrix.js";
 import { LLOYD } from "../lib/notebook_settings.js";
+import { sampleRows } from "../lib/projection.js";
+import { batchSizeFor, STEPS_SAMPLE } from "./large_data.js";
+import { nextTask } from "./next_task.js";
 import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./training_protocol.js";
 
 const scope = globalThis as unknown as {
@@ -28,21 +33,12 @@ const scope = globalThis as unknown as {
 };
 
 let train: Matrix | undefined, valid: Matrix | undefined;
+/** The training points the step-by-step replays use (a seeded sample of large sets), made on first use. */
+let stepsTrain: Matrix | undefined;
 let ready: Promise<unknown> = Promise.resolve();
 let chain: Promise<void> = Promise.resolve();
 const controllers = new Map<number, AbortController>();
 const cancelled = new Set<number>();
-
-// A macrotask yield (a MessageChannel round trip, not clamped like nested setTimeout): lets a
-// `cancel` message in between reports.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const yieldToEvents = () =>
-  new Promise<void>((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(0);
-  });
 
 class Cancelled extends Error {}
 
@@ -178,7 +174,7 @@ async function drain<T>(id: number, steps: AsyncGenerator<T>, onStep: (step: T) 
   try {
     for await (const step of steps) {
       if (onStep(step) === false) continue;
-      await yieldToEvents();
+      await nextTask();
       check(id);
     }
   } catch (error) {
@@ -198,7 +194,8 @@ async function run(request: JobRequest): Promise<void> {
     await ready;
     check(id);
     if (!train || !valid) throw new Error("no dataset was sent to the training worker before a job.");
-    const o = request.options;
+    // Past a size, every gradient run trains on mini-batches (large_data.ts).
+    const o: JobRequest["options"] = { batchSize: batchSizeFor(train.rows), ...request.options };
     const { initialCentroids, trainGradientKMeans, trainGradientKMeansRestarts } =
       request.kind === "kmeans" || request.kind === "restarts" || request.kind === "kmeans-table"
         ? await kmeansModule()
@@ -259,7 +256,7 @@ async function run(request: JobRequest): Promise<void> {
           ...model,
         });
         batch.flush();
-        await yieldToEvents();
+        await nextTask();
         check(id);
       }
       let diverged = false, epochs = 0;
@@ -333,7 +330,11 @@ async function run(request: JobRequest): Promise<void> {
       post({
         type: "result",
         id,
-        result: { centres: result.centres, validScore: validationScore(valid, result.centres) },
+        result: {
+          centres: result.centres,
+          validScore: validationScore(valid, result.centres),
+          trainLoss: validationScore(train, result.centres),
+        },
       });
     } else if (request.kind === "em") {
       const model = (await emModule()).emGaussianMixture(train, { k: o.k });
@@ -346,8 +347,22 @@ async function run(request: JobRequest): Promise<void> {
           weights: model.weights,
           iterations: model.iterations,
           validNLL: gmmNLL(valid, model),
+          trainNLL: gmmNLL(train, model),
         },
       });
+    } else if (request.kind === "lloyd-steps") {
+      stepsTrain ??= sampleRows(train, { max: STEPS_SAMPLE });
+      const steps = (await lloydStepsModule()).lloydSteps(stepsTrain, o.start, {
+        maxIterations: o.maxIterations,
+      });
+      post({ type: "result", id, result: steps.map(({ labels: _, ...step }) => step) });
+    } else if (request.kind === "em-steps") {
+      stepsTrain ??= sampleRows(train, { max: STEPS_SAMPLE });
+      const { emStart, emSteps } = await emStepsModule();
+      const steps = emSteps(stepsTrain, emStart(stepsTrain, { k: o.k, seed: o.seed }), {
+        maxIterations: o.maxIterations,
+      });
+      post({ type: "result", id, result: steps.map(({ responsibilities: _, ...step }) => step) });
     }
   } catch (error) {
     if (error instanceof Cancelled) status = "cancelled";
@@ -369,6 +384,7 @@ scope.onmessage = ({ data: message }) => {
   } else if (message.type === "data") {
     train = message.train;
     valid = message.valid;
+    stepsTrain = undefined;
   } else if (message.type === "job") {
     chain = chain.then(() => run(message.request));
   } else if (message.type === "cancel") {
