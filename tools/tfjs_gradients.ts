@@ -140,9 +140,11 @@ export async function generateGradients(kernels: readonly string[] = KERNELS): P
     blocks.push([`// ${path}.js`, "{", ...lines, `  tf.registerGradient(${config});`, "}"].join("\n"));
   }
   return [
-    `// Written by tools/tfjs_gradients.ts from @tensorflow/tfjs-core ${version}'s gradient configs`,
-    "// (Apache License 2.0, Copyright Google LLC); do not edit. The configs are unchanged but for",
-    "// their imports, which read the same names from tfjs-core's public API.",
+    "/**",
+    ` * @license Written by tools/tfjs_gradients.ts from @tensorflow/tfjs-core ${version}'s gradient`,
+    " * configs (Copyright Google LLC, Apache License 2.0); do not edit. The configs are unchanged but",
+    " * for their imports, which read the same names from tfjs-core's public API.",
+    " */",
     'import * as tf from "@tensorflow/tfjs-core";',
     "",
     `/** The kernels whose gradients this module registers. */`,

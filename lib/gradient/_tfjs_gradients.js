@@ -1,6 +1,8 @@
-// Written by tools/tfjs_gradients.ts from @tensorflow/tfjs-core 4.22.0's gradient configs
-// (Apache License 2.0, Copyright Google LLC); do not edit. The configs are unchanged but for
-// their imports, which read the same names from tfjs-core's public API.
+/**
+ * @license Written by tools/tfjs_gradients.ts from @tensorflow/tfjs-core 4.22.0's gradient
+ * configs (Copyright Google LLC, Apache License 2.0); do not edit. The configs are unchanged but
+ * for their imports, which read the same names from tfjs-core's public API.
+ */
 import * as tf from "@tensorflow/tfjs-core";
 
 /** The kernels whose gradients this module registers. */
