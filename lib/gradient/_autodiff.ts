@@ -13,9 +13,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-// tfjs-core registers no gradient by itself; this is the module `@tensorflow/tfjs` imports for
-// it (under Deno, deno.json maps it to `_gradients_deno.ts`, as Deno cannot load that module).
-import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
+// tfjs-core registers no gradient by itself: this registers tfjs-core's own gradients of the kernels
+// the losses use, and only those (not `@tensorflow/tfjs-core/dist/register_all_gradients.js`, whose
+// bundle would be most of what a live page downloads for the worker; see tools/tfjs_gradients.ts).
+import "./_tfjs_gradients.js";
 import { fixWasmBroadcastComparisons } from "./_wasm_broadcast.js";
 import { AdamWOptimizer, type AdamWOptions } from "./adamw.js";
 import type { RunState, TrainingEngine } from "./engine.js";

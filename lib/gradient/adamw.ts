@@ -64,7 +64,7 @@ function checkHyperParameter(name: string, value: number, ok: boolean, expected:
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
- * import "@tensorflow/tfjs-core/dist/register_all_gradients.js"; // minimize() differentiates
+ * import "@tensorflow/tfjs"; // minimize() differentiates: the full package registers every gradient
  * await tf.setBackend("cpu");
  * const w = tf.variable(tf.tensor1d([1, -2]));
  * const optimizer = new AdamWOptimizer({ learningRate: 0.1 });
