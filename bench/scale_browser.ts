@@ -5,6 +5,8 @@
  * - how long training takes to finish (the pages' `[data-training-state]` elements all "done" or
  *   "diverged"; on pages without them, today's text: "done in" shown and no "training…" left),
  *   capped at `--timeout` seconds per page;
+ * - how long until every background job (restarts, the k table, the step-by-step replays) is done
+ *   too (the pages' `trainingIdle()` hook), when the census below is taken;
  * - the longest main-thread task (PerformanceObserver "longtask") from navigation to the end;
  * - whether every chart is drawn (an svg or canvas in each `.card`, no error cell
  *   `.observablehq--error`);
@@ -38,6 +40,8 @@ export interface PageFigures {
   page: string;
   /** Milliseconds from navigation until training finished, or null if it did not within the cap. */
   trainedMs: number | null;
+  /** Milliseconds from navigation until every background job had finished too (null: not within the cap). */
+  idleMs: number | null;
   /** How training ended: the states of `[data-training-state]`, or "done (text)" / "timeout". */
   outcome: string;
   /** The longest main-thread task, in ms, and how many tasks were over 200 ms (null: the page did not answer). */
@@ -179,7 +183,24 @@ async function measurePage(
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    // Give the charts a moment after training to draw their final state.
+    // Then the background work (restarts, the k table, the step-by-step replay) until every
+    // worker is idle, and a moment for the charts to draw their final state.
+    let idleMs: number | null = null;
+    while (trainedMs !== null && performance.now() - start < TIMEOUT_MS) {
+      const idle = await within(
+        page.evaluate(() =>
+          (globalThis as unknown as { trainingIdle?: () => boolean }).trainingIdle?.() ?? true
+        )
+          .catch(() => false),
+        TIMEOUT_MS,
+        false,
+      );
+      if (idle) {
+        idleMs = performance.now() - start;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const census = await within(chartCensus(page), 30_000, {
       charts: 0,
@@ -197,6 +218,7 @@ async function measurePage(
       dataset: upload.id,
       page: path,
       trainedMs,
+      idleMs,
       outcome,
       longestTaskMs: tasks && Math.round(tasks.reduce((a, b) => Math.max(a, b), 0)),
       tasksOver200ms: tasks && tasks.filter((duration) => duration > 200).length,
@@ -231,6 +253,7 @@ async function uploadThrough(page: Page, origin: string, upload: Upload): Promis
     dataset: upload.id,
     page: "/your-data",
     trainedMs: null,
+    idleMs: null,
     outcome: "uploaded",
     longestTaskMs: Math.round(tasks.reduce((a, b) => Math.max(a, b), 0)),
     tasksOver200ms: tasks.filter((duration) => duration > 200).length,
@@ -256,6 +279,7 @@ function table(rows: PageFigures[]): string {
     "dataset",
     "page",
     "trained (s)",
+    "all jobs (s)",
     "outcome",
     "longest task (ms)",
     ">200 ms",
@@ -269,6 +293,7 @@ function table(rows: PageFigures[]): string {
     r.dataset,
     r.page,
     seconds(r.trainedMs),
+    seconds(r.idleMs),
     r.outcome,
     r.longestTaskMs === null ? "no answer" : String(r.longestTaskMs),
     r.tasksOver200ms === null ? "-" : String(r.tasksOver200ms),
