@@ -8,7 +8,8 @@
  * - how long until every background job (restarts, the k table, the step-by-step replays) is done
  *   too (the pages' `trainingIdle()` hook), when the census below is taken;
  * - the longest main-thread task (PerformanceObserver "longtask") from navigation to the end;
- * - whether every chart is drawn (an svg or canvas in each `.card`, no error cell
+ * - whether every chart is drawn, the ONNX maps too once asked for with their button (an svg or
+ *   canvas in each `.card`, no error cell
  *   `.observablehq--error`);
  * - when the page became usable: a chart drawn and the main thread answering within 200 ms
  *   (checked every 250 ms up to `--usable-budget` seconds; the issue asks for 10 s on wide data).
@@ -201,6 +202,23 @@ async function measurePage(
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    // The ONNX maps draw when their section is used: ask for each, as a reader would.
+    await within(
+      page.evaluate(() => {
+        for (const button of document.querySelectorAll<HTMLButtonElement>(".onnx-map button")) button.click();
+      }).catch(() => {}),
+      30_000,
+      undefined,
+    );
+    await within(
+      page.waitForFunction(
+        () => [...document.querySelectorAll(".onnx-map")].every((map) => map.querySelector("svg, canvas")),
+        null,
+        { timeout: 30_000 },
+      ).catch(() => {}),
+      35_000,
+      undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const census = await within(chartCensus(page), 30_000, {
       charts: 0,
