@@ -363,7 +363,10 @@ export class MixtureLive {
     });
   }
 
-  /** Panel `name` for the current settings, cleared: its axes kept when only k changed, else built and shown. */
+  /**
+   * Panel `name` for the current settings: its axes kept, and its legend set to k (cleared if k
+   * changed), when the view and width are those it was built for; else built anew and shown.
+   */
   #freshPanel(name: Init | "em" | "steps"): ScatterPanel {
     const settings = this.settings!, slot = this.slots[name];
     const axes = [settings.view, slot.drawWidth].join();
@@ -425,7 +428,9 @@ export class MixtureLive {
   #stepsPanel(): ScatterPanel | undefined {
     if (this.#built.steps !== this.#panelKey) {
       this.#built.steps = this.#panelKey;
-      this.#freshPanel("steps").setTitle("EM, step by step: computed once the runs are trained…");
+      const steps = this.#freshPanel("steps");
+      // Until the steps of these settings are in, the title says what the panel waits for.
+      if (!this.#stepsReady()) steps.setTitle("EM, step by step: computed once the runs are trained…");
     }
     return this.#panels.steps;
   }

@@ -433,7 +433,10 @@ export class KMeansLive {
     });
   }
 
-  /** Panel `name` for the current settings, cleared: its axes kept when only k changed, else built and shown. */
+  /**
+   * Panel `name` for the current settings: its axes kept, and its legend set to k (cleared if k
+   * changed), when the view and width are those it was built for; else built anew and shown.
+   */
   #freshPanel(name: "gradient" | "lloyd" | "steps"): ScatterPanel {
     const settings = this.settings!, slot = this.slots[name];
     const axes = [settings.view, slot.drawWidth].join();
@@ -496,7 +499,9 @@ export class KMeansLive {
   #stepsPanel(): ScatterPanel | undefined {
     if (this.#built.steps !== this.#panelKey) {
       this.#built.steps = this.#panelKey;
-      this.#freshPanel("steps").setTitle("Lloyd, step by step: waiting for the gradient run's start…");
+      const steps = this.#freshPanel("steps");
+      // Until the steps of these settings are in, the title says what the panel waits for.
+      if (!this.#stepsReady()) steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
     }
     return this.#panels.steps;
   }

@@ -56,8 +56,8 @@ export interface ScatterPanel {
   /** The legend's k: {@link ScatterPanel.setK} changes it. */
   readonly k: number;
   /**
-   * Shows a legend of k clusters, if it has another k, and clears the points and the moving layer:
-   * a change of k keeps the axes (rebuilding them is most of a panel's cost).
+   * Shows a legend of k clusters instead, and clears the points and the moving layer, if the
+   * legend has another k: a change of k keeps the axes (rebuilding them is most of a panel's cost).
    */
   setK(k: number): void;
   setTitle(text: string): void;
@@ -157,12 +157,11 @@ export function scatterPanel(
       return legendK;
     },
     setK(k) {
-      if (k !== legendK) {
-        const next = legendOf(k);
-        legend.replaceWith(next);
-        legend = next;
-        legendK = k;
-      }
+      if (k === legendK) return;
+      const next = legendOf(k);
+      legend.replaceWith(next);
+      legend = next;
+      legendK = k;
       context?.clearRect(0, 0, canvas.width, canvas.height);
       layer.replaceChildren();
     },
