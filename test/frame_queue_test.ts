@@ -36,7 +36,6 @@ Deno.test("FrameQueue runs one step a frame, in the order asked, each step's lat
     frames.frame(2);
     frames.frame(3);
     assert.deepEqual([...ran], ["a2", "b"], "one step a frame; a dropped step never runs");
-    assert.equal(queue.has("b"), false);
   } finally {
     frames.restore();
   }

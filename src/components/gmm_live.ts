@@ -2,11 +2,12 @@
  * The live mixture page's machinery: the gradient mixture from its two inits, each trained in its
  * own worker at the same time, one player for both, EM's reference panel, the curves, the collapse
  * warnings and the k = 1..5 table. `update(settings)` restarts only what a change concerns and
- * cancels what it supersedes; static layers (axes, EM's panel) are drawn once per (dataset, k,
- * view, width), the runs' moving parts at most once per animation frame. A change's drawing is
- * spread over frames, one panel or chart a frame (a {@link FrameQueue}), and EM's half-steps are
- * computed in tasks of their own, so that no task of the page grows long while the runs train.
- * Components are coloured like the EM component they match (one-to-one), in every panel.
+ * cancels what it supersedes; static layers are drawn once per (dataset, view, width) for the
+ * axes and once per k for the legends and EM's panel, the runs' moving parts at most once per
+ * animation frame. A change's drawing is spread over frames, one panel or chart a frame (a
+ * {@link FrameQueue}), and EM's half-steps are computed once the runs are trained, in tasks of their
+ * own, so that no task of the page grows long while the runs train. Components are coloured like
+ * the EM component they match (one-to-one), in every panel.
  */
 import { html } from "htl";
 import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";

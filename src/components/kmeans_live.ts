@@ -2,9 +2,9 @@
  * The live K-means page's machinery: gradient K-means trained in workers, its player, and every
  * chart and table that follows a run. `update(settings)` is called with the page's inputs; it
  * restarts only what a change concerns (the view only redraws, `restarts` only reruns the restarts,
- * k does not rerun the k = 1..5 table) and cancels what it supersedes. Static layers (the axes, the
- * Lloyd panel) are drawn once per (dataset, k, view, width); a run's moving parts at most once per
- * animation frame. A change's drawing is spread over frames, one panel or chart a frame (a
+ * k does not rerun the k = 1..5 table) and cancels what it supersedes. Static layers are drawn once
+ * per (dataset, view, width) for the axes and once per k for the legends and the Lloyd panel; a
+ * run's moving parts at most once per animation frame. A change's drawing is spread over frames, one panel or chart a frame (a
  * {@link FrameQueue}), so that no task of the page grows long while a run trains.
  */
 import { html } from "htl";

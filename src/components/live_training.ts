@@ -406,11 +406,6 @@ export class FrameQueue {
     this.#steps.delete(name);
   }
 
-  /** Whether step `name` is waiting. */
-  has(name: string): boolean {
-    return this.#steps.has(name);
-  }
-
   #run(time: number): void {
     this.#frame = 0;
     const [first] = this.#steps;
