@@ -2,9 +2,12 @@
  * The live mixture page's machinery: the gradient mixture from its two inits, each trained in its
  * own worker at the same time, one player for both, EM's reference panel, the curves, the collapse
  * warnings and the k = 1..5 table. `update(settings)` restarts only what a change concerns and
- * cancels what it supersedes; static layers (axes, EM's panel) are drawn once per (dataset, k,
- * view, width), the runs' moving parts at most once per animation frame. Components are coloured
- * like the EM component they match (one-to-one), in every panel.
+ * cancels what it supersedes; static layers are drawn once per (dataset, view, width) for the
+ * axes and once per k for the legends and EM's panel, the runs' moving parts at most once per
+ * animation frame. A change's drawing is spread over frames, one panel or chart a frame (a
+ * {@link FrameQueue}), and EM's half-steps are computed once the runs are trained, in tasks of their
+ * own, so that no task of the page grows long while the runs train. Components are coloured like
+ * the EM component they match (one-to-one), in every panel.
  */
 import { html } from "htl";
 import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
@@ -21,9 +24,9 @@ import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./
 import { TrainingPool } from "./training_client.js";
 import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
-import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
+import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, mixtureOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
-import { deferred, PanelSlot } from "./panel_slot.js";
+import { PanelSlot } from "./panel_slot.js";
 
 /** The page's inputs. */
 export interface MixtureSettings {
@@ -84,7 +87,9 @@ export class MixtureLive {
   readonly stepper = new Stepper("EM", (index) => this.#drawStep(index));
   #steps: EMStepSummary[] = [];
   #stepsJob?: { cancel(): void };
+  /** The (k, seed, data) whose half-steps are wanted, and those `#steps` hold. */
   #stepsKey = "";
+  #stepsDone = "";
   /** EM's training NLL per k: the gap curve's reference. */
   #emTrainNLL = new Map<number, number>();
   readonly warnings = html`<div></div>` as HTMLDivElement;
@@ -100,12 +105,20 @@ export class MixtureLive {
   #emJobs = new Map<number, { cancel(): void }>();
   #current?: EMRun;
   #panels: Partial<Record<Init | "em" | "steps", ScatterPanel>> = {};
+  /** The (k, view, inits, widths, EM's run) the panels should show, and the one each was built for. */
   #panelKey = "";
+  #built: Record<Init | "em" | "steps", string> = { random: "", kmeans: "", em: "", steps: "" };
+  /** The (view, width) of each panel's axes. */
+  #axesOf: Record<Init | "em" | "steps", string> = { random: "", kmeans: "", em: "", steps: "" };
+  readonly #frames = new FrameQueue(this.player);
   #tableJobs: { cancel(): void }[] = [];
   #drawn: (MixtureSnapshot | undefined)[] = [];
   /** The snapshot each run's panel shows (cleared when the panels are rebuilt). */
   #painted = new Map<Init, MixtureSnapshot>();
-  readonly #curvesLater = deferred(() => this.#drawCurves(this.#drawn));
+  readonly #curvesLater = () => {
+    this.#frames.want("loss", () => this.#drawLoss(this.#drawn));
+    this.#frames.want("parameters", () => this.#drawParameters(this.#drawn));
+  };
   #finalDrawn = new Set<MixtureSnapshot>();
   #listeners: (() => void)[] = [];
 
@@ -240,7 +253,7 @@ export class MixtureLive {
     this.progress.replaceChildren(...shown.map((name) => this.runs[name].progress));
     this.player.runs = shown.map((name) => this.runs[name]);
     this.#rebuild();
-    if (before?.seed !== seed) setTimeout(() => this.#startSteps(), 0);
+    this.#startSteps();
     this.player.restartPlayback();
     if (
       !before || !same([lr, epochs, seed, engine], [before.lr, before.epochs, before.seed, before.engine])
@@ -333,33 +346,74 @@ export class MixtureLive {
     panel.overlay(mixtureOverlay(panel, plane, { colourOf }));
   }
 
-  /** Rebuilds the static layers when (k, view, width, inits, EM's run) changed. */
+  /** Asks for the static layers again when (k, view, width, inits, EM's run) changed: a panel a frame. */
   #rebuild() {
     const settings = this.settings;
     if (!settings || !this.#shown || !this.#projection) return;
-    const { k } = settings;
     const widths = (["random", "kmeans", "em"] as const).map((name) => this.slots[name].drawWidth);
-    const key = [k, settings.view, settings.init, ...widths, this.#current?.k].join();
+    const key = [settings.k, settings.view, settings.init, ...widths, this.#current?.k].join();
     if (key === this.#panelKey) return;
     this.#panelKey = key;
-    const options = { k, axisLabels: axisNames(settings.view, this.#options.columns), name: componentName };
     for (const name of INITS) {
-      if (!this.inits.includes(name)) {
+      if (this.inits.includes(name)) this.#frames.want(name, () => this.#runPanel(name));
+      else {
+        this.#frames.drop(name);
         this.slots[name].show();
         this.#panels[name] = undefined;
-        continue;
+        this.#built[name] = this.#axesOf[name] = "";
       }
-      const panel = scatterPanel(this.#shown, { ...options, width: this.slots[name].drawWidth });
-      this.#panels[name] = panel;
-      this.slots[name].show(panel.element);
     }
-    const em = scatterPanel(this.#shown, { ...options, width: this.slots.em.drawWidth });
-    this.#panels.em = em;
-    this.slots.em.show(em.element);
-    const steps = scatterPanel(this.#shown, { ...options, width: this.slots.steps.drawWidth });
-    this.#panels.steps = steps;
-    this.slots.steps.show(steps.element);
-    setTimeout(() => this.#startSteps(true), 0);
+    this.#frames.want("em", () => this.#emPanel());
+    this.#frames.want("steps", () => {
+      this.#stepsPanel();
+      if (this.#stepsReady()) this.#frames.want("steps-draw", () => this.stepper.show(this.stepper.index));
+    });
+  }
+
+  /**
+   * Panel `name` for the current settings: its axes kept, and its legend set to k (cleared if k
+   * changed), when the view and width are those it was built for; else built anew and shown.
+   */
+  #freshPanel(name: Init | "em" | "steps"): ScatterPanel {
+    const settings = this.settings!, slot = this.slots[name];
+    const axes = [settings.view, slot.drawWidth].join();
+    let panel = this.#panels[name];
+    if (panel && this.#axesOf[name] === axes) panel.setK(settings.k);
+    else {
+      panel = scatterPanel(this.#shown!, {
+        k: settings.k,
+        axisLabels: axisNames(settings.view, this.#options.columns),
+        name: componentName,
+        width: slot.drawWidth,
+      });
+      this.#panels[name] = panel;
+      this.#axesOf[name] = axes;
+      slot.show(panel.element);
+    }
+    return panel;
+  }
+
+  /** A run's panel for the current key, built now if it is not yet (a draw needs it); its model follows. */
+  #runPanel(name: Init): ScatterPanel | undefined {
+    if (this.#built[name] !== this.#panelKey && this.inits.includes(name)) {
+      this.#built[name] = this.#panelKey;
+      this.#freshPanel(name);
+      this.#painted.delete(name);
+      this.#frames.want(`paint ${name}`, () => {
+        const r = this.player.runs.indexOf(this.runs[name]);
+        const snapshot = this.#drawn[r] ?? this.runs[name].history[0];
+        if (r >= 0 && snapshot) this.#drawRun(name, snapshot);
+      });
+    }
+    return this.#panels[name];
+  }
+
+  /** EM's panel: its mixture over the validation points, or a note while a worker computes it. */
+  #emPanel() {
+    if (this.#built.em === this.#panelKey) return;
+    this.#built.em = this.#panelKey;
+    const k = this.settings!.k;
+    const em = this.#freshPanel("em");
     const run = this.#current;
     if (run) {
       const model = emModel(run);
@@ -375,29 +429,44 @@ export class MixtureLive {
       em.paint(() => 6);
       em.setTitle("EM (scikit-learn semantics): computing in a worker…");
     }
-    this.#painted.clear();
-    this.#draw(this.#drawn.length ? this.#drawn : this.player.runs.map((r) => r.history[0]));
+  }
+
+  /** EM's step-by-step panel (the current half-step is drawn once the steps are in). */
+  #stepsPanel(): ScatterPanel | undefined {
+    if (this.#built.steps !== this.#panelKey) {
+      this.#built.steps = this.#panelKey;
+      const steps = this.#freshPanel("steps");
+      // Until the steps of these settings are in, the title says what the panel waits for.
+      if (!this.#stepsReady()) steps.setTitle("EM, step by step: computed once the runs are trained…");
+    }
+    return this.#panels.steps;
+  }
+
+  /** Draws one run's snapshot on its panel (unless it is there already). */
+  #drawRun(name: Init, snapshot: MixtureSnapshot) {
+    if (snapshot.means.rows !== this.settings?.k || this.#painted.get(name) === snapshot) return;
+    const panel = this.#runPanel(name);
+    if (!panel) return;
+    this.#painted.set(name, snapshot);
+    const colourOf = this.#colours(snapshot);
+    this.#paintModel(panel, snapshot, colourOf);
+    labelChart(
+      panel,
+      `${NAMES[name][0].toUpperCase()}${NAMES[name].slice(1)}: validation NLL ${
+        snapshot.validNLL.toFixed(5)
+      }`,
+      `Epoch ${snapshot.epoch}, training NLL ${snapshot.trainNLL.toFixed(5)}; means ${
+        describeCentres(snapshot.means, colourOf, "component")
+      }.`,
+    );
   }
 
   /** Draws the runs' moving parts (once per frame at most, called by the player). */
   #draw(snapshots: (MixtureSnapshot | undefined)[]) {
-    const k = this.settings?.k;
     this.player.runs.forEach((run, r) => {
       const name = INITS.find((init) => this.runs[init] === run)!;
-      const snapshot = snapshots[r], panel = this.#panels[name];
-      if (!snapshot || !panel || snapshot.means.rows !== k || this.#painted.get(name) === snapshot) return;
-      this.#painted.set(name, snapshot);
-      const colourOf = this.#colours(snapshot);
-      this.#paintModel(panel, snapshot, colourOf);
-      labelChart(
-        panel,
-        `${NAMES[name][0].toUpperCase()}${NAMES[name].slice(1)}: validation NLL ${
-          snapshot.validNLL.toFixed(5)
-        }`,
-        `Epoch ${snapshot.epoch}, training NLL ${snapshot.trainNLL.toFixed(5)}; means ${
-          describeCentres(snapshot.means, colourOf, "component")
-        }.`,
-      );
+      const snapshot = snapshots[r];
+      if (snapshot) this.#drawRun(name, snapshot);
     });
     this.#drawn = snapshots;
     this.#curvesLater();
@@ -413,10 +482,12 @@ export class MixtureLive {
         ),
       );
       for (const listener of this.#listeners) listener();
+      this.#startSteps();
     }
   }
 
-  #drawCurves(snapshots: (MixtureSnapshot | undefined)[]) {
+  /** The gap curves: each run's training NLL above EM's. */
+  #drawLoss(snapshots: (MixtureSnapshot | undefined)[]) {
     const settings = this.settings;
     if (!settings) return;
     const em = this.#current;
@@ -454,6 +525,12 @@ export class MixtureLive {
     } else {
       this.slots.loss.show(html`<p class="muted">The gap to EM's NLL is drawn once EM's run is in.</p>`);
     }
+  }
+
+  /** The focus run's parameters against epoch. */
+  #drawParameters(snapshots: (MixtureSnapshot | undefined)[]) {
+    const settings = this.settings;
+    if (!settings) return;
     const focus = this.runs[this.focus];
     const shown = snapshots[this.player.runs.indexOf(focus)];
     const history = focus.history.filter((s) => s.epoch <= (shown?.epoch ?? -1));
@@ -475,38 +552,45 @@ export class MixtureLive {
 
   /**
    * EM's half-steps on the training points (a sample of large sets, see large_data.ts) from
-   * `emStart` for (k, seed), computed in a worker once the runs are in.
+   * `emStart` for (k, seed), once per change of them and once the runs on screen are trained:
+   * computed in a worker (a job behind the runs), the first drawn in a frame.
    */
-  #startSteps(redraw = false) {
+  #startSteps() {
     const settings = this.settings;
-    if (!settings) return;
-    const key = [settings.k, settings.seed, this.#options.train.rows].join();
-    if (key === this.#stepsKey) {
-      if (redraw && this.#steps.length) this.stepper.show(this.stepper.index);
-    } else {
-      this.#stepsKey = key;
-      this.#steps = [];
-      this.#stepsJob?.cancel();
-      this.#stepsJob = this.pool.start(
-        "em-steps",
-        { k: settings.k, seed: settings.seed, maxIterations: 100 },
-        {
-          slot: 1,
-          priority: 1,
-          onResult: (steps) => {
-            if (key !== this.#stepsKey) return;
-            this.#steps = steps as EMStepSummary[];
-            this.stepper.reset(this.#steps.length);
-          },
-        },
-      );
-    }
+    if (!settings || !this.player.runs.every((run) => run.trained)) return;
+    const wanted = () => [this.settings!.k, this.settings!.seed, this.#options.train.rows].join();
+    const key = wanted();
+    if (key === this.#stepsKey) return;
+    this.#stepsKey = key;
+    this.#stepsJob?.cancel();
+    this.#stepsJob = this.pool.start("em-steps", { k: settings.k, seed: settings.seed, maxIterations: 100 }, {
+      slot: 1,
+      priority: 1,
+      onResult: (steps) => {
+        if (wanted() !== key) return;
+        this.#steps = steps as EMStepSummary[];
+        this.#stepsDone = key;
+        this.#frames.want("steps-reset", () => {
+          if (!this.#stepsReady()) return;
+          this.#stepsPanel();
+          this.stepper.reset(this.#steps.length);
+        });
+      },
+    });
+  }
+
+  /** Whether `#steps` are those of the (k, seed) on screen. */
+  #stepsReady(): boolean {
+    return this.#stepsDone === this.#stepsKey && this.#steps.length > 0 &&
+      this.#steps[0].mixture.means.rows === this.settings?.k;
   }
 
   /** Draws EM's half-step `index`: the validation points' responsibilities under it, its mixture. */
   #drawStep(index: number) {
-    const panel = this.#panels.steps, step = this.#steps[index];
-    if (!panel || !step || !this.#projection) return;
+    const step = this.#steps[index];
+    if (!step || !this.#projection || !this.#stepsReady()) return;
+    const panel = this.#stepsPanel();
+    if (!panel) return;
     // An E-step computes responsibilities under the mixture it starts from: draw those.
     const mixture = step.phase === "E" ? this.#steps[index - 1].mixture : step.mixture;
     this.#paintModel(panel, mixture, this.#colours(mixture));
@@ -533,6 +617,7 @@ export class MixtureLive {
 
   /** Stops every job and the workers (the page is going away). */
   dispose(): void {
+    this.#frames.dispose();
     this.player.dispose();
     this.pool.close();
   }

@@ -2,9 +2,10 @@
  * The live K-means page's machinery: gradient K-means trained in workers, its player, and every
  * chart and table that follows a run. `update(settings)` is called with the page's inputs; it
  * restarts only what a change concerns (the view only redraws, `restarts` only reruns the restarts,
- * k does not rerun the k = 1..5 table) and cancels what it supersedes. Static layers (the axes, the
- * Lloyd panel) are drawn once per (dataset, k, view, width); a run's moving parts at most once per
- * animation frame.
+ * k does not rerun the k = 1..5 table) and cancels what it supersedes. Static layers are drawn once
+ * per (dataset, view, width) for the axes and once per k for the legends and the Lloyd panel; a
+ * run's moving parts at most once per animation frame. A change's drawing is spread over frames, one panel or chart a frame (a
+ * {@link FrameQueue}), so that no task of the page grows long while a run trains.
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
@@ -22,9 +23,10 @@ import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from ".
 import { TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot, LloydStepSummary } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
-import { exposeForTests, LiveRun, Player, subsampleNote } from "./live_training.js";
+import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
+import { inTask } from "./next_task.js";
 import { axisNames, drawnRows, kmeansOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
-import { deferred, PanelSlot } from "./panel_slot.js";
+import { PanelSlot } from "./panel_slot.js";
 
 /** The page's inputs. */
 export interface KMeansSettings {
@@ -82,6 +84,8 @@ export class KMeansLive {
   readonly stepper = new Stepper("Lloyd", (index) => this.#drawStep(index));
   #steps: LloydStepSummary[] = [];
   #stepsJob?: { cancel(): void };
+  /** The start `#steps` were computed from. */
+  #stepsFor?: Matrix;
   /** Where clicks place the start (2-D data only), with its reset button. */
   readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
   /** The start placed by hand (k rows), if any: both runs start from it. */
@@ -104,7 +108,12 @@ export class KMeansLive {
   #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel; steps?: ScatterPanel } = {};
   /** Lloyd's training loss (inertia / N) per k: the gap curve's reference. */
   #lloydTrainLoss = new Map<number, number>();
+  /** The (k, view, widths, Lloyd's run) the panels should show, and the one each was built for. */
   #panelKey = "";
+  #built = { gradient: "", lloyd: "", steps: "" };
+  /** The (view, width) of each panel's axes. */
+  #axesOf = { gradient: "", lloyd: "", steps: "" };
+  readonly #frames = new FrameQueue(this.player);
   #restartsJob?: { cancel(): void };
   #restartsResult?: RestartsResult;
   #tableJob?: { cancel(): void };
@@ -203,8 +212,9 @@ export class KMeansLive {
       }
     }
     this.#rebuild();
-    this.#drawPicker();
+    // A retrain redraws the picker once its model is on screen (#draw): not while it trains.
     if (changed) this.#train();
+    else this.#drawPicker();
     if (changed || before.restarts !== settings.restarts) this.#runRestarts();
     if (
       !before ||
@@ -255,7 +265,10 @@ export class KMeansLive {
     return this.#placed ? { start: formatStart(this.#placed) } : {};
   }
 
-  /** The picker for k centres over the validation points (2-D data), redrawn when k or its width changes. */
+  /**
+   * The picker for k centres over the validation points (2-D data), redrawn when k or its width
+   * changes: Plot's thousands of dots are built in a task, and shown in a frame, of their own.
+   */
   #drawPicker() {
     const settings = this.settings!;
     if (this.#options.train.cols !== 2) {
@@ -268,6 +281,11 @@ export class KMeansLive {
     const key = [settings.k, width, this.#placed ? formatStart(this.#placed) : ""].join();
     if (key === this.#pickerKey) return;
     this.#pickerKey = key;
+    inTask(() => key === this.#pickerKey && this.#buildPicker(key, width));
+  }
+
+  #buildPicker(key: string, width: number) {
+    const settings = this.settings!;
     const chart = centrePicker(this.#validDrawn, { k: settings.k, value: this.#placed, width });
     chart.addEventListener("input", () => {
       // Kept to the URL's precision, so that a reloaded link starts exactly here.
@@ -284,13 +302,14 @@ export class KMeansLive {
       this.#drawPicker();
       this.#train();
     });
-    this.picker.replaceChildren(
-      chart,
-      html`<p class="muted small">${
-        this.#placed
-          ? `Both runs start from the ${settings.k} centres placed here. Click again to place a new set; drag one to move it.`
-          : `Click ${settings.k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centre to move it.`
-      } ${clear}</p>`,
+    const note = html`<p class="muted small">${
+      this.#placed
+        ? `Both runs start from the ${settings.k} centres placed here. Click again to place a new set; drag one to move it.`
+        : `Click ${settings.k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centre to move it.`
+    } ${clear}</p>`;
+    this.#frames.want(
+      "picker-show",
+      () => key === this.#pickerKey && this.picker.replaceChildren(chart, note),
     );
   }
 
@@ -399,15 +418,14 @@ export class KMeansLive {
   }
 
   #drawnSnapshot?: KMeansSnapshot;
-  readonly #lossLater = deferred(() => this.#drawLoss(this.#drawnSnapshot));
+  readonly #lossLater = () => this.#frames.want("loss", () => this.#drawLoss(this.#drawnSnapshot));
 
-  /** Rebuilds the static layers when (k, view, width, Lloyd's run) changed. */
+  /** Asks for the static layers again when (k, view, width, Lloyd's run) changed: a panel a frame. */
   #rebuild() {
     const settings = this.settings;
     if (!settings || !this.#shown || !this.#projection) return;
-    const { k } = settings;
     const key = [
-      k,
+      settings.k,
       settings.view,
       this.slots.gradient.drawWidth,
       this.slots.lloyd.drawWidth,
@@ -416,26 +434,61 @@ export class KMeansLive {
     ].join();
     if (key === this.#panelKey) return;
     this.#panelKey = key;
-    const options = { k, axisLabels: axisNames(settings.view, this.#options.columns) };
-    const gradient = scatterPanel(this.#shown, { ...options, width: this.slots.gradient.drawWidth });
-    const lloyd = scatterPanel(this.#shown, { ...options, width: this.slots.lloyd.drawWidth });
-    const steps = scatterPanel(this.#shown, { ...options, width: this.slots.steps.drawWidth });
-    this.#panels = { gradient, lloyd, steps };
-    this.slots.gradient.show(gradient.element);
-    this.slots.lloyd.show(lloyd.element);
-    this.slots.steps.show(steps.element);
-    steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
-    this.#stepsStart = undefined;
-    const regions = this.#options.train.cols === 2;
+    this.#frames.want("gradient", () => this.#gradientPanel());
+    this.#frames.want("lloyd", () => this.#lloydPanel());
+    this.#frames.want("steps", () => {
+      this.#stepsPanel();
+      if (this.#stepsReady()) this.#frames.want("steps-draw", () => this.stepper.show(this.stepper.index));
+    });
+  }
+
+  /**
+   * Panel `name` for the current settings: its axes kept, and its legend set to k (cleared if k
+   * changed), when the view and width are those it was built for; else built anew and shown.
+   */
+  #freshPanel(name: "gradient" | "lloyd" | "steps"): ScatterPanel {
+    const settings = this.settings!, slot = this.slots[name];
+    const axes = [settings.view, slot.drawWidth].join();
+    let panel = this.#panels[name];
+    if (panel && this.#axesOf[name] === axes) panel.setK(settings.k);
+    else {
+      panel = scatterPanel(this.#shown!, {
+        k: settings.k,
+        axisLabels: axisNames(settings.view, this.#options.columns),
+        width: slot.drawWidth,
+      });
+      this.#panels[name] = panel;
+      this.#axesOf[name] = axes;
+      slot.show(panel.element);
+    }
+    return panel;
+  }
+
+  /** The gradient run's panel for the current key, built now if it is not yet (a draw needs it). */
+  #gradientPanel(): ScatterPanel | undefined {
+    if (this.#built.gradient !== this.#panelKey) {
+      this.#built.gradient = this.#panelKey;
+      this.#freshPanel("gradient");
+      this.#drawnSnapshot = undefined;
+      if (this.run.last) this.#draw(this.run.at(this.#drawnEpoch));
+    }
+    return this.#panels.gradient;
+  }
+
+  /** Lloyd's panel: its run's labels and centres, or a note while a worker computes it. */
+  #lloydPanel() {
+    if (this.#built.lloyd === this.#panelKey) return;
+    this.#built.lloyd = this.#panelKey;
+    const lloyd = this.#freshPanel("lloyd");
     const run = this.#current;
     if (run) {
       const centres = fromRows(run.centres);
       const labels = assign(this.#validDrawn, centres).labels;
       lloyd.paint((i) => labels[i]);
       lloyd.overlay(
-        kmeansOverlay(lloyd, project(centres, this.#projection), {
+        kmeansOverlay(lloyd, project(centres, this.#projection!), {
           colourOf: labels.map((_, j) => j),
-          regions,
+          regions: this.#options.train.cols === 2,
         }),
       );
       labelChart(
@@ -449,18 +502,33 @@ export class KMeansLive {
       lloyd.paint(() => 6);
       lloyd.setTitle("Lloyd (scikit-learn semantics): computing in a worker…");
     }
-    this.#drawnSnapshot = undefined;
-    if (this.run.last) this.#draw(this.run.at(this.#drawnEpoch));
+  }
+
+  /** Lloyd's step-by-step panel, showing the current half-step once its steps are in. */
+  #stepsPanel(): ScatterPanel | undefined {
+    if (this.#built.steps !== this.#panelKey) {
+      this.#built.steps = this.#panelKey;
+      const steps = this.#freshPanel("steps");
+      // Until the steps of these settings are in, the title says what the panel waits for.
+      if (!this.#stepsReady()) steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
+    }
+    return this.#panels.steps;
+  }
+
+  /** Whether `#steps` start where the gradient run on screen starts. */
+  #stepsReady(): boolean {
+    const start = this.#stepsFor;
+    return !!start && start === this.#stepsStart && start.rows === this.settings?.k && this.#steps.length > 0;
   }
 
   #drawnEpoch = Infinity;
 
   /** Draws a snapshot's moving parts (once per frame at most, called by the player). */
   #draw(snapshot: KMeansSnapshot | undefined) {
-    const panel = this.#panels.gradient, projection = this.#projection;
-    if (!snapshot || !panel || !projection || snapshot.centroids.rows !== this.settings!.k) {
-      return;
-    }
+    const projection = this.#projection;
+    if (!snapshot || !projection || snapshot.centroids.rows !== this.settings!.k) return;
+    const panel = this.#gradientPanel();
+    if (!panel || snapshot === this.#drawnSnapshot) return;
     this.#drawnSnapshot = snapshot;
     this.#drawnEpoch = snapshot.epoch;
     const start = this.run.history[0]?.centroids;
@@ -468,7 +536,7 @@ export class KMeansLive {
       this.#stepsStart = start;
       // For the browser test: the gradient run's epoch-0 centroids.
       this.slots.gradient.element.dataset.start = JSON.stringify(toRows(start));
-      setTimeout(() => this.#startSteps(start), 0);
+      inTask(() => this.#startSteps(start));
     }
     const lloyd = this.#current;
     const colourOf = lloyd
@@ -496,7 +564,8 @@ export class KMeansLive {
     this.#lossLater();
     if (snapshot === this.run.last && this.run.trained && snapshot !== this.#finalDrawn) {
       this.#finalDrawn = snapshot;
-      setTimeout(() => snapshot === this.run.last && this.#drawFinal(snapshot, colourOf), 0);
+      this.#frames.want("final", () => snapshot === this.run.last && this.#drawFinal(snapshot, colourOf));
+      this.#drawPicker();
     }
   }
 
@@ -550,7 +619,8 @@ export class KMeansLive {
 
   /**
    * Lloyd's half-steps on the training points (a sample of large sets, see large_data.ts) from
-   * `start` (the gradient run's epoch-0 centroids), computed in a worker once the runs are in.
+   * `start` (the gradient run's epoch-0 centroids), computed in a worker (a job behind the run);
+   * the first is drawn in a frame of its own.
    */
   #startSteps(start: Matrix) {
     if (start !== this.#stepsStart) return;
@@ -561,15 +631,22 @@ export class KMeansLive {
       onResult: (steps) => {
         if (start !== this.#stepsStart) return;
         this.#steps = steps as LloydStepSummary[];
-        this.stepper.reset(this.#steps.length);
+        this.#stepsFor = start;
+        this.#frames.want("steps-reset", () => {
+          if (!this.#stepsReady()) return;
+          this.#stepsPanel();
+          this.stepper.reset(this.#steps.length);
+        });
       },
     });
   }
 
   /** Draws Lloyd's half-step `index`: the validation points by the labels it leaves, its centres. */
   #drawStep(index: number) {
-    const panel = this.#panels.steps, projection = this.#projection, step = this.#steps[index];
-    if (!panel || !projection || !step) return;
+    const projection = this.#projection, step = this.#steps[index];
+    if (!projection || !step || !this.#stepsReady()) return;
+    const panel = this.#stepsPanel();
+    if (!panel) return;
     // An update keeps the labels of the assign before it: colour by the centres that made them.
     const labelling = step.phase === "update" ? this.#steps[index - 1].centres : step.centres;
     const labels = assign(this.#validDrawn, labelling).labels;
@@ -632,6 +709,7 @@ export class KMeansLive {
 
   /** Stops every job and the workers (the page is going away). */
   dispose(): void {
+    this.#frames.dispose();
     this.player.dispose();
     this.pool.close();
   }

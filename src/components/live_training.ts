@@ -199,7 +199,10 @@ export class Player<S extends Snapshot> {
   #cursor = 0;
   #animationStart = 0;
   #frame = 0;
+  /** The time of the last frame it drew in (a frame's callbacks all get the same time). */
+  #drewAt = -1;
   #drawn: (S | undefined)[] = [];
+  #shownKey = "";
   readonly element: HTMLDivElement;
   readonly #scrubber: HTMLInputElement;
   readonly #playButton: HTMLButtonElement;
@@ -242,7 +245,12 @@ export class Player<S extends Snapshot> {
 
   /** Schedules a frame (coalescing every request until it runs). */
   request(): void {
-    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#tick());
+    if (!this.#frame) this.#frame = requestAnimationFrame((time) => this.#tick(time));
+  }
+
+  /** Whether the player has drawn in the frame at `time`. */
+  claims(time: number): boolean {
+    return this.#drewAt === time;
   }
 
   get #epochs(): number {
@@ -258,7 +266,7 @@ export class Player<S extends Snapshot> {
     return Infinity;
   }
 
-  #tick(): void {
+  #tick(time: number): void {
     this.#frame = 0;
     const target = this.#target();
     // Instant: the start, then the result once trained (no drawing while the workers train).
@@ -275,6 +283,7 @@ export class Player<S extends Snapshot> {
     const more = !this.paused && changed >= 0 &&
       wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
     if (changed >= 0) {
+      this.#drewAt = time;
       this.draw(snapshots);
       this.#drawn = snapshots;
     }
@@ -290,13 +299,20 @@ export class Player<S extends Snapshot> {
         if (run.trained || this.speed === "animated") animating = true;
       }
     });
-    const shown = Math.max(0, ...snapshots.map((s) => s?.epoch ?? 0));
-    this.#scrubber.max = String(this.#epochs);
-    this.#scrubber.value = String(shown);
-    this.#label.textContent = String(shown);
-    this.#playButton.textContent = this.paused ? "play" : "pause";
-    this.#playButton.ariaLabel = this.paused ? "play" : "pause";
-    this.#playButton.title = this.#playButton.ariaLabel;
+    const shown = String(Math.max(0, ...snapshots.map((s) => s?.epoch ?? 0)));
+    const action = this.paused ? "play" : "pause";
+    // Written only when they change: a tick comes with every snapshot, and each write costs the
+    // frame a style and layout pass.
+    const key = `${this.#epochs} ${shown} ${action}`;
+    if (key !== this.#shownKey || this.#scrubber.value !== shown) {
+      this.#shownKey = key;
+      this.#scrubber.max = String(this.#epochs);
+      this.#scrubber.value = shown;
+      this.#label.textContent = shown;
+      this.#playButton.textContent = action;
+      this.#playButton.ariaLabel = action;
+      this.#playButton.title = action;
+    }
     if (animating) this.request();
   }
 
@@ -359,6 +375,54 @@ export class Player<S extends Snapshot> {
   dispose(): void {
     cancelAnimationFrame(this.#frame);
     for (const run of this.runs) run.job?.cancel();
+  }
+}
+
+/**
+ * Drawing work spread over animation frames, one step a frame: a step's DOM changes and the style,
+ * layout and paint they cause make a short task of their own, where building every panel in one
+ * handler made one long task. Steps are named: asking again for a step not yet run keeps its place
+ * and takes the new function, so a superseded rebuild never runs twice; each step should draw the
+ * component's state as it is when the step runs, so that nothing stale is drawn. A frame the player
+ * draws in is left to it (for at most {@link FrameQueue.patience} frames in a row, so that an
+ * animation cannot hold the steps back).
+ */
+export class FrameQueue {
+  readonly #steps = new Map<string, () => void>();
+  #frame = 0;
+  #waited = 0;
+  static readonly patience = 3;
+
+  constructor(readonly player?: { claims(time: number): boolean }) {}
+
+  /** Runs `step` in a frame of its own, after the steps asked for before it. */
+  want(name: string, step: () => void): void {
+    this.#steps.set(name, step);
+    if (!this.#frame) this.#frame = requestAnimationFrame((time) => this.#run(time));
+  }
+
+  /** Forgets the step `name` if it has not run (its work was done otherwise). */
+  drop(name: string): void {
+    this.#steps.delete(name);
+  }
+
+  #run(time: number): void {
+    this.#frame = 0;
+    const [first] = this.#steps;
+    if (!first) return;
+    if (this.player?.claims(time) && this.#waited < FrameQueue.patience) this.#waited++;
+    else {
+      this.#waited = 0;
+      this.#steps.delete(first[0]);
+      first[1]();
+    }
+    if (this.#steps.size && !this.#frame) this.#frame = requestAnimationFrame((t) => this.#run(t));
+  }
+
+  /** Drops every step (the page is going away). */
+  dispose(): void {
+    cancelAnimationFrame(this.#frame);
+    this.#steps.clear();
   }
 }
 

@@ -13,3 +13,8 @@ export function nextTask(): Promise<void> {
     channel.port2.postMessage(0);
   });
 }
+
+/** Runs `fn` in a task of its own, soon: for computations (no drawing) that should not share a task with a frame's drawing. */
+export function inTask(fn: () => void): void {
+  void nextTask().then(fn);
+}

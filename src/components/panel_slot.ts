@@ -35,20 +35,3 @@ export class PanelSlot {
     this.element.replaceChildren(...nodes);
   }
 }
-
-/**
- * `fn` as a task of its own, after the current frame: however often the returned function is
- * called before that task runs, `fn` runs once. Keeps secondary charts (curves, tables) out of
- * the frame that draws the scatter, so that no single task grows long.
- */
-export function deferred(fn: () => void): () => void {
-  let pending = false;
-  return () => {
-    if (pending) return;
-    pending = true;
-    setTimeout(() => {
-      pending = false;
-      fn();
-    }, 0);
-  };
-}

@@ -53,6 +53,13 @@ export interface ScatterOptions {
 /** A layered scatter: see the module's description. */
 export interface ScatterPanel {
   element: HTMLElement;
+  /** The legend's k: {@link ScatterPanel.setK} changes it. */
+  readonly k: number;
+  /**
+   * Shows a legend of k clusters instead, and clears the points and the moving layer, if the
+   * legend has another k: a change of k keeps the axes (rebuilding them is most of a panel's cost).
+   */
+  setK(k: number): void;
   setTitle(text: string): void;
   /** Paints the points: colour index and opacity (0..1) of point i. */
   paint(colour: (i: number) => number, opacity?: (i: number) => number): void;
@@ -116,13 +123,15 @@ export function scatterPanel(
 ): ScatterPanel {
   const n = points.rows;
   const { x, y, height, svg } = axes(points, width, axisLabels);
-  const legend = Plot.legend({
-    color: {
-      type: "categorical",
-      domain: Array.from({ length: k }, (_, j) => name(j)),
-      range: CLUSTER_COLOURS.slice(0, k),
-    },
-  });
+  const legendOf = (k: number) =>
+    Plot.legend({
+      color: {
+        type: "categorical",
+        domain: Array.from({ length: k }, (_, j) => name(j)),
+        range: CLUSTER_COLOURS.slice(0, k),
+      },
+    });
+  let legend = legendOf(k), legendK = k;
   const canvas = html`<canvas class="scatter-points" aria-hidden="true"></canvas>` as HTMLCanvasElement;
   const ratio = globalThis.devicePixelRatio || 1;
   canvas.width = Math.round(width * ratio);
@@ -144,6 +153,18 @@ export function scatterPanel(
   const context = canvas.getContext("2d");
   return {
     element,
+    get k() {
+      return legendK;
+    },
+    setK(k) {
+      if (k === legendK) return;
+      const next = legendOf(k);
+      legend.replaceWith(next);
+      legend = next;
+      legendK = k;
+      context?.clearRect(0, 0, canvas.width, canvas.height);
+      layer.replaceChildren();
+    },
     setTitle: (text) => void (title.textContent = text),
     paint(colour, opacity) {
       if (!context) return;
