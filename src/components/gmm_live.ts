@@ -553,7 +553,7 @@ export class MixtureLive {
   /**
    * EM's half-steps on the training points (a sample of large sets, see large_data.ts) from
    * `emStart` for (k, seed), once per change of them and once the runs on screen are trained:
-   * computed in a worker (a job behind the runs), the first drawn in a frame.
+   * computed in a worker, the first drawn in a frame.
    */
   #startSteps() {
     const settings = this.settings;
@@ -565,7 +565,7 @@ export class MixtureLive {
     this.#stepsJob?.cancel();
     this.#stepsJob = this.pool.start("em-steps", { k: settings.k, seed: settings.seed, maxIterations: 100 }, {
       slot: 1,
-      priority: 1,
+      priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)
       onResult: (steps) => {
         if (wanted() !== key) return;
         this.#steps = steps as EMStepSummary[];

@@ -619,7 +619,7 @@ export class KMeansLive {
 
   /**
    * Lloyd's half-steps on the training points (a sample of large sets, see large_data.ts) from
-   * `start` (the gradient run's epoch-0 centroids), computed in a worker (a job behind the run);
+   * `start` (the gradient run's epoch-0 centroids), computed in a worker;
    * the first is drawn in a frame of its own.
    */
   #startSteps(start: Matrix) {
@@ -627,7 +627,7 @@ export class KMeansLive {
     this.#stepsJob?.cancel();
     this.#stepsJob = this.pool.start("lloyd-steps", { start, maxIterations: 100 }, {
       slot: 1,
-      priority: 1,
+      priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)
       onResult: (steps) => {
         if (start !== this.#stepsStart) return;
         this.#steps = steps as LloydStepSummary[];
