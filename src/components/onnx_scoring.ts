@@ -5,8 +5,10 @@
  *
  * The runtime's `.wasm` is served by the site: `import.meta.resolve` of its node_modules path makes
  * Framework copy it into the build, and `onnxruntime-web/wasm` is the build with the Emscripten glue
- * bundled in, so nothing else is fetched and nothing comes from another origin. One thread: a static
- * host is not cross-origin isolated, so the page has no SharedArrayBuffer for more.
+ * bundled in, so nothing else is fetched and nothing comes from another origin. In a page the
+ * runtime runs in onnxruntime-web's proxy worker (a module worker of that same bundle), so that
+ * neither its start nor a session holds the main thread. One thread: a static host is not
+ * cross-origin isolated, so the page has no SharedArrayBuffer for more.
  *
  * Also runs under Deno (the tests), where the same `import.meta.resolve` gives a file URL.
  */
@@ -53,7 +55,9 @@ let configured: Promise<void> | undefined;
 function configureRuntime(): Promise<void> {
   return configured ??= (async () => {
     ort.env.wasm.numThreads = 1;
-    ort.env.wasm.proxy = false;
+    // In a page, the proxy worker (see above): on the main thread, starting the runtime and creating
+    // a session was one task of about 250 ms. Deno (the tests) has no page to keep responsive.
+    ort.env.wasm.proxy = typeof document !== "undefined";
     ort.env.logLevel = "error";
     if (ORT_WASM.startsWith("file:")) {
       // Under Deno (tests) the bundled Emscripten glue takes Deno for Node.js and cannot fetch a
