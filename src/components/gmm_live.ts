@@ -247,6 +247,7 @@ export class MixtureLive {
           this.#current = run;
           this.#panelKey = "";
           this.#rebuild();
+          this.#curvesLater(); // the gap curve's reference is EM's NLL
         }, () => {});
       }
     }

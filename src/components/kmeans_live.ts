@@ -208,6 +208,7 @@ export class KMeansLive {
           this.#current = run;
           this.#panelKey = "";
           this.#rebuild();
+          this.#lossLater(); // the gap curve's reference is Lloyd's loss
         }, () => {});
       }
     }
