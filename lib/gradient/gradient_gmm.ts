@@ -11,7 +11,8 @@
  * `_gmm_tensors.ts`), and `"fused"` (the default), the analytic gradient and PyTorch's Adam step
  * in one plain TypeScript loop in float64 with no tensors (`fused.ts`). Every NLL shown to the
  * user is computed in float64 on the host (with `gmmNLL`, the function the EM reference is scored
- * with).
+ * with). Training is full batch, as in the notebook, unless `batchSize` asks for mini-batches
+ * (`_mini_batches.ts`).
  *
  * @module
  */

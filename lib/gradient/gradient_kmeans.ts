@@ -10,7 +10,8 @@
  * with TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs
  * backend; `_kmeans_tensors.ts`), and `"fused"` (the default), the analytic loss and gradient and
  * PyTorch's AdamW step in one plain TypeScript loop in float64 with no tensors (`fused.ts`).
- * Scores shown to the user are computed in float64 on the host (with `validationScore`).
+ * Scores shown to the user are computed in float64 on the host (with `validationScore`). Training
+ * is full batch, as in the notebook, unless `batchSize` asks for mini-batches (`_mini_batches.ts`).
  *
  * @module
  */
