@@ -25,7 +25,7 @@ import { TrainingPool } from "./training_client.js";
 import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
-import { axisNames, drawnRows, mixtureOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
+import { axisNames, drawnRows, KeptPanels, mixtureOverlay, type ScatterPanel } from "./scatter_layers.js";
 import { PanelSlot } from "./panel_slot.js";
 
 /** The page's inputs. */
@@ -104,12 +104,10 @@ export class MixtureLive {
   #em = new Map<number, Promise<EMRun>>();
   #emJobs = new Map<number, { cancel(): void }>();
   #current?: EMRun;
-  #panels: Partial<Record<Init | "em" | "steps", ScatterPanel>> = {};
+  readonly #panels = new KeptPanels<Init | "em" | "steps">();
   /** The (k, view, inits, widths, EM's run) the panels should show, and the one each was built for. */
   #panelKey = "";
   #built: Record<Init | "em" | "steps", string> = { random: "", kmeans: "", em: "", steps: "" };
-  /** The (view, width) of each panel's axes. */
-  #axesOf: Record<Init | "em" | "steps", string> = { random: "", kmeans: "", em: "", steps: "" };
   readonly #frames = new FrameQueue(this.player);
   #tableJobs: { cancel(): void }[] = [];
   #drawn: (MixtureSnapshot | undefined)[] = [];
@@ -360,8 +358,8 @@ export class MixtureLive {
       else {
         this.#frames.drop(name);
         this.slots[name].show();
-        this.#panels[name] = undefined;
-        this.#built[name] = this.#axesOf[name] = "";
+        this.#panels.forget(name);
+        this.#built[name] = "";
       }
     }
     this.#frames.want("em", () => this.#emPanel());
@@ -376,22 +374,14 @@ export class MixtureLive {
    * changed), when the view and width are those it was built for; else built anew and shown.
    */
   #freshPanel(name: Init | "em" | "steps"): ScatterPanel {
-    const settings = this.settings!, slot = this.slots[name];
-    const axes = [settings.view, slot.drawWidth].join();
-    let panel = this.#panels[name];
-    if (panel && this.#axesOf[name] === axes) panel.setK(settings.k);
-    else {
-      panel = scatterPanel(this.#shown!, {
-        k: settings.k,
-        axisLabels: axisNames(settings.view, this.#options.columns),
-        name: componentName,
-        width: slot.drawWidth,
-      });
-      this.#panels[name] = panel;
-      this.#axesOf[name] = axes;
-      slot.show(panel.element);
-    }
-    return panel;
+    const { k, view } = this.settings!;
+    return this.#panels.fresh(name, this.#shown!, {
+      k,
+      view,
+      slot: this.slots[name],
+      axisLabels: axisNames(view, this.#options.columns),
+      name: componentName,
+    });
   }
 
   /** A run's panel for the current key, built now if it is not yet (a draw needs it); its model follows. */
@@ -406,7 +396,7 @@ export class MixtureLive {
         if (r >= 0 && snapshot) this.#drawRun(name, snapshot);
       });
     }
-    return this.#panels[name];
+    return this.#panels.get(name);
   }
 
   /** EM's panel: its mixture over the validation points, or a note while a worker computes it. */
@@ -440,7 +430,7 @@ export class MixtureLive {
       // Until the steps of these settings are in, the title says what the panel waits for.
       if (!this.#stepsReady()) steps.setTitle("EM, step by step: computed once the runs are trained…");
     }
-    return this.#panels.steps;
+    return this.#panels.get("steps");
   }
 
   /** Draws one run's snapshot on its panel (unless it is there already). */

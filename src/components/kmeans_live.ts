@@ -25,7 +25,7 @@ import type { KMeansSnapshot, LloydStepSummary } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { inTask } from "./next_task.js";
-import { axisNames, drawnRows, kmeansOverlay, type ScatterPanel, scatterPanel } from "./scatter_layers.js";
+import { axisNames, drawnRows, KeptPanels, kmeansOverlay, type ScatterPanel } from "./scatter_layers.js";
 import { PanelSlot } from "./panel_slot.js";
 
 /** The page's inputs. */
@@ -105,14 +105,12 @@ export class KMeansLive {
   #lloyd = new Map<number, Promise<LloydRun>>();
   #lloydJobs = new Map<number, { cancel(): void }>();
   #current?: LloydRun;
-  #panels: { gradient?: ScatterPanel; lloyd?: ScatterPanel; steps?: ScatterPanel } = {};
+  readonly #panels = new KeptPanels<"gradient" | "lloyd" | "steps">();
   /** Lloyd's training loss (inertia / N) per k: the gap curve's reference. */
   #lloydTrainLoss = new Map<number, number>();
   /** The (k, view, widths, Lloyd's run) the panels should show, and the one each was built for. */
   #panelKey = "";
   #built = { gradient: "", lloyd: "", steps: "" };
-  /** The (view, width) of each panel's axes. */
-  #axesOf = { gradient: "", lloyd: "", steps: "" };
   readonly #frames = new FrameQueue(this.player);
   #restartsJob?: { cancel(): void };
   #restartsResult?: RestartsResult;
@@ -448,21 +446,13 @@ export class KMeansLive {
    * changed), when the view and width are those it was built for; else built anew and shown.
    */
   #freshPanel(name: "gradient" | "lloyd" | "steps"): ScatterPanel {
-    const settings = this.settings!, slot = this.slots[name];
-    const axes = [settings.view, slot.drawWidth].join();
-    let panel = this.#panels[name];
-    if (panel && this.#axesOf[name] === axes) panel.setK(settings.k);
-    else {
-      panel = scatterPanel(this.#shown!, {
-        k: settings.k,
-        axisLabels: axisNames(settings.view, this.#options.columns),
-        width: slot.drawWidth,
-      });
-      this.#panels[name] = panel;
-      this.#axesOf[name] = axes;
-      slot.show(panel.element);
-    }
-    return panel;
+    const { k, view } = this.settings!;
+    return this.#panels.fresh(name, this.#shown!, {
+      k,
+      view,
+      slot: this.slots[name],
+      axisLabels: axisNames(view, this.#options.columns),
+    });
   }
 
   /** The gradient run's panel for the current key, built now if it is not yet (a draw needs it). */
@@ -473,7 +463,7 @@ export class KMeansLive {
       this.#drawnSnapshot = undefined;
       if (this.run.last) this.#draw(this.run.at(this.#drawnEpoch));
     }
-    return this.#panels.gradient;
+    return this.#panels.get("gradient");
   }
 
   /** Lloyd's panel: its run's labels and centres, or a note while a worker computes it. */
@@ -513,7 +503,7 @@ export class KMeansLive {
       // Until the steps of these settings are in, the title says what the panel waits for.
       if (!this.#stepsReady()) steps.setTitle("Lloyd, step by step: waiting for the gradient run's start…");
     }
-    return this.#panels.steps;
+    return this.#panels.get("steps");
   }
 
   /** Whether `#steps` start where the gradient run on screen starts. */

@@ -369,3 +369,43 @@ export function mixtureOverlay(
     bottom - top
   }" style="overflow: hidden"><g transform="translate(${-left},${-top})">${markup}</g></svg>`;
 }
+
+/**
+ * The scatter panels a live page keeps by name, each with the (view, width) its axes were built
+ * for: asked again for the same ones, a panel keeps its axes and only takes the new k (its points
+ * cleared if k changed); otherwise it is built anew and shown in its slot.
+ */
+export class KeptPanels<Name extends string> {
+  readonly #panels = new Map<Name, { panel: ScatterPanel; axes: string }>();
+
+  /** The panel `name` for `options` (see the class), shown in `slot`. */
+  fresh(
+    name: Name,
+    points: Matrix,
+    { view, slot, ...options }: ScatterOptions & {
+      view: string;
+      slot: { drawWidth: number; show(node: Node): void };
+    },
+  ): ScatterPanel {
+    const axes = [view, slot.drawWidth].join();
+    const kept = this.#panels.get(name);
+    if (kept && kept.axes === axes) {
+      kept.panel.setK(options.k);
+      return kept.panel;
+    }
+    const panel = scatterPanel(points, { ...options, width: slot.drawWidth });
+    this.#panels.set(name, { panel, axes });
+    slot.show(panel.element);
+    return panel;
+  }
+
+  /** The panel `name` as last built, if any. */
+  get(name: Name): ScatterPanel | undefined {
+    return this.#panels.get(name)?.panel;
+  }
+
+  /** Forgets panel `name` (its slot is cleared by the caller). */
+  forget(name: Name): void {
+    this.#panels.delete(name);
+  }
+}
