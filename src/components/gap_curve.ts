@@ -93,7 +93,10 @@ export function gapCurve(
         y: (d: number) => d,
         frameAnchor: "left",
         textAnchor: "start",
-        dy: -7,
+        lineAnchor: "bottom",
+        // Wrapped within the frame (Plot's 10 px font: an em is about 10 px).
+        lineWidth: (Math.max(width, MIN_WIDTH) - 52 - 20 - 8) / 10,
+        dy: -3,
         dx: 4,
         text: () =>
           anyBelow

@@ -554,6 +554,7 @@ export class MixtureLive {
     if (key === this.#stepsKey) return;
     this.#stepsKey = key;
     this.#stepsJob?.cancel();
+    this.stepper.reset(0);
     this.#stepsJob = this.pool.start("em-steps", { k: settings.k, seed: settings.seed, maxIterations: 100 }, {
       slot: 1,
       priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)

@@ -616,6 +616,7 @@ export class KMeansLive {
   #startSteps(start: Matrix) {
     if (start !== this.#stepsStart) return;
     this.#stepsJob?.cancel();
+    this.stepper.reset(0);
     this.#stepsJob = this.pool.start("lloyd-steps", { start, maxIterations: 100 }, {
       slot: 1,
       priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)

@@ -38,12 +38,12 @@ export function largeDataNote(
         count(MINI_BATCH.size)
       } of them (a seeded shuffle, taken in turn); the curves score seeded samples of ${
         count(MINI_BATCH.size)
-      } training and validation points, the final figures every point.`,
+      } training and validation points, and the final figures score every point.`,
     );
   }
   if (trainRows > STEPS_SAMPLE) {
     sentences.push(
-      `${steps} step by step replays on a seeded sample of ${count(STEPS_SAMPLE)} training points.`,
+      `${steps}'s step-by-step panel replays on a seeded sample of ${count(STEPS_SAMPLE)} training points.`,
     );
   }
   return sentences.join(" ");

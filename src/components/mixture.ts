@@ -162,13 +162,15 @@ export function parameterCurves(
     x: {
       label: "epoch",
       domain: [0, epochs ?? Math.max(1, max(rows, (r: { epoch: number }) => r.epoch) ?? 0)],
+      // Two facets side by side: on a phone's width the end ticks of one met the next's start.
+      ticks: width < 500 ? 2 : undefined,
     },
     y: { label: null, zero: true },
     color: componentColour(k),
     facet: { data: rows, x: "parameter" },
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
-      Plot.line(rows, { x: "epoch", y: "value", stroke: "component", fx: "parameter" }),
+      Plot.line(rows, { x: "epoch", y: "value", stroke: "component", z: "component", fx: "parameter" }),
     ],
   });
 }

@@ -300,9 +300,10 @@ export class Stepper {
     ];
     this.#buttons[2].className = "step-forward";
     this.controls.append(...this.#buttons);
+    this.reset(0);
   }
 
-  /** Starts over with `count` half-steps, showing the first. */
+  /** Starts over with `count` half-steps, showing the first (0: none yet, every button disabled). */
   reset(count: number): void {
     this.#count = count;
     this.show(0);

@@ -193,13 +193,18 @@ export async function panelColourAgreement(
   }, [panelSelector, pointSelector] as const);
 }
 
-/** The distance in CSS px from the top of the document to the top of the first element matching `selector`. */
-export function topOfFirst(page: Page, selector: string): Promise<number> {
-  return page.evaluate((selector) => {
-    const element = document.querySelector(selector);
-    if (!element) throw new Error(`no element matches ${selector}; is the page's chart there?`);
-    return element.getBoundingClientRect().top + globalThis.scrollY;
-  }, selector);
+/**
+ * The distance in CSS px from the top of the document to the top of the first live chart's plot
+ * area: the frame inside its margins, where the points are (not its title or legend).
+ */
+export function topOfPlotArea(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const svg = document.querySelector(".layered-scatter .scatter-stack > svg") as unknown as
+      | (SVGSVGElement & { scale(n: string): { range: number[] } })
+      | null;
+    if (!svg) throw new Error("no layered scatter on the page; is its chart there?");
+    return svg.getBoundingClientRect().top + globalThis.scrollY + Math.min(...svg.scale("y").range);
+  });
 }
 
 /** The heights of the plots (svg) in each `.panel-row` matching `rowSelector`, one array per row. */
