@@ -248,9 +248,9 @@ export class Player<S extends Snapshot> {
     if (!this.#frame) this.#frame = requestAnimationFrame((time) => this.#tick(time));
   }
 
-  /** Whether the player has drawn in the frame at `time`. */
+  /** Whether the player has drawn in the frame at `time`, or is about to (a frame is requested). */
   claims(time: number): boolean {
-    return this.#drewAt === time;
+    return this.#drewAt === time || this.#frame !== 0;
   }
 
   get #epochs(): number {
