@@ -26,7 +26,7 @@ import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { axisNames, drawnRows, KeptPanels, mixtureOverlay, type ScatterPanel } from "./scatter_layers.js";
-import { PanelSlot } from "./panel_slot.js";
+import { PanelSlot, SCATTER_SLOT } from "./panel_slot.js";
 
 /** The page's inputs. */
 export interface MixtureSettings {
@@ -133,10 +133,10 @@ export class MixtureLive {
       this.#rebuild();
     };
     this.slots = {
-      random: new PanelSlot(redraw),
-      kmeans: new PanelSlot(redraw),
-      em: new PanelSlot(redraw),
-      steps: new PanelSlot(redraw),
+      random: new PanelSlot(redraw, SCATTER_SLOT),
+      kmeans: new PanelSlot(redraw, SCATTER_SLOT),
+      em: new PanelSlot(redraw, SCATTER_SLOT),
+      steps: new PanelSlot(redraw, SCATTER_SLOT),
       loss: new PanelSlot(() => this.#curvesLater()),
       parameters: new PanelSlot(() => this.#curvesLater()),
     };

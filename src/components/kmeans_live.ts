@@ -26,7 +26,7 @@ import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
 import { inTask } from "./next_task.js";
 import { axisNames, drawnRows, KeptPanels, kmeansOverlay, type ScatterPanel } from "./scatter_layers.js";
-import { PanelSlot } from "./panel_slot.js";
+import { PanelSlot, SCATTER_SLOT } from "./panel_slot.js";
 
 /** The page's inputs. */
 export interface KMeansSettings {
@@ -134,9 +134,9 @@ export class KMeansLive {
       this.#rebuild();
     };
     this.slots = {
-      gradient: new PanelSlot(redraw),
-      lloyd: new PanelSlot(redraw),
-      steps: new PanelSlot(redraw),
+      gradient: new PanelSlot(redraw, SCATTER_SLOT),
+      lloyd: new PanelSlot(redraw, SCATTER_SLOT),
+      steps: new PanelSlot(redraw, SCATTER_SLOT),
       loss: new PanelSlot(() => this.#lossLater()),
       restarts: new PanelSlot(() => this.#drawRestarts()),
     };

@@ -4,6 +4,9 @@
  */
 import { html } from "htl";
 
+/** The class of a slot for a scatter panel: while empty it holds the square the panel will fill (style.css). */
+export const SCATTER_SLOT = "panel-slot scatter-slot";
+
 /** A slot whose `onResize` runs (at most once per frame) when its width changes. */
 export class PanelSlot {
   readonly element: HTMLDivElement;
