@@ -21,7 +21,7 @@ import { Stepper } from "./step_plot.js";
 import { describeCentres, labelChart } from "./clusters.js";
 import { componentName, parameterCurves } from "./mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
-import { TrainingPool } from "./training_client.js";
+import { ReferenceJobs, TrainingPool } from "./training_client.js";
 import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
@@ -101,8 +101,25 @@ export class MixtureLive {
   readonly #validDrawn: Matrix;
   #projection?: Projection;
   #shown?: Matrix;
-  #em = new Map<number, Promise<EMRun>>();
-  #emJobs = new Map<number, { cancel(): void }>();
+  readonly #em = new ReferenceJobs<EMRun>(this.pool, "em", (k, result) => {
+    const r = result as {
+      means: Matrix;
+      sigmas: Float64Array;
+      weights: Float64Array;
+      validNLL: number;
+      iterations: number;
+      trainNLL: number;
+    };
+    return {
+      k,
+      means: toRows(r.means),
+      sigmas: Array.from(r.sigmas),
+      weights: Array.from(r.weights),
+      validNLL: r.validNLL,
+      iterations: r.iterations,
+      trainNLL: r.trainNLL,
+    };
+  });
   #current?: EMRun;
   readonly #panels = new KeptPanels<Init | "em" | "steps">();
   /** The (k, view, inits, widths, EM's run) the panels should show, and the one each was built for. */
@@ -171,45 +188,7 @@ export class MixtureLive {
   emFor(k: number, priority = 1): Promise<EMRun> {
     const built = this.#options.emBuilt;
     if (built) return Promise.resolve(built[k - 1]);
-    let promise = this.#em.get(k);
-    if (!promise) {
-      promise = new Promise<EMRun>((resolve, reject) => {
-        const job = this.pool.start("em", { k }, {
-          slot: 1,
-          priority,
-          onResult: (result) => {
-            const r = result as {
-              means: Matrix;
-              sigmas: Float64Array;
-              weights: Float64Array;
-              validNLL: number;
-              iterations: number;
-              trainNLL: number;
-            };
-            resolve({
-              k,
-              means: toRows(r.means),
-              sigmas: Array.from(r.sigmas),
-              weights: Array.from(r.weights),
-              validNLL: r.validNLL,
-              iterations: r.iterations,
-              trainNLL: r.trainNLL,
-            });
-          },
-        });
-        this.#emJobs.set(k, job);
-        job.ended.then((end) => {
-          this.#emJobs.delete(k);
-          if (end.status !== "done") {
-            this.#em.delete(k);
-            reject(new Error(end.error ?? "cancelled"));
-          }
-        });
-      });
-      promise.catch(() => {});
-      this.#em.set(k, promise);
-    }
-    return promise;
+    return this.#em.get(k, priority);
   }
 
   /** Applies the page's inputs: retrains, reruns or redraws what they concern. */
@@ -235,7 +214,7 @@ export class MixtureLive {
       }
     }
     if (!before || before.k !== k) {
-      for (const [kk, job] of this.#emJobs) if (kk !== k) job.cancel();
+      this.#em.cancelExcept(k);
       this.#current = this.#options.emBuilt?.[k - 1];
       if (!this.#current) {
         // Queued after the runs (a job of the same priority runs in the order it came): EM on a large

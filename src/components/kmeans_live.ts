@@ -20,7 +20,7 @@ import { Stepper } from "./step_plot.js";
 import { centrePicker } from "./centre_picker.js";
 import { formatStart } from "./url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
-import { TrainingPool } from "./training_client.js";
+import { ReferenceJobs, TrainingPool } from "./training_client.js";
 import type { KMeansSnapshot, LloydStepSummary } from "./training_protocol.js";
 import { largeDataNote } from "./large_data.js";
 import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
@@ -102,8 +102,14 @@ export class KMeansLive {
   readonly #validDrawn: Matrix;
   #projection?: Projection;
   #shown?: Matrix;
-  #lloyd = new Map<number, Promise<LloydRun>>();
-  #lloydJobs = new Map<number, { cancel(): void }>();
+  readonly #lloyd = new ReferenceJobs<LloydRun>(this.pool, "lloyd", (k, result) => {
+    const { centres, validScore, trainLoss } = result as {
+      centres: Matrix;
+      validScore: number;
+      trainLoss: number;
+    };
+    return { k, centres: toRows(centres), validScore, trainLoss };
+  });
   #current?: LloydRun;
   readonly #panels = new KeptPanels<"gradient" | "lloyd" | "steps">();
   /** Lloyd's training loss (inertia / N) per k: the gap curve's reference. */
@@ -154,34 +160,7 @@ export class KMeansLive {
   lloydFor(k: number, priority = 1): Promise<LloydRun> {
     const built = this.#options.lloydBuilt;
     if (built) return Promise.resolve(built[k - 1]);
-    let promise = this.#lloyd.get(k);
-    if (!promise) {
-      promise = new Promise<LloydRun>((resolve, reject) => {
-        const job = this.pool.start("lloyd", { k }, {
-          slot: 1,
-          priority,
-          onResult: (result) => {
-            const { centres, validScore, trainLoss } = result as {
-              centres: Matrix;
-              validScore: number;
-              trainLoss: number;
-            };
-            resolve({ k, centres: toRows(centres), validScore, trainLoss });
-          },
-        });
-        this.#lloydJobs.set(k, job);
-        job.ended.then((end) => {
-          this.#lloydJobs.delete(k);
-          if (end.status !== "done") {
-            this.#lloyd.delete(k);
-            reject(new Error(end.error ?? "cancelled"));
-          }
-        });
-      });
-      promise.catch(() => {});
-      this.#lloyd.set(k, promise);
-    }
-    return promise;
+    return this.#lloyd.get(k, priority);
   }
 
   /** Applies the page's inputs: retrains, reruns or redraws what they concern. */
@@ -198,7 +177,7 @@ export class KMeansLive {
     }
     if (before && before.k !== k) this.#placed = undefined;
     if (!before || before.k !== k) {
-      for (const [kk, job] of this.#lloydJobs) if (kk !== k) job.cancel();
+      this.#lloyd.cancelExcept(k);
       this.#current = this.#options.lloydBuilt?.[k - 1];
       if (!this.#current) {
         this.lloydFor(k, 0).then((run) => {

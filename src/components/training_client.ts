@@ -242,3 +242,49 @@ export class TrainingPool {
     for (const slot of this.#slots) slot.worker.terminate();
   }
 }
+
+/**
+ * A reference run (Lloyd's, EM's) computed in the pool once per k: one job per k on slot 1, its
+ * result cached; a job that fails or is cancelled leaves nothing cached, so the next ask starts again.
+ */
+export class ReferenceJobs<T> {
+  readonly #runs = new Map<number, Promise<T>>();
+  readonly #jobs = new Map<number, Job>();
+
+  constructor(
+    readonly pool: TrainingPool,
+    readonly kind: JobKind,
+    /** The run of `k` from the worker's result. */
+    readonly read: (k: number, result: unknown) => T,
+  ) {}
+
+  /** The run for `k`, computed at `priority` (see {@link StartOptions}) unless cached or under way. */
+  get(k: number, priority: number): Promise<T> {
+    let promise = this.#runs.get(k);
+    if (!promise) {
+      promise = new Promise<T>((resolve, reject) => {
+        const job = this.pool.start(this.kind, { k }, {
+          slot: 1,
+          priority,
+          onResult: (result) => resolve(this.read(k, result)),
+        });
+        this.#jobs.set(k, job);
+        job.ended.then((end) => {
+          this.#jobs.delete(k);
+          if (end.status !== "done") {
+            this.#runs.delete(k);
+            reject(new Error(end.error ?? "cancelled"));
+          }
+        });
+      });
+      promise.catch(() => {});
+      this.#runs.set(k, promise);
+    }
+    return promise;
+  }
+
+  /** Cancels the jobs under way for every k but `k`. */
+  cancelExcept(k: number): void {
+    for (const [other, job] of this.#jobs) if (other !== k) job.cancel();
+  }
+}
