@@ -4,8 +4,8 @@
 // bench/browser.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd } from "../lib/kmeans/kmeans.js";
 import { takeRows } from "../lib/matrix.js";
 import { GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";

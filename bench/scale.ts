@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd } from "../lib/kmeans/kmeans.js";
 import { LLOYD } from "../lib/notebook_settings.js";
 import { makeBlobs } from "../lib/random/synthetic.js";

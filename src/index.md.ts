@@ -5,7 +5,7 @@
  * another .npy to see every figure change (the test does).
  */
 import katex from "katex";
-import { type FormulaName, FORMULAS } from "./components/formulas.js";
+import { type FormulaName, FORMULAS } from "./components/draw/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
 
 const figures: ReportFigures = await computeReportFigures(Deno.env.get("REPORT_DATASET") || undefined);
@@ -104,15 +104,15 @@ toc: false
 import {parseNpy} from "./lib/io/npy.js";
 import {takeRows, fromRows, toRows} from "./lib/matrix.js";
 import {assign} from "./lib/kmeans/kmeans.js";
-import {splitPlot} from "./components/clusters.js";
-import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/step_plot.js";
-import {gapCurve} from "./components/gap_curve.js";
-import {lloydStepPlot, emStepPlot} from "./components/step_plot.js";
+import {splitPlot} from "./components/draw/clusters.js";
+import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/player/stepper.js";
+import {gapCurve} from "./components/draw/gap_curve.js";
+import {lloydStepPlot, emStepPlot} from "./components/player/stepper.js";
 import * as Inputs from "@observablehq/inputs";
 import {kmeansPlusPlus} from "./lib/kmeans/kmeans.js";
 import {RandomState} from "./lib/random/random_state.js";
 import {lloydSteps} from "./lib/kmeans/lloyd_steps.js";
-import {centrePicker} from "./components/centre_picker.js";
+import {centrePicker} from "./components/inputs/centroid_picker.js";
 import {emStart, emSteps} from "./lib/mixture/em_steps.js";
 \`\`\`
 

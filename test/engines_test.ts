@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { type GradientGMMStep, initialMixture, trainGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import { type GradientKMeansStep, trainGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { type GradientGMMStep, initialMixture, trainGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { type GradientKMeansStep, trainGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/io/npy.js";

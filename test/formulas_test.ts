@@ -2,9 +2,9 @@
 // pure (the gap curve's excess, the criteria's tick format) say what they should.
 import assert from "node:assert/strict";
 import katex from "katex";
-import { FORMULAS } from "../src/components/formulas.js";
-import { excessRows, logTick } from "../src/components/gap_curve.js";
-import { criterionTickFormat } from "../src/components/criteria.js";
+import { FORMULAS } from "../src/components/draw/formulas.js";
+import { excessRows, logTick } from "../src/components/draw/gap_curve.js";
+import { criterionTickFormat } from "../src/components/draw/criteria.js";
 
 Deno.test("every formula renders with KaTeX (throwOnError) and has a caption", () => {
   for (const [name, { tex, caption }] of Object.entries(FORMULAS)) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FrameQueue } from "../src/components/live_training.ts";
+import { FrameQueue } from "../src/components/player/player.ts";
 
 /** A fake requestAnimationFrame: `frame(time)` runs the callbacks asked for before it, as a browser's frame does. */
 function fakeFrames() {

@@ -10,9 +10,9 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
-import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import type { GradientGMMOptions, GradientGMMStep } from "../lib/gradient/gradient_gmm.js";
-import { mixtureNLL, mixtureTensors } from "../lib/gradient/_gmm_tensors.js";
+import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import type { GradientGMMOptions, GradientGMMStep } from "../lib/mixture/gradient_mixture.js";
+import { mixtureNLL, mixtureTensors } from "../lib/mixture/_autodiff_nll.js";
 import { mixtureGradient, mixturePoints } from "../lib/gradient/fused.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { lloyd } from "../lib/kmeans/kmeans.js";

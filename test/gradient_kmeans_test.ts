@@ -14,8 +14,8 @@ import {
   initialCentroids,
   trainGradientKMeans,
   trainGradientKMeansRestarts,
-} from "../lib/gradient/gradient_kmeans.js";
-import { kmeansLosses, kmeansTensors } from "../lib/gradient/_kmeans_tensors.js";
+} from "../lib/kmeans/gradient_kmeans.js";
+import { kmeansLosses, kmeansTensors } from "../lib/kmeans/_autodiff_loss.js";
 import { kmeansLossAndGradient } from "../lib/gradient/fused.js";
 import { kmeansPlusPlus, validationScore } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, takeRows } from "../lib/matrix.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fromRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/kmeans/match_centres.js";
+import { matchCentres } from "../lib/kmeans/match_centroids.js";
 import { DataError } from "../lib/errors.js";
 
 function permutations(items: number[]): number[][] {

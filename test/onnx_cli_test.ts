@@ -6,7 +6,7 @@ import { takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/io/npy.js";
 import { describeOnnxModel } from "../lib/onnx/onnx_export.js";
 import { split } from "../lib/random/split.js";
-import { loadOnnxScorer } from "../src/components/onnx_scoring.js";
+import { loadOnnxScorer } from "../src/components/onnx/scoring.js";
 import { repoFile, runCli as cli, sha256Hex } from "./_testdata.js";
 
 const DATA = repoFile("src/data/data2D.npy").pathname;

@@ -20,8 +20,8 @@ import {
   gmmResponsibilities,
   type SphericalGaussianMixture,
 } from "../lib/mixture/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { assign, lloyd } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, squaredDistance, takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/io/npy.js";
@@ -34,7 +34,7 @@ import {
 } from "../lib/onnx/onnx_export.js";
 import { split } from "../lib/random/split.js";
 import { makeBlobs } from "../lib/random/synthetic.js";
-import { gridPoints, loadOnnxScorer, type OnnxScorer, scoreGrid } from "../src/components/onnx_scoring.js";
+import { gridPoints, loadOnnxScorer, type OnnxScorer, scoreGrid } from "../src/components/onnx/scoring.js";
 import {
   EM_REFERENCE,
   emReferenceOnnx,

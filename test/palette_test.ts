@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { CLUSTER_COLOURS, clusterColourOf, columnName, contrastRatio } from "../src/components/palette.ts";
+import {
+  CLUSTER_COLOURS,
+  clusterColourOf,
+  columnName,
+  contrastRatio,
+} from "../src/components/draw/palette.ts";
 
 Deno.test("CLUSTER_COLOURS are ten distinct colours, each 3:1 against both themes' backgrounds", () => {
   assert.equal(new Set(CLUSTER_COLOURS).size, 10);

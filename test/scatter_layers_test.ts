@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { axisNames, drawnRows, MAX_DRAWN_POINTS, planeDensity } from "../src/components/scatter_layers.ts";
+import {
+  axisNames,
+  drawnRows,
+  MAX_DRAWN_POINTS,
+  planeDensity,
+} from "../src/components/draw/scatter_layers.ts";
 
 Deno.test("drawnRows() keeps every row of a small set, in order", () => {
   assert.deepEqual(Array.from(drawnRows(4)), [0, 1, 2, 3]);

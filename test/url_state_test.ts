@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatStart, parseStart, readUrlState } from "../src/components/url_state.ts";
+import { formatStart, parseStart, readUrlState } from "../src/components/inputs/url_state.ts";
 
 const SPEC = {
   k: { type: "number", value: 5, min: 1, max: 10, integer: true },

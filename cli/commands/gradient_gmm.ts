@@ -1,5 +1,5 @@
 /** `gradient-gmm FILE`: the spherical Gaussian mixture trained by gradient descent (Adam), as the notebook trains it. */
-import { fitGradientGMM } from "../../lib/gradient/gradient_gmm.js";
+import { fitGradientGMM } from "../../lib/mixture/gradient_mixture.js";
 import { toRows } from "../../lib/matrix.js";
 import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import {

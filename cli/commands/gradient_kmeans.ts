@@ -1,5 +1,5 @@
 /** `gradient-kmeans FILE`: K-means trained by gradient descent (AdamW), as the notebook trains it. */
-import { fitGradientKMeans } from "../../lib/gradient/gradient_kmeans.js";
+import { fitGradientKMeans } from "../../lib/kmeans/gradient_kmeans.js";
 import { toRows } from "../../lib/matrix.js";
 import { GRADIENT_KMEANS } from "../../lib/notebook_settings.js";
 import {

@@ -7,10 +7,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { emGaussianMixture } from "../lib/mixture/em.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import { fitGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
+import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
-import { matchCentres } from "../lib/kmeans/match_centres.js";
+import { matchCentres } from "../lib/kmeans/match_centroids.js";
 import type { Matrix } from "../lib/matrix.js";
 import { toRows } from "../lib/matrix.js";
 import {

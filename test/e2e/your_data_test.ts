@@ -9,7 +9,7 @@ import { makeBlobs } from "../../lib/random/synthetic.js";
 import { DataError } from "../../lib/errors.js";
 import { parsePoints } from "../../lib/io/read_points.js";
 import { RandomState } from "../../lib/random/random_state.js";
-import { MAX_UPLOAD_BYTES } from "../../src/components/dataset_picker.ts";
+import { MAX_UPLOAD_BYTES } from "../../src/components/inputs/dataset_picker.ts";
 import { readJson, repoFile } from "../_testdata.ts";
 
 /** A CSV of seeded blobs with a header, as a user would export it. */

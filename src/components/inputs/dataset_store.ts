@@ -4,11 +4,11 @@
  * Nothing is sent anywhere; clearing the site's storage returns to data2D.
  */
 import { del, get, set } from "idb-keyval";
-import { DataError } from "../lib/errors.js";
-import { type Matrix, takeRows } from "../lib/matrix.js";
-import { type Split, split } from "../lib/random/split.js";
-import { nextTask } from "./next_task.js";
-import { megabytes, parseNpy } from "../lib/io/npy.js";
+import { DataError } from "../../lib/errors.js";
+import { type Matrix, takeRows } from "../../lib/matrix.js";
+import { type Split, split } from "../../lib/random/split.js";
+import { nextTask } from "../live/next_task.js";
+import { megabytes, parseNpy } from "../../lib/io/npy.js";
 
 /** Where the chosen dataset came from. */
 export type DatasetSource = "data2D" | "upload" | "synthetic";

@@ -33,10 +33,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { autodiffEngine } from "./_autodiff.js";
-import type { AdamWOptions } from "./adamw.js";
-import type { TrainingEngine } from "./engine.js";
-import type { MiniBatches } from "./_mini_batches.js";
+import { autodiffEngine } from "../gradient/_autodiff.js";
+import type { AdamWOptions } from "../gradient/adamw.js";
+import type { TrainingEngine } from "../gradient/engine.js";
+import type { MiniBatches } from "../gradient/_mini_batches.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

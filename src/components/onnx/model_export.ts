@@ -5,12 +5,12 @@
  * and its grid scoring cached per (model, grid).
  */
 import { html } from "htl";
-import type { Matrix } from "../lib/matrix.js";
-import { type ExportCheck, exportCheckNote, onnxMapPlot } from "./onnx_charts.js";
-import type { OnnxScorer } from "./onnx_scoring.js";
-import { PanelSlot } from "./panel_slot.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { type ExportCheck, exportCheckNote, onnxMapPlot } from "./charts.js";
+import type { OnnxScorer } from "./scoring.js";
+import { PanelSlot } from "../draw/panel_slot.js";
 
-const scoring = () => import("./onnx_scoring.js");
+const scoring = () => import("./scoring.js");
 
 /** Options of {@link onnxReferenceMap}. */
 export interface ReferenceMapOptions {
@@ -28,7 +28,7 @@ export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: Refere
   const bytes = new Map<number, Promise<Uint8Array>>();
   const scored = new Map<
     string,
-    Promise<Awaited<ReturnType<typeof import("./onnx_scoring.js").scoreGrid>>>
+    Promise<Awaited<ReturnType<typeof import("./scoring.js").scoreGrid>>>
   >();
   let wanted = false, k = 0, shownKey = "";
   const slot = new PanelSlot(() => {

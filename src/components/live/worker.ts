@@ -13,19 +13,19 @@ import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "./tf_backend.js";
 // Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
 // that a page downloads what it trains.
-const kmeansModule = () => import("../lib/gradient/gradient_kmeans.js");
-const mixtureModule = () => import("../lib/gradient/gradient_gmm.js");
-const emModule = () => import("../lib/mixture/em.js");
-const lloydStepsModule = () => import("../lib/kmeans/lloyd_steps.js");
-const emStepsModule = () => import("../lib/mixture/em_steps.js");
-import { assign, lloyd, validationScore } from "../lib/kmeans/kmeans.js";
-import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
-import type { Matrix } from "../lib/matrix.js";
-import { LLOYD } from "../lib/notebook_settings.js";
-import { sampleRows } from "../lib/projection.js";
+const kmeansModule = () => import("../../lib/kmeans/gradient_kmeans.js");
+const mixtureModule = () => import("../../lib/mixture/gradient_mixture.js");
+const emModule = () => import("../../lib/mixture/em.js");
+const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
+const emStepsModule = () => import("../../lib/mixture/em_steps.js");
+import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
+import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { LLOYD } from "../../lib/notebook_settings.js";
+import { sampleRows } from "../../lib/projection.js";
 import { batchSizeFor, STEPS_SAMPLE } from "./large_data.js";
 import { nextTask } from "./next_task.js";
-import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./training_protocol.js";
+import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./protocol.js";
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;

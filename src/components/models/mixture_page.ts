@@ -4,26 +4,26 @@
  * reading the live component's current model at the time they are used.
  */
 import { html } from "htl";
-import { gmmPredict } from "../lib/mixture/gaussian_mixture.js";
-import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import type { Split } from "../lib/random/split.js";
-import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
-import type { ChosenDataset } from "./dataset_store.js";
-import type { InputSpec } from "./input_spec.js";
-import type { MixtureLive } from "./gmm_live.js";
+import { gmmPredict } from "../../lib/mixture/gaussian_mixture.js";
+import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
+import type { Split } from "../../lib/random/split.js";
+import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
+import type { ChosenDataset } from "../inputs/dataset_store.js";
+import type { InputSpec } from "../inputs/input_spec.js";
+import type { MixtureLive } from "./mixture_live.js";
 import { viewSpec } from "./kmeans_page.js";
-import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
+import { compareWithTab, onnxExportButton, onnxReferenceMap } from "../onnx/model_export.js";
 import {
   csvDownloadButton,
   download,
   jsonDownloadButton,
   manifestHeader,
   svgDownloadButtons,
-} from "./reproducibility.js";
-import type { MixtureScores } from "./onnx_scoring.js";
+} from "../inputs/reproducibility.js";
+import type { MixtureScores } from "../onnx/scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../lib/onnx/onnx_export.js");
+const onnxExport = () => import("../../lib/onnx/onnx_export.js");
 
 /** The mixture page's inputs, with `maxK` the largest k the data allows. */
 export function mixtureInputs(dataset: ChosenDataset, maxK: number): Record<string, InputSpec> {

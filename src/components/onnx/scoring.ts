@@ -13,9 +13,9 @@
  * Also runs under Deno (the tests), where the same `import.meta.resolve` gives a file URL.
  */
 import * as ort from "onnxruntime-web/wasm";
-import { DataError } from "../lib/errors.js";
-import type { Matrix } from "../lib/matrix.js";
-import { describeOnnxModel, type OnnxModelDescription } from "../lib/onnx/onnx_export.js";
+import { DataError } from "../../lib/errors.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { describeOnnxModel, type OnnxModelDescription } from "../../lib/onnx/onnx_export.js";
 
 // Framework rewrites this to the copy it puts in the build (a .wasm is not a module, so nothing
 // else would copy it); Deno resolves it to the file in node_modules.

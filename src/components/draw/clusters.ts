@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { max, min } from "d3-array";
-import type { Matrix } from "../lib/matrix.js";
+import type { Matrix } from "../../lib/matrix.js";
 import { CLUSTER_COLOURS, clusterName, columnName } from "./palette.js";
 import type { ScatterPanel } from "./scatter_layers.js";
 

@@ -10,23 +10,29 @@
  * the EM component they match (one-to-one), in every panel.
  */
 import { html } from "htl";
-import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
-import { meanFeatureVariance } from "../lib/kmeans/kmeans.js";
-import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/kmeans/match_centres.js";
-import { project, type Projection } from "../lib/projection.js";
-import { projectionFor } from "./dataset_picker.js";
-import { gapCurve } from "./gap_curve.js";
-import { Stepper } from "./step_plot.js";
-import { describeCentres, labelChart } from "./clusters.js";
-import { componentName, parameterCurves } from "./mixture.js";
+import { gmmNLL, gmmPosterior, type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
+import { meanFeatureVariance } from "../../lib/kmeans/kmeans.js";
+import { fromRows, type Matrix, takeRows, toRows } from "../../lib/matrix.js";
+import { matchCentres } from "../../lib/kmeans/match_centroids.js";
+import { project, type Projection } from "../../lib/projection.js";
+import { projectionFor } from "../inputs/dataset_picker.js";
+import { gapCurve } from "../draw/gap_curve.js";
+import { Stepper } from "../player/stepper.js";
+import { describeCentres, labelChart } from "../draw/clusters.js";
+import { componentName, parameterCurves } from "../draw/mixture.js";
 import { collapseWarning, type MixtureSummaryRow, mixtureSummaryTable } from "./mixture_report.js";
-import { ReferenceJobs, TrainingPool } from "./training_client.js";
-import type { EMStepSummary, MixtureSnapshot } from "./training_protocol.js";
-import { largeDataNote } from "./large_data.js";
-import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
-import { axisNames, drawnRows, KeptPanels, mixtureOverlay, type ScatterPanel } from "./scatter_layers.js";
-import { PanelSlot, SCATTER_SLOT } from "./panel_slot.js";
+import { ReferenceJobs, TrainingPool } from "../live/pool.js";
+import type { EMStepSummary, MixtureSnapshot } from "../live/protocol.js";
+import { largeDataNote } from "../live/large_data.js";
+import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "../player/player.js";
+import {
+  axisNames,
+  drawnRows,
+  KeptPanels,
+  mixtureOverlay,
+  type ScatterPanel,
+} from "../draw/scatter_layers.js";
+import { PanelSlot, SCATTER_SLOT } from "../draw/panel_slot.js";
 
 /** The page's inputs. */
 export interface MixtureSettings {

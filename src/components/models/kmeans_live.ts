@@ -9,24 +9,30 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
-import { assign, validationScore } from "../lib/kmeans/kmeans.js";
-import { fromRows, type Matrix, takeRows, toRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/kmeans/match_centres.js";
-import { project, type Projection } from "../lib/projection.js";
-import { projectionFor } from "./dataset_picker.js";
-import { gapCurve } from "./gap_curve.js";
-import { describeCentres, labelChart } from "./clusters.js";
-import { Stepper } from "./step_plot.js";
-import { centrePicker } from "./centre_picker.js";
-import { formatStart } from "./url_state.js";
+import { assign, validationScore } from "../../lib/kmeans/kmeans.js";
+import { fromRows, type Matrix, takeRows, toRows } from "../../lib/matrix.js";
+import { matchCentres } from "../../lib/kmeans/match_centroids.js";
+import { project, type Projection } from "../../lib/projection.js";
+import { projectionFor } from "../inputs/dataset_picker.js";
+import { gapCurve } from "../draw/gap_curve.js";
+import { describeCentres, labelChart } from "../draw/clusters.js";
+import { Stepper } from "../player/stepper.js";
+import { centrePicker } from "../inputs/centroid_picker.js";
+import { formatStart } from "../inputs/url_state.js";
 import { deadCentroidNote, restartsPlot, type SummaryRow, summaryTable } from "./kmeans_report.js";
-import { ReferenceJobs, TrainingPool } from "./training_client.js";
-import type { KMeansSnapshot, LloydStepSummary } from "./training_protocol.js";
-import { largeDataNote } from "./large_data.js";
-import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "./live_training.js";
-import { inTask } from "./next_task.js";
-import { axisNames, drawnRows, KeptPanels, kmeansOverlay, type ScatterPanel } from "./scatter_layers.js";
-import { PanelSlot, SCATTER_SLOT } from "./panel_slot.js";
+import { ReferenceJobs, TrainingPool } from "../live/pool.js";
+import type { KMeansSnapshot, LloydStepSummary } from "../live/protocol.js";
+import { largeDataNote } from "../live/large_data.js";
+import { exposeForTests, FrameQueue, LiveRun, Player, subsampleNote } from "../player/player.js";
+import { inTask } from "../live/next_task.js";
+import {
+  axisNames,
+  drawnRows,
+  KeptPanels,
+  kmeansOverlay,
+  type ScatterPanel,
+} from "../draw/scatter_layers.js";
+import { PanelSlot, SCATTER_SLOT } from "../draw/panel_slot.js";
 
 /** The page's inputs. */
 export interface KMeansSettings {

@@ -8,11 +8,11 @@
  * between two reports when it reports as often as the live pages ask it to.
  */
 import { median } from "d3-array";
-import { type Engine, ENGINES } from "../lib/gradient/engine.js";
-import { fitGradientGMM, trainGradientGMM } from "../lib/gradient/gradient_gmm.js";
-import { fitGradientKMeans, trainGradientKMeans } from "../lib/gradient/gradient_kmeans.js";
-import type { Matrix } from "../lib/matrix.js";
-import { GRADIENT_KMEANS, GRADIENT_MIXTURE } from "../lib/notebook_settings.js";
+import { type Engine, ENGINES } from "../../lib/gradient/engine.js";
+import { fitGradientGMM, trainGradientGMM } from "../../lib/mixture/gradient_mixture.js";
+import { fitGradientKMeans, trainGradientKMeans } from "../../lib/kmeans/gradient_kmeans.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { GRADIENT_KMEANS, GRADIENT_MIXTURE } from "../../lib/notebook_settings.js";
 import { type BackendInfo, type BackendName, selectBackend } from "./tf_backend.js";
 
 /** The training and validation points of one split. */

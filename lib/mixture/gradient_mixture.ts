@@ -17,12 +17,12 @@
  * @module
  */
 
-import { autodiffMixture } from "./_gmm_tensors.js";
-import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
-import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
-import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "./fused.js";
-import { checkBatchSize, miniBatches, scoredSample } from "./_mini_batches.js";
-import { gmmNLL, type SphericalGaussianMixture } from "../mixture/gaussian_mixture.js";
+import { autodiffMixture } from "./_autodiff_nll.js";
+import { checkChoice, checkTrainingOptions, collectCurves } from "../gradient/_training.js";
+import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "../gradient/engine.js";
+import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "../gradient/fused.js";
+import { checkBatchSize, miniBatches, scoredSample } from "../gradient/_mini_batches.js";
+import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "../kmeans/kmeans.js";
 import { columnMeans, type Matrix } from "../matrix.js";
 import { GRADIENT_MIXTURE, REPORT_EVERY } from "../notebook_settings.js";

@@ -4,11 +4,11 @@
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
-import type { Matrix } from "../lib/matrix.js";
-import type { Grid, KMeansScores, MixtureScores } from "./onnx_scoring.js";
+import type { Matrix } from "../../lib/matrix.js";
+import type { Grid, KMeansScores, MixtureScores } from "./scoring.js";
 import { max } from "d3-array";
-import { equalUnits } from "./clusters.js";
-import { CLUSTER_COLOURS, clusterName, columnName } from "./palette.js";
+import { equalUnits } from "../draw/clusters.js";
+import { CLUSTER_COLOURS, clusterName, columnName } from "../draw/palette.js";
 
 /** Rows {x, y} of a 2-D matrix. */
 function rowsOf(points: Matrix) {

@@ -4,11 +4,11 @@
  * (PCA or two columns) for data of any dimension.
  */
 import { html } from "htl";
-import { DataError } from "../lib/errors.js";
-import type { Matrix } from "../lib/matrix.js";
-import { columnProjection, pcaProjection, type Projection } from "../lib/projection.js";
-import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../lib/io/read_points.js";
-import { makeBlobs } from "../lib/random/synthetic.js";
+import { DataError } from "../../lib/errors.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { columnProjection, pcaProjection, type Projection } from "../../lib/projection.js";
+import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../../lib/io/read_points.js";
+import { makeBlobs } from "../../lib/random/synthetic.js";
 import { type ChosenDataset, digestPoints } from "./dataset_store.js";
 
 /**

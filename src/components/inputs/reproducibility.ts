@@ -4,8 +4,8 @@
  */
 import { html } from "htl";
 import { csvFormat } from "d3-dsv";
-import type { Split } from "../lib/random/split.js";
-import { NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
+import type { Split } from "../../lib/random/split.js";
+import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 
 /** A plain button running `action` on click (keyboard-operable, as every <button>). */

@@ -11,9 +11,9 @@
  * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker is terminated and a fresh one
  * started in its place, with the dataset sent again.
  */
-import type { Matrix } from "../lib/matrix.js";
+import type { Matrix } from "../../lib/matrix.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
-import type { FromWorker, JobKind, JobStatus, KMeansSnapshot, MixtureSnapshot } from "./training_protocol.js";
+import type { FromWorker, JobKind, JobStatus, KMeansSnapshot, MixtureSnapshot } from "./protocol.js";
 
 /** How a job ended, as the page sees it. */
 export interface JobEnd {
@@ -88,7 +88,7 @@ export class TrainingPool {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(import.meta.resolve("./training_worker.js"), { type: "module" });
+    const worker = new Worker(import.meta.resolve("./worker.js"), { type: "module" });
     worker.onmessage = ({ data }: MessageEvent<FromWorker>) => this.#receive(data);
     worker.onerror = (event) => console.error(`training worker: ${event.message}`);
     worker.postMessage({ type: "init", backends: requestedBackends() });

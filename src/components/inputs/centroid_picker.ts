@@ -9,9 +9,9 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { Matrix } from "../lib/matrix.js";
-import { clusterColourOf, columnName } from "./palette.js";
-import { type PlotDomain, sharedDomain } from "./step_plot.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { clusterColourOf, columnName } from "../draw/palette.js";
+import { type PlotDomain, sharedDomain } from "../player/stepper.js";
 
 /** Options of {@link centrePicker}. */
 export interface CentrePickerOptions {

@@ -5,9 +5,9 @@
  */
 import * as Plot from "@observablehq/plot";
 import { max, min } from "d3-array";
-import type { Matrix } from "../lib/matrix.js";
-import type { SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
-import { gmmPosterior } from "../lib/mixture/gaussian_mixture.js";
+import type { Matrix } from "../../lib/matrix.js";
+import type { SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
+import { gmmPosterior } from "../../lib/mixture/gaussian_mixture.js";
 import { equalUnits } from "./clusters.js";
 import { CLUSTER_COLOURS } from "./palette.js";
 

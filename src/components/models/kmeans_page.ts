@@ -4,26 +4,26 @@
  * all reading the live component's current model at the time they are used.
  */
 import { html } from "htl";
-import { assign } from "../lib/kmeans/kmeans.js";
-import { fromRows, type Matrix, toRows } from "../lib/matrix.js";
-import type { Split } from "../lib/random/split.js";
-import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
-import type { ChosenDataset } from "./dataset_store.js";
-import { viewOptions } from "./dataset_picker.js";
-import type { InputSpec } from "./input_spec.js";
+import { assign } from "../../lib/kmeans/kmeans.js";
+import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
+import type { Split } from "../../lib/random/split.js";
+import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
+import type { ChosenDataset } from "../inputs/dataset_store.js";
+import { viewOptions } from "../inputs/dataset_picker.js";
+import type { InputSpec } from "../inputs/input_spec.js";
 import type { KMeansLive } from "./kmeans_live.js";
-import { compareWithTab, onnxExportButton, onnxReferenceMap } from "./model_export.js";
+import { compareWithTab, onnxExportButton, onnxReferenceMap } from "../onnx/model_export.js";
 import {
   csvDownloadButton,
   download,
   jsonDownloadButton,
   manifestHeader,
   svgDownloadButtons,
-} from "./reproducibility.js";
-import type { KMeansScores } from "./onnx_scoring.js";
+} from "../inputs/reproducibility.js";
+import type { KMeansScores } from "../onnx/scoring.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../lib/onnx/onnx_export.js");
+const onnxExport = () => import("../../lib/onnx/onnx_export.js");
 
 /** Explains each engine in one sentence. */
 export const ENGINE_NOTES = {

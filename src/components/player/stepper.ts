@@ -12,11 +12,11 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import type { EMHalfStep } from "../lib/mixture/em_steps.js";
-import { gmmPosterior, type SphericalGaussianMixture } from "../lib/mixture/gaussian_mixture.js";
-import type { LloydHalfStep } from "../lib/kmeans/lloyd_steps.js";
-import type { Matrix } from "../lib/matrix.js";
-import { clusterColourOf, clusterName, columnName } from "./palette.js";
+import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
+import { gmmPosterior, type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
+import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { clusterColourOf, clusterName, columnName } from "../draw/palette.js";
 
 /** The narrowest chart drawn, in px: below it the frame would have a negative size. */
 const MIN_WIDTH = 160;

@@ -13,7 +13,7 @@
  * and the benchmark wait on them.
  */
 import { html } from "htl";
-import type { Job, JobEnd, TrainingPool } from "./training_client.js";
+import type { Job, JobEnd, TrainingPool } from "../live/pool.js";
 
 /** What a run's progress element says. */
 export type TrainingState = "running" | "paused" | "done" | "diverged" | "cancelled";

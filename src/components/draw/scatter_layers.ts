@@ -10,8 +10,8 @@ import { extent } from "d3-array";
 import { Delaunay } from "d3-delaunay";
 import { contours } from "d3-contour";
 import { html } from "htl";
-import type { Matrix } from "../lib/matrix.js";
-import { RandomState } from "../lib/random/random_state.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { RandomState } from "../../lib/random/random_state.js";
 import { CLUSTER_COLOURS, clusterColourOf, clusterName, columnName } from "./palette.js";
 
 /** At most this many points are drawn; larger sets are drawn as a seeded subsample. */

@@ -16,13 +16,13 @@
  * @module
  */
 
-import { autodiffKMeans } from "./_kmeans_tensors.js";
-import { checkChoice, checkTrainingOptions, collectCurves } from "./_training.js";
-import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "./engine.js";
+import { autodiffKMeans } from "./_autodiff_loss.js";
+import { checkChoice, checkTrainingOptions, collectCurves } from "../gradient/_training.js";
+import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "../gradient/engine.js";
 import { DataError } from "../errors.js";
-import { fusedEngine, kmeansLossAndGradient } from "./fused.js";
-import { checkBatchSize, type MiniBatches, miniBatches, scoredSample } from "./_mini_batches.js";
-import { kmeansPlusPlus, validationScore } from "../kmeans/kmeans.js";
+import { fusedEngine, kmeansLossAndGradient } from "../gradient/fused.js";
+import { checkBatchSize, type MiniBatches, miniBatches, scoredSample } from "../gradient/_mini_batches.js";
+import { kmeansPlusPlus, validationScore } from "./kmeans.js";
 import type { Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS, REPORT_EVERY } from "../notebook_settings.js";
 import { RandomState } from "../random/random_state.js";

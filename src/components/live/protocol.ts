@@ -2,9 +2,9 @@
  * The messages between the live pages and their training worker (`training_worker.ts`), and the
  * snapshots a run streams.
  */
-import type { LloydHalfStep } from "../lib/kmeans/lloyd_steps.js";
-import type { Matrix } from "../lib/matrix.js";
-import type { EMHalfStep } from "../lib/mixture/em_steps.js";
+import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
+import type { Matrix } from "../../lib/matrix.js";
+import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 
 /** One report of a gradient K-means run. */
