@@ -3,7 +3,7 @@
  * build` first if it is missing) and drives Debian's Chromium with playwright-core to measure
  *
  * - training time per TensorFlow.js backend: the bench page runs the project's own
- *   `fitGradientKMeans` and `fitGradientGMM` (src/components/benchmark.ts), one warm-up then
+ *   `fitGradientKMeans` and `fitGradientMixture` (src/components/live/benchmark.ts), one warm-up then
  *   `--runs` timed runs, with their validation scores; WebAssembly is tried twice, as a static
  *   host serves it and cross-origin isolated (COOP/COEP headers), where it may use threads;
  * - responsiveness: how long training alone holds the main thread between two reports when it

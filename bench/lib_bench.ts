@@ -4,7 +4,7 @@
 // bench/browser.ts).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture } from "../lib/mixture/gradient_mixture.js";
 import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd } from "../lib/kmeans/kmeans.js";
 import { takeRows } from "../lib/matrix.js";
@@ -51,5 +51,5 @@ for (const engine of ["fused", "autodiff"] as const) {
 }
 
 Deno.bench("gradient mixture k=5, 1000 epochs, fused", { group: "gradient mixture" }, async () => {
-  await fitGradientGMM(gmmTrain, { engine: "fused", k: 5, reportEvery: GRADIENT_MIXTURE.epochs });
+  await fitGradientMixture(gmmTrain, { engine: "fused", k: 5, reportEvery: GRADIENT_MIXTURE.epochs });
 });

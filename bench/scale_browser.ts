@@ -6,7 +6,7 @@
  *   "diverged"; on pages without them, today's text: "done in" shown and no "training…" left),
  *   capped at `--timeout` seconds per page;
  * - how long until every background job (restarts, the k table, the step-by-step replays) is done
- *   too (the pages' `trainingIdle()` hook), when the census below is taken;
+ *   too (every `data-training-jobs` of the page says 0), when the census below is taken;
  * - the longest main-thread task (PerformanceObserver "longtask") from navigation to the end;
  * - whether every chart is drawn, the ONNX maps too once asked for with their button (an svg or
  *   canvas in each `.card`, no error cell
@@ -190,7 +190,9 @@ async function measurePage(
     while (trainedMs !== null && performance.now() - start < TIMEOUT_MS) {
       const idle = await within(
         page.evaluate(() =>
-          (globalThis as unknown as { trainingIdle?: () => boolean }).trainingIdle?.() ?? true
+          [...document.querySelectorAll<HTMLElement>("[data-training-jobs]")].every((el) =>
+            el.dataset.trainingJobs === "0"
+          )
         )
           .catch(() => false),
         TIMEOUT_MS,

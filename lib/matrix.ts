@@ -49,10 +49,17 @@ export function takeRows(matrix: Matrix, indices: ArrayLike<number>): Matrix {
 /** Squared Euclidean distance between row `i` of `a` and row `j` of `b` (same width). */
 export function squaredDistance(a: Matrix, i: number, b: Matrix, j: number): number {
   const d = a.cols;
-  const x = a.data, y = b.data;
+  return squaredDistanceAt(a.data, i * d, b.data, j * d, d);
+}
+
+/**
+ * Squared Euclidean distance between the `d` values of `x` from index `p` and those of `y` from
+ * index `q`, summed in order: the inner loop of every nearest-centroid and density computation.
+ */
+export function squaredDistanceAt(x: Float64Array, p: number, y: Float64Array, q: number, d: number): number {
   let sum = 0;
-  for (let c = 0, p = i * d, q = j * d; c < d; c++, p++, q++) {
-    const diff = x[p] - y[q];
+  for (let t = 0; t < d; t++) {
+    const diff = x[p + t] - y[q + t];
     sum += diff * diff;
   }
   return sum;

@@ -1,7 +1,8 @@
 /**
- * The pure core, re-exported: readers, NumPy's RNG and split, Lloyd's K-means, and K-means by
- * gradient descent with TensorFlow.js (AdamW as PyTorch's). Importing this module loads TensorFlow.js;
- * import the individual modules to avoid that.
+ * The pure core, re-exported: readers, NumPy's RNG and split, Lloyd's K-means and EM, and K-means
+ * and the spherical mixture trained by gradient descent (PyTorch's AdamW and Adam; the fused engine
+ * by default, TensorFlow.js autodiff on request). Importing this module loads TensorFlow.js (the
+ * autodiff engine's); import the individual modules to avoid that.
  *
  * @module
  */

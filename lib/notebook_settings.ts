@@ -58,13 +58,14 @@ export const GRADIENT_KMEANS = {
 export const GRADIENT_MIXTURE = {
   lr: 0.005,
   epochs: 1000,
-  adamW: { beta1: 0.9, beta2: 0.99, epsilon: 1e-5, weightDecay: 0 },
+  adam: { beta1: 0.9, beta2: 0.99, epsilon: 1e-5, weightDecay: 0 },
   kmeansInitNInit: LLOYD.nInit,
 } as const;
 
 /**
  * How often training reports (epochs between two reports) where nothing else is asked: the
- * generators' default, which the pages and the bench use too.
+ * default of `trainGradientKMeans` and `trainGradientMixture` only (the pages, the bench and the
+ * `fit*` functions pass their own `reportEvery`).
  */
 export const REPORT_EVERY = { kmeans: 10, mixture: 10 } as const;
 

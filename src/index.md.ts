@@ -54,7 +54,7 @@ Lloyd's validation score is **${f5(row.lloydScore)}**; gradient descent's median
 **${f5(row.median)}** (worst ${f5(row.worst)}), a gap of ${
     pct(row.gapPercent)
   }. Lloyd is better in ${row.lloydBetter}
-of ${runsPerK} seeds. Drawn: seed ${row.typicalSeed}, the median run, its centroids coloured like the Lloyd centres
+of ${runsPerK} seeds. Drawn: seed ${row.typicalSeed}, the median run, its centroids coloured like the Lloyd centroids
 they match. [Train seed ${row.typicalSeed} live with k = ${k}](./kmeans?k=${k}&seed=${row.typicalSeed}).
 
 <div class="grid grid-cols-2 panel-row" data-panels="kmeans-${k}">
@@ -105,14 +105,14 @@ import {parseNpy} from "./lib/io/npy.js";
 import {takeRows, fromRows, toRows} from "./lib/matrix.js";
 import {assign} from "./lib/kmeans/kmeans.js";
 import {splitPlot} from "./components/draw/clusters.js";
-import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/player/stepper.js";
+import {assignmentPlot, responsibilityPlot, sharedDomain} from "./components/draw/report_panels.js";
 import {gapCurve} from "./components/draw/gap_curve.js";
-import {lloydStepPlot, emStepPlot} from "./components/player/stepper.js";
+import {lloydStepPlot, emStepPlot} from "./components/draw/report_panels.js";
 import * as Inputs from "@observablehq/inputs";
 import {kmeansPlusPlus} from "./lib/kmeans/kmeans.js";
 import {RandomState} from "./lib/random/random_state.js";
 import {lloydSteps} from "./lib/kmeans/lloyd_steps.js";
-import {centrePicker} from "./components/inputs/centroid_picker.js";
+import {centroidPicker} from "./components/inputs/centroid_picker.js";
 import {emStart, emSteps} from "./lib/mixture/em_steps.js";
 \`\`\`
 
@@ -129,11 +129,11 @@ const domain = sharedDomain(points);
 const mixtureOf = (model) => ({means: fromRows(model.means), sigmas: Float64Array.from(model.sigmas), weights: Float64Array.from(model.weights)});
 function kmeansPanel(k, which, width) {
   const row = figures.kmeans.find((r) => r.k === k);
-  const centres = fromRows(which === "lloyd" ? row.lloydCentres : row.typicalCentroids);
+  const centroids = fromRows(which === "lloyd" ? row.lloydCentroids : row.typicalCentroids);
   const score = which === "lloyd" ? row.lloydScore : row.typicalScore;
   const name = which === "lloyd" ? "Lloyd, best of 10 starts" : \`Gradient descent (AdamW), seed \${row.typicalSeed}\`;
   return assignmentPlot(kmeansValid, {
-    centres, labels: assign(kmeansValid, centres).labels, domain, width,
+    centroids, labels: assign(kmeansValid, centroids).labels, domain, width,
     colourOf: which === "lloyd" ? undefined : row.typicalColours,
     title: \`\${name}: \${score.toFixed(5)}\`,
     ariaLabel: \`\${name}, k = \${k}: validation score \${score.toFixed(5)} on \${kmeansValid.rows} validation points, coloured by cluster.\`
@@ -189,7 +189,7 @@ browser and is used by the live pages only; this report does not change with it.
 Gradient descent trains the centroids with AdamW (learning rate ${settings.kmeans.lr}, ${settings.kmeans.epochs}
 epochs, centroids started uniform in [0, 1)) on the mean squared distance to the nearest centroid; Lloyd's
 algorithm (scikit-learn's semantics: k-means++, the best of 10 starts) alternates assigning each point to its nearest
-centre and moving each centre to the mean of its points. Scores are that mean squared distance on the
+centroid and moving each centroid to the mean of its points. Scores are that mean squared distance on the
 ${Math.trunc(figures.dataset.rows / settings.kmeans.validDivisor).toLocaleString("en-US")} validation points.
 
 ${formula("kmeansLoss")}
@@ -215,18 +215,18 @@ ${
 }
 
 The notebook coloured these plots by the x coordinate instead of the cluster (it filtered on \`new_X[:, 0] == i\`);
-here points take their cluster's colour (the gradient centroids coloured like the Lloyd centres they match one to
-one), the "×" marks the centres and shading shows each centre's region. Both axes are the data's columns, x₀ and x₁.
+here points take their cluster's colour (the gradient centroids coloured like the Lloyd centroids they match one to
+one), the "×" marks the centroids and shading shows each centroid's region. Both axes are the data's columns, x₀ and x₁.
 
 ${descending.map(kmeansSection).join("\n")}
 
 ### Step through Lloyd (k = ${STEP_K})
 
-Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centre, then *update* each centre
+Lloyd's algorithm is two half-steps, repeated: *assign* each point to its nearest centroid, then *update* each centroid
 to the mean of its points. Each can only lower the loss, so Lloyd stops, at a local optimum, when an assignment
 changes nothing. Below: Lloyd on the training points, half-step by half-step (computed in your browser by
 \`lib/kmeans/lloyd_steps.ts\`), from the first of its k-means++ starts (seed 0), or from yours: click ${STEP_K} times
-on the left chart to place your own start, and drag a centre to move it.
+on the left chart to place your own start, and drag a centroid to move it.
 
 \`\`\`js
 const stepTrain = takeRows(points, kmeansSplit.train);
@@ -244,7 +244,7 @@ const lloydStep = view(Inputs.range([0, lloydHalfSteps.length - 1], {step: 1, va
 </div>
 
 \`\`\`js
-const stepStartInput = centrePicker(stepTrain, {k: ${STEP_K}, value: seededStart, domain, width: 480});
+const stepStartInput = centroidPicker(stepTrain, {k: ${STEP_K}, value: seededStart, domain, width: 480});
 const stepStart = Generators.input(stepStartInput);
 \`\`\`
 
@@ -255,7 +255,7 @@ const stepStart = Generators.input(stepStartInput);
 
 Gradient descent fits an isotropic mixture (a mean, a sigma and a mixing weight per component) with Adam (learning
 rate ${settings.gmm.lr}, ${settings.gmm.epochs} epochs) on the mean negative log-likelihood (NLL), from random
-parameters or from Lloyd's centres. EM (scikit-learn's \`GaussianMixture(covariance_type="spherical")\`) is the
+parameters or from Lloyd's centroids. EM (scikit-learn's \`GaussianMixture(covariance_type="spherical")\`) is the
 classical method to compare with: it climbs to a local optimum, and the table shows where gradient descent does
 better. Scores are the NLL of the
 ${

@@ -1,7 +1,7 @@
 // `--engine`: the CLI's two engines print the same model for the same seed (the default, 0).
 // Autodiff trains in float32 and fused in float64, from the same start: on data2D with seed 0
-// the centres agree to about 1e-5 (measured); 1e-4 is the bar. (A run still crossing between
-// clusters at the last epoch amplifies float32 rounding: seed 3's K-means centres differ by 1.5e-4.)
+// the centroids agree to about 1e-5 (measured); 1e-4 is the bar. (A run still crossing between
+// clusters at the last epoch amplifies float32 rounding: seed 3's K-means centroids differ by 1.5e-4.)
 import assert from "node:assert/strict";
 import { repoFile, runCli as cli } from "./_testdata.js";
 
@@ -21,7 +21,7 @@ function assertClose(a: number[][], b: number[][], what: string): void {
   );
 }
 
-Deno.test("cli gradient-kmeans --engine autodiff and fused print the same centres to 1e-4", async () => {
+Deno.test("cli gradient-kmeans --engine autodiff and fused print the same centroids to 1e-4", async () => {
   const [autodiff, fused] = await both("gradient-kmeans");
   assertClose(autodiff.centroids, fused.centroids, "centroids");
 });

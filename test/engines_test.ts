@@ -5,7 +5,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { type GradientGMMStep, initialMixture, trainGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import {
+  type GradientMixtureStep,
+  initialMixture,
+  trainGradientMixture,
+} from "../lib/mixture/gradient_mixture.js";
 import { type GradientKMeansStep, trainGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { fromRows, takeRows } from "../lib/matrix.js";
@@ -60,8 +64,8 @@ Deno.test("mixture: both engines follow the same trajectory from the same start,
   // relative. Bars: 1e-5 and 1e-6.
   for (const seed of [0, 1]) {
     const [autodiff, fused] = await Promise.all(ENGINES.map((engine) =>
-      collect<GradientGMMStep>(
-        trainGradientGMM(mixtureTrain, { engine, k: 3, seed, epochs: 300, reportEvery: 50 }),
+      collect<GradientMixtureStep>(
+        trainGradientMixture(mixtureTrain, { engine, k: 3, seed, epochs: 300, reportEvery: 50 }),
       )
     ));
     assert.equal(autodiff.length, 6);
@@ -116,8 +120,8 @@ for (const engine of ENGINES) {
       // autodiff on tfjs's plain JavaScript backend takes about 10 s a run: the bench's k = 5, seed 0.
       const runs = engine === "fused" ? all : k === "5" ? all.slice(0, 1) : [];
       for (const run of runs) {
-        const steps = await collect<GradientGMMStep>(
-          trainGradientGMM(mixtureTrain, { engine, k: Number(k), seed: run.seed, reportEvery: 1000 }),
+        const steps = await collect<GradientMixtureStep>(
+          trainGradientMixture(mixtureTrain, { engine, k: Number(k), seed: run.seed, reportEvery: 1000 }),
         );
         const last = steps.at(-1)!;
         assert.equal(last.diverged, false);

@@ -38,4 +38,6 @@ Deno.test("criterionTickFormat() reads 0.670 as 0.670, BIC in thousands as SI", 
 
 Deno.test("logTick() writes small ticks as powers of ten", () => {
   assert.deepEqual([1, 0.1, 0.001, 1e-4, 1e-6].map(logTick), ["1", "0.1", "0.001", "1e−4", "1e−6"]);
+  // A diverged run's gap: 1e32 as JavaScript computes it on a log axis, not 9.999999999999999e+31.
+  assert.deepEqual([1e6, 9.999999999999999e31].map(logTick), ["1e+6", "1e+32"]);
 });

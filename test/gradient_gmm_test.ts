@@ -10,8 +10,8 @@ import "@tensorflow/tfjs-backend-cpu";
 // Autodiff, which lib/ never uses, checks the analytic gradients here: the full tfjs package
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
-import { fitGradientGMM, initialMixture, trainGradientGMM } from "../lib/mixture/gradient_mixture.js";
-import type { GradientGMMOptions, GradientGMMStep } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture, initialMixture, trainGradientMixture } from "../lib/mixture/gradient_mixture.js";
+import type { GradientMixtureOptions, GradientMixtureStep } from "../lib/mixture/gradient_mixture.js";
 import { mixtureNLL, mixtureTensors } from "../lib/mixture/_autodiff_nll.js";
 import { mixtureGradient, mixturePoints } from "../lib/gradient/fused.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
@@ -36,9 +36,9 @@ const small: Matrix = fromRows(
 );
 
 async function collect(
-  generator: AsyncGenerator<GradientGMMStep, void, undefined>,
-): Promise<GradientGMMStep[]> {
-  const steps: GradientGMMStep[] = [];
+  generator: AsyncGenerator<GradientMixtureStep, void, undefined>,
+): Promise<GradientMixtureStep[]> {
+  const steps: GradientMixtureStep[] = [];
   for await (const step of generator) steps.push(step);
   return steps;
 }
@@ -118,7 +118,7 @@ Deno.test("initialMixture() draws the notebook's random and K-means starts from 
 
   const kmeans = initialMixture(small, { k: 3, seed: 11, init: "kmeans" });
   assert.deepEqual(Array.from(kmeans.logits), [1, 1, 1]);
-  assert.deepEqual(kmeans.means, lloyd(small, { k: 3, nInit: 10, seed: 11 }).centres);
+  assert.deepEqual(kmeans.means, lloyd(small, { k: 3, nInit: 10, seed: 11 }).centroids);
   // The sigmas are the first truncated normals of RandomState(11).
   const sigmaRng = new RandomState(11);
   const expected = Array.from({ length: 3 }, () => {
@@ -131,10 +131,10 @@ Deno.test("initialMixture() draws the notebook's random and K-means starts from 
 });
 
 for (const engine of ENGINES) {
-  Deno.test(`trainGradientGMM() reports every reportEvery epochs and the last, scored in float64 (${engine})`, async () => {
+  Deno.test(`trainGradientMixture() reports every reportEvery epochs and the last, scored in float64 (${engine})`, async () => {
     const valid = takeRows(small, [0, 1, 2, 3, 4, 5, 6]);
     const steps = await collect(
-      trainGradientGMM(small, { engine, k: 3, epochs: 25, reportEvery: 10, valid, seed: 2 }),
+      trainGradientMixture(small, { engine, k: 3, epochs: 25, reportEvery: 10, valid, seed: 2 }),
     );
     assert.deepEqual(steps.map((s) => s.epoch), [10, 20, 25]);
     for (const step of steps) {
@@ -148,37 +148,37 @@ for (const engine of ENGINES) {
     }
     // Adam at lr 0.005 from a random start: the loss goes down.
     assert.ok(steps[2].trainNLL < steps[0].trainNLL);
-    const [last] = await collect(trainGradientGMM(small, { engine, k: 3, epochs: 5, reportEvery: 100 }));
+    const [last] = await collect(trainGradientMixture(small, { engine, k: 3, epochs: 5, reportEvery: 100 }));
     assert.equal(last.epoch, 5);
     assert.equal(last.validNLL, undefined);
   });
 }
 
 for (const engine of ENGINES) {
-  Deno.test(`trainGradientGMM() is deterministic for a seed (${engine})`, async () => {
+  Deno.test(`trainGradientMixture() is deterministic for a seed (${engine})`, async () => {
     for (const init of ["random", "kmeans"] as const) {
-      const options: GradientGMMOptions = { engine, k: 3, epochs: 30, reportEvery: 10, init, seed: 5 };
-      const a = await collect(trainGradientGMM(small, options));
-      const b = await collect(trainGradientGMM(small, options));
+      const options: GradientMixtureOptions = { engine, k: 3, epochs: 30, reportEvery: 10, init, seed: 5 };
+      const a = await collect(trainGradientMixture(small, options));
+      const b = await collect(trainGradientMixture(small, options));
       assert.deepEqual(a, b);
-      const other = await collect(trainGradientGMM(small, { ...options, seed: 6 }));
+      const other = await collect(trainGradientMixture(small, { ...options, seed: 6 }));
       assert.notDeepEqual(other.at(-1)!.sigmas, a.at(-1)!.sigmas);
     }
   });
 }
 
 for (const engine of ENGINES) {
-  Deno.test(`trainGradientGMM() frees every tensor after full, broken, returned and aborted runs (${engine})`, async () => {
+  Deno.test(`trainGradientMixture() frees every tensor after full, broken, returned and aborted runs (${engine})`, async () => {
     const before = tf.memory().numTensors;
-    await fitGradientGMM(small, { engine, k: 3, epochs: 20, reportEvery: 5, valid: small });
+    await fitGradientMixture(small, { engine, k: 3, epochs: 20, reportEvery: 5, valid: small });
     assert.equal(tf.memory().numTensors, before, "full run");
 
-    for await (const step of trainGradientGMM(small, { engine, k: 2, epochs: 100, reportEvery: 5 })) {
+    for await (const step of trainGradientMixture(small, { engine, k: 2, epochs: 100, reportEvery: 5 })) {
       if (step.epoch === 10) break;
     }
     assert.equal(tf.memory().numTensors, before, "break");
 
-    const generator = trainGradientGMM(small, { engine, k: 2, epochs: 100, reportEvery: 5 });
+    const generator = trainGradientMixture(small, { engine, k: 2, epochs: 100, reportEvery: 5 });
     await generator.next();
     await generator.return();
     assert.equal(tf.memory().numTensors, before, "return()");
@@ -188,7 +188,7 @@ for (const engine of ENGINES) {
     const epochs: number[] = [];
     await assert.rejects(async () => {
       for await (
-        const step of trainGradientGMM(small, {
+        const step of trainGradientMixture(small, {
           engine,
           k: 2,
           epochs: 100,
@@ -206,7 +206,7 @@ for (const engine of ENGINES) {
     // Aborted before it starts: throws on the first step, having made nothing.
     const aborted = AbortSignal.abort(reason);
     await assert.rejects(
-      () => trainGradientGMM(small, { engine, k: 2, signal: aborted }).next(),
+      () => trainGradientMixture(small, { engine, k: 2, signal: aborted }).next(),
       (error) => error === reason,
     );
     assert.equal(tf.memory().numTensors, before, "aborted before start");
@@ -214,11 +214,11 @@ for (const engine of ENGINES) {
 }
 
 for (const engine of ENGINES) {
-  Deno.test(`trainGradientGMM() stops on a non-finite step, keeping the last finite parameters (${engine})`, async () => {
+  Deno.test(`trainGradientMixture() stops on a non-finite step, keeping the last finite parameters (${engine})`, async () => {
     const before = tf.memory().numTensors;
     // lr 1e300 throws every parameter past float32 (3.4e38) in one Adam step, and their squares past float64: the next gradient is NaN.
     const steps = await collect(
-      trainGradientGMM(small, { engine, k: 3, lr: 1e300, epochs: 50, reportEvery: 20, seed: 1 }),
+      trainGradientMixture(small, { engine, k: 3, lr: 1e300, epochs: 50, reportEvery: 20, seed: 1 }),
     );
     assert.equal(steps.length, 1);
     const [step] = steps;
@@ -237,15 +237,15 @@ for (const engine of ENGINES) {
     assert.equal(tf.memory().numTensors, before);
 
     // Reported every epoch, the curves hold only the start: the first step already overflowed.
-    const fit = await fitGradientGMM(small, { engine, k: 3, lr: 1e300, epochs: 50, seed: 1 });
+    const fit = await fitGradientMixture(small, { engine, k: 3, lr: 1e300, epochs: 50, seed: 1 });
     assert.equal(fit.diverged, true);
     assert.deepEqual(fit.curveEpochs, [0]);
     assert.ok(fit.nllCurve.every(Number.isFinite));
   });
 }
 
-Deno.test("trainGradientGMM() refuses bad options with a DataError when called", () => {
-  const cases: [Matrix, GradientGMMOptions, RegExp][] = [
+Deno.test("trainGradientMixture() refuses bad options with a DataError when called", () => {
+  const cases: [Matrix, GradientMixtureOptions, RegExp][] = [
     [small, { k: 0 }, /k = 0 must be an integer between 1 and the 90 training points/],
     [small, { k: 91 }, /k = 91 must be an integer between 1 and the 90/],
     [small, { k: 2, lr: 0 }, /lr = 0 must be a finite number above 0/],
@@ -266,7 +266,7 @@ Deno.test("trainGradientGMM() refuses bad options with a DataError when called",
     [fromRows([[1, 2], [Infinity, 0]]), { k: 1 }, /the training data has 1 non-finite value/],
   ];
   for (const [points, options, message] of cases) {
-    assert.throws(() => trainGradientGMM(points, options), (error: unknown) => {
+    assert.throws(() => trainGradientMixture(points, options), (error: unknown) => {
       assert.ok(error instanceof DataError, `${JSON.stringify(options)}: ${error}`);
       assert.match(error.message, message);
       return true;
@@ -294,7 +294,7 @@ async function fiveSeeds(k: number, init: "random" | "kmeans") {
   const values: number[] = [], seconds: number[] = [];
   for (let seed = 0; seed < 5; seed++) {
     const start = performance.now();
-    const fit = await fitGradientGMM(train, { k, init, seed, valid, reportEvery: 1000 });
+    const fit = await fitGradientMixture(train, { k, init, seed, valid, reportEvery: 1000 });
     seconds.push((performance.now() - start) / 1000);
     assert.equal(fit.diverged, false);
     values.push(fit.validNLL!);
@@ -313,7 +313,7 @@ async function fiveSeeds(k: number, init: "random" | "kmeans") {
 }
 
 Deno.test({
-  name: "fitGradientGMM() with K-means init matches the notebook's PyTorch medians on data2D",
+  name: "fitGradientMixture() with K-means init matches the notebook's PyTorch medians on data2D",
   fn: async (t) => {
     assert.equal(train.rows, 6667);
     for (const k of [1, 2, 3, 4, 5]) {
@@ -328,7 +328,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "fitGradientGMM() with random init is as good as the notebook's PyTorch runs on data2D",
+  name: "fitGradientMixture() with random init is as good as the notebook's PyTorch runs on data2D",
   fn: async (t) => {
     for (const k of [1, 2, 3, 4, 5]) {
       await t.step(`k = ${k}`, async () => {

@@ -143,7 +143,7 @@ Deno.test("both engines' K-means losses and gradients equal the notebook's loss 
     }
   }
   assert.equal(tf.memory().numTensors, before);
-  tf.dispose([prepared.augmented, prepared.centre]);
+  tf.dispose([prepared.augmented, prepared.mean]);
 });
 
 Deno.test("the fused K-means loss is NaN for a run with a NaN centroid, and skips the runs it is told to", () => {
@@ -466,6 +466,6 @@ Deno.test("trainGradientKMeans() with an explicit `initial` trains exactly as fr
   }
   assert.throws(
     () => trainGradientKMeans(points, { k: 2, initial }),
-    /the given start is 3 x 2; give k = 2 finite centres of 2 columns\./,
+    /the given start is 3 x 2; give k = 2 finite centroids of 2 columns\./,
   );
 });

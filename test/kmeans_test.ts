@@ -21,22 +21,22 @@ import { assertRelativelyClose, readJson, readTestdata, repoFile } from "./_test
 
 /**
  * Asserts the rows of `actual` are the rows of `expected` in some order, each coordinate within
- * `tolerance` (absolute), pairing every expected centre with a distinct actual one.
+ * `tolerance` (absolute), pairing every expected centroid with a distinct actual one.
  */
-function assertSameCentres(actual: Matrix, expected: number[][], tolerance: number, what: string): void {
-  assert.equal(actual.rows, expected.length, `${what}: number of centres`);
+function assertSameCentroids(actual: Matrix, expected: number[][], tolerance: number, what: string): void {
+  assert.equal(actual.rows, expected.length, `${what}: number of centroids`);
   const used = new Set<number>();
-  for (const [e, centre] of expected.entries()) {
+  for (const [e, centroid] of expected.entries()) {
     let match = -1;
     for (let j = 0; j < actual.rows && match < 0; j++) {
       if (used.has(j)) continue;
-      if (centre.every((value, t) => Math.abs(actual.data[j * actual.cols + t] - value) <= tolerance)) {
+      if (centroid.every((value, t) => Math.abs(actual.data[j * actual.cols + t] - value) <= tolerance)) {
         match = j;
       }
     }
     assert.ok(
       match >= 0,
-      `${what}: scikit-learn's centre ${e} (${centre.slice(0, 4).join(", ")}, ...) has no match`,
+      `${what}: scikit-learn's centroid ${e} (${centroid.slice(0, 4).join(", ")}, ...) has no match`,
     );
     used.add(match);
   }
@@ -66,17 +66,17 @@ Deno.test("lloyd() on data2D's K-means split matches scikit-learn for k = 1..5",
       const result = lloyd(train, { k });
       assert.ok(result.converged);
       // Relative 1e-5: scikit-learn centres the data, sums in chunks across threads and computes
-      // distances as |x|^2 - 2x.c + |c|^2, so the same partition gives centres equal only to ~1e-15;
+      // distances as |x|^2 - 2x.c + |c|^2, so the same partition gives centroids equal only to ~1e-15;
       // 1e-5 is far below the gap between different local optima (about 1e-2 here).
       assertRelativelyClose(
-        validationScore(valid, result.centres),
+        validationScore(valid, result.centroids),
         reference.lloyd_valid,
         1e-5,
         "validation score",
       );
       assertRelativelyClose(result.inertia, reference.lloyd_inertia, 1e-5, "inertia");
       // Absolute 1e-6 on coordinates of order 1: the same reasoning.
-      assertSameCentres(result.centres, reference.lloyd_centers, 1e-6, `k = ${k}`);
+      assertSameCentroids(result.centroids, reference.lloyd_centers, 1e-6, `k = ${k}`);
     });
   }
 });
@@ -120,7 +120,7 @@ interface BlobsFixture {
 }
 const blobs = readJson<BlobsFixture>("sklearn_blobs.json");
 
-Deno.test("lloyd() matches scikit-learn's inertia and centres on blobs in 1, 10, 100 and 128 dimensions", async (t) => {
+Deno.test("lloyd() matches scikit-learn's inertia and centroids on blobs in 1, 10, 100 and 128 dimensions", async (t) => {
   for (const dataset of blobs.datasets) {
     const points = parseNpy(readTestdata(dataset.file));
     assert.equal(points.rows, dataset.n);
@@ -132,7 +132,7 @@ Deno.test("lloyd() matches scikit-learn's inertia and centres on blobs in 1, 10,
         // Relative 1e-5: same partition, different summation order and distance formula (see above).
         assertRelativelyClose(result.inertia, run.inertia, 1e-5, "inertia");
         // Absolute 1e-6 on coordinates of order 10 (make_blobs' centre box is [-10, 10]).
-        assertSameCentres(result.centres, run.centers, 1e-6, `d = ${dataset.d}, k = ${run.k}`);
+        assertSameCentroids(result.centroids, run.centers, 1e-6, `d = ${dataset.d}, k = ${run.k}`);
       });
     }
   }
@@ -140,24 +140,24 @@ Deno.test("lloyd() matches scikit-learn's inertia and centres on blobs in 1, 10,
 
 Deno.test("lloydFrom() moves a cluster emptied by relocation to the data mean, as scikit-learn does", () => {
   // KMeans(n_clusters=3, init=[[0.5], [17], [1000]], n_init=1, max_iter=1, algorithm="lloyd")
-  // .fit([[0], [1], [10]]) in scikit-learn 1.2.1 gives centres [0.5, 11/3, 10], labels [0, 0, 2],
-  // inertia 0.5: centre 2 is empty, takes the farthest point (10) from centre 1, which empties
+  // .fit([[0], [1], [10]]) in scikit-learn 1.2.1 gives centroids [0.5, 11/3, 10], labels [0, 0, 2],
+  // inertia 0.5: centroid 2 is empty, takes the farthest point (10) from centroid 1, which empties
   // it; scikit-learn leaves its zero sum unscaled on centred data, i.e. at the data mean.
   const points = fromRows([[0], [1], [10]]);
   const result = lloydFrom(points, fromRows([[0.5], [17], [1000]]), { maxIter: 1 });
-  assert.ok(result.centres.data.every(Number.isFinite), `centres ${result.centres.data}`);
+  assert.ok(result.centroids.data.every(Number.isFinite), `centroids ${result.centroids.data}`);
   // Absolute 1e-12: 11/3 computed as a mean of three small integers.
-  assert.ok(Math.abs(result.centres.data[1] - 11 / 3) <= 1e-12);
-  assert.deepEqual([result.centres.data[0], result.centres.data[2]], [0.5, 10]);
+  assert.ok(Math.abs(result.centroids.data[1] - 11 / 3) <= 1e-12);
+  assert.deepEqual([result.centroids.data[0], result.centroids.data[2]], [0.5, 10]);
   assert.deepEqual(Array.from(result.labels), [0, 0, 2]);
   assert.equal(result.inertia, 0.5);
-  // Given more iterations it settles with every point on its own centre.
+  // Given more iterations it settles with every point on its own centroid.
   const settled = lloydFrom(points, fromRows([[0.5], [17], [1000]]));
   assert.equal(settled.inertia, 0);
   assert.ok(settled.converged);
 });
 
-Deno.test("assign() takes the nearest centre, the first one on exact ties", () => {
+Deno.test("assign() takes the nearest centroid, the first one on exact ties", () => {
   const { labels, distances } = assign(fromRows([[0, 0], [5, 5], [2.5, 2.5]]), fromRows([[1, 1], [4, 4]]));
   assert.deepEqual(Array.from(labels), [0, 1, 0]);
   assert.deepEqual(Array.from(distances), [2, 2, 4.5]);
@@ -165,7 +165,7 @@ Deno.test("assign() takes the nearest centre, the first one on exact ties", () =
   assert.deepEqual(Array.from(oneD.labels), [0, 2]);
 });
 
-Deno.test("validationScore() is the mean squared distance to the nearest centre", () => {
+Deno.test("validationScore() is the mean squared distance to the nearest centroid", () => {
   // Exact: small dyadic numbers.
   assert.equal(
     validationScore(fromRows([[0, 0], [2, 0], [10, 1]]), fromRows([[1, 0], [10, 0]])),
@@ -208,7 +208,7 @@ function dataset(coordinate: fc.Arbitrary<number>) {
           k: fc.constant(k),
           points: fc.array(coordinate, { minLength: n * d, maxLength: n * d })
             .map((values): Matrix => ({ rows: n, cols: d, data: Float64Array.from(values) })),
-          // Initial centres as row indices, repeats allowed (they start with empty clusters).
+          // Initial centroids as row indices, repeats allowed (they start with empty clusters).
           initial: fc.array(fc.nat(n - 1), { minLength: k, maxLength: k }),
           seed: fc.nat(),
         })
@@ -233,7 +233,7 @@ Deno.test("lloydFrom() never increases the inertia from one iteration to the nex
       let previous = Infinity;
       for (let maxIter = 1; maxIter <= 60; maxIter++) {
         const result = lloydFrom(points, start, { maxIter });
-        assert.ok(Number.isFinite(result.inertia) && result.centres.data.every(Number.isFinite));
+        assert.ok(Number.isFinite(result.inertia) && result.centroids.data.every(Number.isFinite));
         assert.ok(
           result.inertia <= previous * (1 + 1e-9) + slack,
           `inertia rose from ${previous} to ${result.inertia} at maxIter ${maxIter}`,
@@ -250,12 +250,12 @@ Deno.test("lloydFrom() never increases the inertia from one iteration to the nex
   );
 });
 
-/** Every point's label names a nearest centre (ties broken either way), and inertia adds up. */
+/** Every point's label names a nearest centroid (ties broken either way), and inertia adds up. */
 function assertNearest(points: Matrix, result: LloydResult): void {
-  const nearest = assign(points, result.centres);
+  const nearest = assign(points, result.centroids);
   let inertia = 0;
   for (let i = 0; i < points.rows; i++) {
-    const own = squaredDistance(points, i, result.centres, result.labels[i]);
+    const own = squaredDistance(points, i, result.centroids, result.labels[i]);
     // Exact: both distances come from the same formula on the same numbers; only ties may differ.
     assert.equal(
       own,
@@ -265,9 +265,9 @@ function assertNearest(points: Matrix, result: LloydResult): void {
     if (result.labels[i] !== nearest.labels[i]) assert.equal(own, nearest.distances[i], "an exact tie");
     inertia += own;
   }
-  // Relative 1e-12 (plus 1e-300 for a zero inertia): the same sum, possibly of centres an ulp apart.
+  // Relative 1e-12 (plus 1e-300 for a zero inertia): the same sum, possibly of centroids an ulp apart.
   // lloyd() works on centred data, as scikit-learn does, so its inertia may also differ by the
-  // rounding of adding the mean back to each centre: a shift of at most |D| = sqrt(d) 4 eps max|x|,
+  // rounding of adding the mean back to each centroid: a shift of at most |D| = sqrt(d) 4 eps max|x|,
   // which moves each squared distance r^2 by at most 2 r |D| + |D|^2.
   let largest = 0;
   for (const v of points.data) largest = Math.max(largest, Math.abs(v));
@@ -288,7 +288,7 @@ function distinctRows(points: Matrix): number {
   })).size;
 }
 
-Deno.test("lloyd() and lloydFrom() stop with every label at a nearest centre", () => {
+Deno.test("lloyd() and lloydFrom() stop with every label at a nearest centroid", () => {
   fc.assert(
     fc.property(dataset(decimalCoordinate), ({ points, k, initial, seed }) => {
       // With fewer distinct points than clusters, relocating zero-distance points can cycle
@@ -322,7 +322,7 @@ Deno.test("lloyd() gives the same result for the same seed", () => {
       const a = run(), b = run();
       if (typeof a === "string" || typeof b === "string") return assert.equal(a, b);
       assert.deepEqual(Array.from(a.labels), Array.from(b.labels));
-      assert.deepEqual(Array.from(a.centres.data), Array.from(b.centres.data));
+      assert.deepEqual(Array.from(a.centroids.data), Array.from(b.centroids.data));
       assert.equal(a.inertia, b.inertia);
       assert.equal(a.iterations, b.iterations);
     }),
@@ -352,7 +352,7 @@ Deno.test("lloyd() and kmeansPlusPlus() refuse k = 0, k = 1.5 and k above the nu
   const message = "k = 4 is more than the 3 points available; choose k of at most 3.";
   assertDataError(() => lloyd(points, { k: 4 }), message);
   assertDataError(() => kmeansPlusPlus(points, 4, new RandomState(0)), message);
-  // k = n is allowed: every point its own centre.
+  // k = n is allowed: every point its own centroid.
   assert.equal(lloyd(points, { k: 3 }).inertia, 0);
 });
 
@@ -365,16 +365,16 @@ Deno.test("lloyd() refuses bad nInit, maxIter, tol and seed with a DataError", (
   assert.throws(() => lloyd(points, { k: 1, seed: -1 }), DataError);
 });
 
-Deno.test("assign(), validationScore() and lloydFrom() refuse centres of another width", () => {
+Deno.test("assign(), validationScore() and lloydFrom() refuse centroids of another width", () => {
   const points = fromRows([[0, 0], [1, 1]]);
-  const centres = fromRows([[0, 0, 0]]);
-  const message = "the points have 2 columns but the centres have 3; they must match.";
-  assertDataError(() => assign(points, centres), message);
-  assertDataError(() => validationScore(points, centres), message);
-  assertDataError(() => lloydFrom(points, centres), message);
+  const centroids = fromRows([[0, 0, 0]]);
+  const message = "the points have 2 columns but the centroids have 3; they must match.";
+  assertDataError(() => assign(points, centroids), message);
+  assertDataError(() => validationScore(points, centroids), message);
+  assertDataError(() => lloydFrom(points, centroids), message);
   assertDataError(
     () => assign(points, { rows: 0, cols: 2, data: new Float64Array() }),
-    "there are no centres to assign points to; train with k of at least 1.",
+    "there are no centroids to assign points to; train with k of at least 1.",
   );
 });
 

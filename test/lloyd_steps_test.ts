@@ -16,7 +16,7 @@ function kmeansPlusPlusStart(points: Matrix, k: number, seed: number): Matrix {
   return takeRows(points, kmeansPlusPlus(points, k, new RandomState(seed)));
 }
 
-Deno.test("lloydSteps() reaches lloydFrom()'s centres and labels exactly, from the same start", () => {
+Deno.test("lloydSteps() reaches lloydFrom()'s centroids and labels exactly, from the same start", () => {
   for (const k of [1, 2, 3, 5]) {
     for (const seed of [0, 1, 2]) {
       const start = kmeansPlusPlusStart(data2D, k, seed);
@@ -26,7 +26,7 @@ Deno.test("lloydSteps() reaches lloydFrom()'s centres and labels exactly, from t
       assert.equal(last.phase, "assign");
       assert.ok(last.converged, `k = ${k}, seed ${seed}: converged`);
       // The same arithmetic in the same order: equal to the bit, no tolerance needed.
-      assert.deepEqual(last.centres.data, reference.centres.data, `k = ${k}, seed ${seed}: centres`);
+      assert.deepEqual(last.centroids.data, reference.centroids.data, `k = ${k}, seed ${seed}: centroids`);
       assert.deepEqual(last.labels, reference.labels, `k = ${k}, seed ${seed}: labels`);
       // The loss sums per point in another order than lloydFrom's inertia: 1e-12 relative.
       const relative = Math.abs(last.loss * data2D.rows - reference.inertia) / reference.inertia;
@@ -58,11 +58,11 @@ Deno.test("lloydSteps() never increases the loss on random data, also with empty
         const steps = lloydSteps(points, fromRows(start.map(([a, b]) => [a + 20, b])), { maxIterations: 50 });
         for (let i = 1; i < steps.length; i++) {
           if (steps[i].loss > steps[i - 1].loss * (1 + 1e-12) + 1e-12) return false;
-          if (assignedLoss(points, steps[i].labels, steps[i].centres) !== steps[i].loss) return false;
+          if (assignedLoss(points, steps[i].labels, steps[i].centroids) !== steps[i].loss) return false;
         }
         const reference = lloydFrom(points, fromRows(start.map(([a, b]) => [a + 20, b])), { maxIter: 50 });
         return !steps.at(-1)!.converged ||
-          steps.at(-1)!.centres.data.every((v, p) => v === reference.centres.data[p]);
+          steps.at(-1)!.centroids.data.every((v, p) => v === reference.centroids.data[p]);
       },
     ),
     { seed: 13, numRuns: 300 },

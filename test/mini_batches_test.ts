@@ -6,7 +6,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { adamWStep, kmeansLossAndGradient } from "../lib/gradient/fused.js";
 import { miniBatches } from "../lib/gradient/_mini_batches.js";
 import { initialCentroids, trainGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
-import { trainGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { trainGradientMixture } from "../lib/mixture/gradient_mixture.js";
 import { validationScore } from "../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { takeRows } from "../lib/matrix.js";
@@ -114,7 +114,7 @@ Deno.test("mini-batch mixture: sampled NLL before the last report, every point a
   const runs = await Promise.all(
     (["fused", "autodiff"] as const).map((engine) =>
       collect(
-        trainGradientGMM(train, {
+        trainGradientMixture(train, {
           k: 4,
           seed,
           init: "kmeans",
@@ -146,7 +146,7 @@ Deno.test("a batchSize that is not a positive integer is refused in one sentence
   for (const batchSize of [0, -3, 2.5, NaN]) {
     assert.throws(() => trainGradientKMeans(train, { k: 2, batchSize }), DataError);
     assert.throws(
-      () => trainGradientGMM(train, { k: 2, batchSize }),
+      () => trainGradientMixture(train, { k: 2, batchSize }),
       /batchSize = .* must be a positive integer/,
     );
   }

@@ -13,8 +13,8 @@ Deno.test("silhouetteScore() equals scikit-learn's on data2D's validation split 
   const { train, valid } = split(points.rows, { validDivisor: 4 });
   const trainPoints = takeRows(points, train), validPoints = takeRows(points, valid);
   for (const [k, expected] of Object.entries(fixture.scores)) {
-    const { centres } = lloyd(trainPoints, { k: Number(k) });
-    const labels = assign(validPoints, centres).labels;
+    const { centroids } = lloyd(trainPoints, { k: Number(k) });
+    const labels = assign(validPoints, centroids).labels;
     // Sums of 6 million square roots in another order than NumPy's pairwise sums: 1e-9 relative.
     assertRelativelyClose(silhouetteScore(validPoints, labels), expected, 1e-9, `k = ${k}`);
   }

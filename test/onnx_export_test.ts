@@ -6,7 +6,7 @@
 // compared with lib on the same float32-rounded points: labels must be equal except at exact ties,
 // and distances and log-likelihoods agree within 1e-5 relative (in fact within float32's 2^-24,
 // 6e-8). Against lib on the original float64 points the input rounding itself (6e-8 relative per
-// coordinate) moves the squared distance of a point lying near its centre by up to ~7e-5 relative
+// coordinate) moves the squared distance of a point lying near its centroid by up to ~7e-5 relative
 // on data2D, whatever the model computes in, so that comparison cannot be held to 1e-5.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
@@ -20,7 +20,7 @@ import {
   gmmResponsibilities,
   type SphericalGaussianMixture,
 } from "../lib/mixture/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture } from "../lib/mixture/gradient_mixture.js";
 import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { assign, lloyd } from "../lib/kmeans/kmeans.js";
 import { fromRows, type Matrix, squaredDistance, takeRows } from "../lib/matrix.js";
@@ -92,15 +92,15 @@ function assertLabelsEqualAsideTies(
   return differing;
 }
 
-async function assertKMeansAgrees(scorer: OnnxScorer, centres: Matrix, points: Matrix) {
+async function assertKMeansAgrees(scorer: OnnxScorer, centroids: Matrix, points: Matrix) {
   const scores = await scorer.score(points);
   assert.equal(scores.kind, "kmeans");
   const rounded = float32Points(points);
-  const expected = assign(rounded, centres);
+  const expected = assign(rounded, centroids);
   assertLabelsEqualAsideTies(
     scores.labels,
     expected.labels,
-    (i, j) => squaredDistance(rounded, i, centres, j),
+    (i, j) => squaredDistance(rounded, i, centroids, j),
   );
   const error = maxRelativeError(scores.distances, expected.distances);
   assert.ok(error < TOLERANCE, `distances differ by ${error} relative`);
@@ -130,8 +130,8 @@ Deno.test("Lloyd references k = 1..10 label data2D as assign() does, distances w
   for (const k of REFERENCE_KS) {
     const { bytes } = await lloydReferenceOnnx(k);
     const scorer = await loadOnnxScorer(bytes);
-    const { centres } = lloyd(train, { k, ...LLOYD_REFERENCE.options });
-    await assertKMeansAgrees(scorer, centres, data2D);
+    const { centroids } = lloyd(train, { k, ...LLOYD_REFERENCE.options });
+    await assertKMeansAgrees(scorer, centroids, data2D);
     await scorer.release();
   }
 });
@@ -154,7 +154,7 @@ Deno.test("gradient-trained models export and score as lib does", async () => {
     kmeansToOnnx(kmeans.centroids, { metadata: { model: "gradient-kmeans" } }),
   );
   await assertKMeansAgrees(kmeansScorer, kmeans.centroids, kmeansSplit.valid);
-  const mixture = await fitGradientGMM(mixtureSplit.train, { k: 3, epochs: 30, seed: 1 });
+  const mixture = await fitGradientMixture(mixtureSplit.train, { k: 3, epochs: 30, seed: 1 });
   const mixtureScorer = await loadOnnxScorer(mixtureToOnnx(mixture, { metadata: { model: "gradient-gmm" } }));
   await assertMixtureAgrees(mixtureScorer, mixture, mixtureSplit.valid);
 });
@@ -162,16 +162,16 @@ Deno.test("gradient-trained models export and score as lib does", async () => {
 Deno.test("models of other widths (d = 1, 3, 7) score as lib does", async () => {
   for (const d of [1, 3, 7]) {
     const { points } = makeBlobs({ n: 600, k: 4, d, seed: d });
-    const { centres } = lloyd(points, { k: 4, seed: 0 });
-    await assertKMeansAgrees(await loadOnnxScorer(kmeansToOnnx(centres)), centres, points);
+    const { centroids } = lloyd(points, { k: 4, seed: 0 });
+    await assertKMeansAgrees(await loadOnnxScorer(kmeansToOnnx(centroids)), centroids, points);
     const mixture = emGaussianMixture(points, { k: 4, seed: 0 });
     await assertMixtureAgrees(await loadOnnxScorer(mixtureToOnnx(mixture)), mixture, points);
   }
 });
 
-Deno.test("labels of points equidistant from two centres are the first centre's, as assign()", async () => {
-  const centres = fromRows([[0, 0], [2, 0], [1, 5]]);
-  const scorer = await loadOnnxScorer(kmeansToOnnx(centres));
+Deno.test("labels of points equidistant from two centroids are the first centroid's, as assign()", async () => {
+  const centroids = fromRows([[0, 0], [2, 0], [1, 5]]);
+  const scorer = await loadOnnxScorer(kmeansToOnnx(centroids));
   const scores = await scorer.score(fromRows([[1, 0], [1, -3], [0, 0]]));
   assert.equal(scores.kind, "kmeans");
   assert.deepEqual(Array.from(scores.labels), [0, 0, 0]);
@@ -256,11 +256,11 @@ Deno.test("kmeansToOnnx() and mixtureToOnnx() refuse parameters no model can hav
   const cases: [() => unknown, string][] = [
     [
       () => kmeansToOnnx(fromRows([])),
-      "the centres are 0 x 0; a model needs at least one, in at least one dimension.",
+      "the centroids are 0 x 0; a model needs at least one, in at least one dimension.",
     ],
     [
       () => kmeansToOnnx(fromRows([[0, NaN]])),
-      "centre coordinate 1 is NaN; export only a model whose parameters are finite.",
+      "centroid coordinate 1 is NaN; export only a model whose parameters are finite.",
     ],
     [
       () => kmeansToOnnx(fromRows([[0, 0]]), { metadata: { k: 3 } }),
@@ -288,14 +288,14 @@ Deno.test("gridPoints() lays cells out as Plot's dense raster, and scoreGrid() s
   assert.deepEqual(Array.from(grid.points.data.subarray(8, 10)), [0.5, 11.5]);
   // By name: the component reaches lib/ through the src/lib symlink, a different module URL in Deno.
   assert.throws(() => gridPoints([1, 0], [0, 1]), { name: "DataError" });
-  const centres = fromRows([[-1, 0], [1, 0]]);
-  const scorer = await loadOnnxScorer(kmeansToOnnx(centres));
+  const centroids = fromRows([[-1, 0], [1, 0]]);
+  const scorer = await loadOnnxScorer(kmeansToOnnx(centroids));
   const { grid: cells, scores } = await scoreGrid(scorer, fromRows([[-2, -1], [2, 1]]), {
     width: 8,
     height: 4,
   });
   assert.equal(cells.x1, -2.2);
-  assert.deepEqual(Array.from(scores.labels), Array.from(assign(cells.points, centres).labels));
+  assert.deepEqual(Array.from(scores.labels), Array.from(assign(cells.points, centroids).labels));
 });
 
 Deno.test("loaders lloyd-[k].onnx.ts and em-[k].onnx.ts write the reference bytes, and refuse other k", async () => {

@@ -23,7 +23,10 @@ Deno.test("the report page loader prints the figures of the dataset it is given"
     assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
     // Lloyd's k = 5 score on this dataset's K-means split, computed here independently.
     const { train, valid } = split(points.rows, { validDivisor: 4 });
-    const score = validationScore(takeRows(points, valid), lloyd(takeRows(points, train), { k: 5 }).centres);
+    const score = validationScore(
+      takeRows(points, valid),
+      lloyd(takeRows(points, train), { k: 5 }).centroids,
+    );
     assert.ok(
       markdown.includes(`Lloyd's validation score is **${score.toFixed(5)}**`),
       "the k = 5 section states it",

@@ -37,8 +37,8 @@ Deno.test("a start placed by hand goes to the URL and back, and a bad one is ref
   assert.deepEqual(parseStart(null, { k: 2, cols: 2 }), {});
   assert.match(
     parseStart(text, { k: 3, cols: 2 }).problem!,
-    /has 2 centres for k = 3; using the init instead\./,
+    /has 2 centroids for k = 3; using the init instead\./,
   );
-  assert.match(parseStart("1,2;x,4", { k: 2, cols: 2 }).problem!, /is not 2 centres of 2 numbers/);
-  assert.match(parseStart("1,2;3", { k: 2, cols: 2 }).problem!, /is not 2 centres of 2 numbers/);
+  assert.match(parseStart("1,2;x,4", { k: 2, cols: 2 }).problem!, /is not 2 centroids of 2 numbers/);
+  assert.match(parseStart("1,2;3", { k: 2, cols: 2 }).problem!, /is not 2 centroids of 2 numbers/);
 });

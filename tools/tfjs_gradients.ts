@@ -22,9 +22,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 
 /**
- * The kernels the K-means and mixture losses run under `tf.variableGrads` (`_kmeans_tensors.ts`,
- * `_gmm_tensors.ts`, `_autodiff.ts`): a missing one makes `tf.variableGrads` throw naming it, which
- * `test/engines_test.ts` would show. `tf.max` in `_gmm_tensors.ts` runs under a `tf.customGrad`, which
+ * The kernels the K-means and mixture losses run under `tf.variableGrads` (`_autodiff_loss.ts`,
+ * `_autodiff_nll.ts`, `_autodiff.ts`): a missing one makes `tf.variableGrads` throw naming it, which
+ * `test/engines_test.ts` would show. `tf.max` in `_autodiff_nll.ts` runs under a `tf.customGrad`, which
  * needs no registered gradient.
  */
 export const KERNELS: readonly string[] = [

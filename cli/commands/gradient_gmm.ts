@@ -1,5 +1,5 @@
 /** `gradient-gmm FILE`: the spherical Gaussian mixture trained by gradient descent (Adam), as the notebook trains it. */
-import { fitGradientGMM } from "../../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture } from "../../lib/mixture/gradient_mixture.js";
 import { toRows } from "../../lib/matrix.js";
 import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import {
@@ -22,7 +22,7 @@ export async function gradientGMM(args: string[], input?: Input) {
     ...values,
   });
   await useCpuBackend();
-  const fit = await fitGradientGMM(train, { k, lr, epochs, seed, init, valid, engine });
+  const fit = await fitGradientMixture(train, { k, lr, epochs, seed, init, valid, engine });
   checkConverged(fit, lr);
   return {
     k,

@@ -25,7 +25,7 @@ export async function gradientKMeans(args: string[], input?: Input) {
   return {
     k,
     centroids,
-    centers: centroids, // the key's name before 2026-12: kept so that scripts reading it still work
+    centers: centroids, // the key's name before 2026-12, kept one more release: removed in the next one
     trainLoss: fit.trainLoss,
     validScore: fit.validScore,
     lossCurve: fit.lossCurve,

@@ -19,13 +19,13 @@ export async function lloyd(args: string[], input?: Input) {
   const { points } = input ?? await readInput(positionals[0], values);
   const { train, valid } = splitPoints(points, values);
   const result = lloydKMeans(train, { k, seed, nInit, maxIter });
-  const centroids = toRows(result.centres);
+  const centroids = toRows(result.centroids);
   return {
     k,
     centroids,
-    centers: centroids, // the key's name before 2026-12: kept so that scripts reading it still work
+    centers: centroids, // the key's name before 2026-12, kept one more release: removed in the next one
     trainScore: result.inertia / train.rows,
-    validScore: validationScore(valid, result.centres),
+    validScore: validationScore(valid, result.centroids),
     inertia: result.inertia,
     iterations: result.iterations,
   };

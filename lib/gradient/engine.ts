@@ -1,7 +1,7 @@
 /**
  * The training engines, chosen by name wherever a gradient model trains (lib, CLI, pages, bench).
  * - `"autodiff"`: the notebook's method. The loss is written with stock TensorFlow.js ops
- *   (`_kmeans_tensors.ts`, `_gmm_tensors.ts`), its gradient comes from `tf.variableGrads`, and
+ *   (`kmeans/_autodiff_loss.ts`, `mixture/_autodiff_nll.ts`), its gradient comes from `tf.variableGrads`, and
  *   PyTorch's AdamW / Adam steps the float32 parameters (`adamw.ts`); it runs on the active tfjs
  *   backend (WASM, WebGL or the plain JavaScript cpu backend).
  * - `"fused"`: the analytic loss and gradient in one pass over the points and PyTorch's optimizer
@@ -37,8 +37,8 @@ export interface RunState {
 }
 
 /**
- * What the training loops of `gradient_kmeans.ts` and `gradient_gmm.ts` need of an engine that
- * trains R independent runs of the same model at once.
+ * What the training loop both gradient models share (`trainingLoop` in `_training.ts`) needs of
+ * an engine that trains R independent runs of the same model at once.
  */
 export interface TrainingEngine {
   /** Trains every run that has not diverged one epoch; `epoch` counts from 1. */

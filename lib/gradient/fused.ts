@@ -1,12 +1,13 @@
 /**
  * The `"fused"` engine's maths, written once as pure functions over `Float64Array`s (no
  * TensorFlow.js): the K-means loss with its analytic gradient, the spherical mixture's gradient,
- * and PyTorch's AdamW step. Each is one pass over its data in double precision; the training loops
- * of `gradient_kmeans.ts` and `gradient_gmm.ts` call them directly from a plain TypeScript loop, so
- * an epoch allocates nothing and launches no kernel.
+ * and PyTorch's AdamW step. Each is one pass over its data in double precision; the trainers
+ * (`kmeans/gradient_kmeans.ts`, `mixture/gradient_mixture.ts`) call them directly from the shared
+ * plain TypeScript loop (`_training.ts`), so an epoch allocates nothing and launches no kernel.
  *
- * The `"autodiff"` engine computes the same losses with TensorFlow.js ops and lets `tf.grad`
- * differentiate them (`_kmeans_tensors.ts`, `_gmm_tensors.ts`); the tests check that the two agree.
+ * The `"autodiff"` engine computes the same losses with TensorFlow.js ops and lets
+ * `tf.variableGrads` differentiate them (`kmeans/_autodiff_loss.ts`, `mixture/_autodiff_nll.ts`);
+ * the tests check that the two agree.
  *
  * @module
  */

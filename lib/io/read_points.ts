@@ -33,6 +33,28 @@ export interface ReadLimits {
 /** The two formats read. */
 export type Format = "npy" | "csv";
 
+/** The text encodings a CSV is read in: UTF-8, or UTF-16 when a byte-order mark says so. */
+export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be";
+
+/**
+ * The encoding a byte-order mark at the start of `bytes` names: `EF BB BF` UTF-8, `FF FE` UTF-16LE,
+ * `FE FF` UTF-16BE; undefined without one. `FF FE 00 00` is UTF-32LE's mark, and `00 00 FE FF`
+ * UTF-32BE's: not read (undefined; their NUL bytes refuse them as binary data).
+ *
+ * @example
+ * ```ts
+ * byteOrderMark(Uint8Array.of(0xff, 0xfe, 0x31, 0x00)); // "utf-16le"
+ * ```
+ */
+export function byteOrderMark(bytes: Uint8Array): TextEncoding | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return bytes.length >= 4 && bytes[2] === 0 && bytes[3] === 0 ? undefined : "utf-16le";
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return undefined;
+}
+
 /** `.npy` (or anything starting with NumPy's magic string) or `.csv`/`.tsv`/`.txt`, else a refusal. */
 function formatOf(prefix: Uint8Array, fileName: string, { format = "name" }: ReadLimits): Format {
   const lower = fileName.toLowerCase();
@@ -46,7 +68,8 @@ function formatOf(prefix: Uint8Array, fileName: string, { format = "name" }: Rea
  * Refuses a file before it is read whole, from its first {@link PREFIX_BYTES} bytes (or all of
  * it, if shorter) and its size (`fileBytes`; undefined for a stream such as standard input,
  * whose size is known only at its end): a file over `maxBytes`, a CSV too large to be text or
- * holding a NUL byte (binary data, such as /dev/zero, is not CSV), and a `.npy` whose header
+ * holding a NUL byte (binary data, such as /dev/zero, is not CSV; UTF-16 text with its byte-order
+ * mark is not refused for the NUL bytes of its characters), and a `.npy` whose header
  * NumPy would refuse, whose declared shape the file cannot hold, or whose points would take over
  * `maxBytes` as float64. Readers (CLI, uploads) call it before allocating. Returns the format.
  */
@@ -73,7 +96,8 @@ export function checkBeforeReading(
       } MB a CSV file can take as text; save the data with numpy.save as .npy instead.`,
     );
   }
-  const nul = prefix.indexOf(0);
+  // UTF-16 text holds a NUL byte in every ASCII character: it is read when its byte-order mark says so.
+  const nul = byteOrderMark(prefix)?.startsWith("utf-16") ? -1 : prefix.indexOf(0);
   if (nul >= 0) {
     throw new DataError(
       `${fileName} has a NUL byte at byte ${nul}, so it is binary data, not CSV text; give a .npy or a text .csv file.`,
@@ -85,7 +109,8 @@ export function checkBeforeReading(
 /**
  * Reads points from a file's bytes, choosing the format by name and content: `.npy` (or
  * anything starting with NumPy's magic string) through {@link parseNpy}, `.csv`/`.tsv`/`.txt`
- * through {@link parseCsv}; then refuses values whose squared distances float64 cannot hold
+ * through {@link parseCsv}, as UTF-8 text or, after its byte-order mark, UTF-16 (as spreadsheets save
+ * "Unicode text"); then refuses values whose squared distances float64 cannot hold
  * (see `checkScale`). Used alike by the CLI and by uploads in the browser, so both give the same
  * sentences.
  */
@@ -95,11 +120,15 @@ export function parsePoints(bytes: Uint8Array, fileName: string, limits: ReadLim
   if (formatOf(bytes, fileName, limits) === "npy") {
     points = parseNpy(bytes, limits);
   } else {
+    const encoding = byteOrderMark(bytes) ?? "utf-8";
     let text: string;
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      // The decoder drops the byte-order mark itself.
+      text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
     } catch {
-      throw new DataError(`${fileName} is not UTF-8 text; save it as a UTF-8 CSV file.`);
+      throw new DataError(
+        `${fileName} is not ${encoding.toUpperCase()} text; save it as a UTF-8 CSV file.`,
+      );
     }
     points = parseCsv(text);
   }

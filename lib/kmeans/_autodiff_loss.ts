@@ -23,11 +23,11 @@ import { columnMeans, type Matrix } from "../matrix.js";
 
 /** The training points as the loss reads them, uploaded once per run. */
 export interface KMeansTensors {
-  /** `[x - centre, 1]^T`: the centred points with a row of ones, (d + 1) x N, float32. */
+  /** `[x - mean, 1]^T`: the centred points with a row of ones, (d + 1) x N, float32. */
   augmented: tf.Tensor2D;
   /** The column means the points were centred by, 1 x d. */
-  centre: tf.Tensor2D;
-  /** Mean over the points of `||x - centre||^2`, computed in float64 on the host. */
+  mean: tf.Tensor2D;
+  /** Mean over the points of `||x - mean||^2`, computed in float64 on the host. */
   meanSquaredNorm: number;
 }
 
@@ -46,26 +46,26 @@ export function kmeansTensors(points: Matrix): KMeansTensors {
   }
   return {
     augmented: tf.tensor2d(augmented, [d + 1, n]),
-    centre: tf.tensor2d(Float32Array.from(mean), [1, d]),
+    mean: tf.tensor2d(Float32Array.from(mean), [1, d]),
     meanSquaredNorm: sum / n,
   };
 }
 
 /**
  * The notebook's loss of each of R runs (shape [R]) for `centroids` (R*k x d, run r's centroids
- * in rows r*k .. r*k+k-1), with stock ops only, so that `tf.grad` can differentiate it.
+ * in rows r*k .. r*k+k-1), with stock ops only, so that `tf.variableGrads` can differentiate it.
  *
  * Layout: centroids along the rows and points along the columns, so that the minimum over each
  * run's centroids reduces `[R, k, N]` over its middle axis and its gradient compares against a
  * `[R, 1, N]` minimum (fast on WASM with `_wasm_broadcast.ts`).
  */
 export function kmeansLosses(
-  { augmented, centre, meanSquaredNorm }: KMeansTensors,
+  { augmented, mean, meanSquaredNorm }: KMeansTensors,
   centroids: tf.Tensor2D,
   { k }: { k: number },
 ): tf.Tensor1D {
   const n = augmented.shape[1], rows = centroids.shape[0];
-  const c = tf.sub(centroids, centre);
+  const c = tf.sub(centroids, mean);
   // [-2c, ||c||^2], Rk x (d + 1): its product with [x, 1]^T is ||c_j||^2 - 2 c_j.x_i, Rk x N
   const weights = tf.concat([tf.mul(c, -2), tf.sum(tf.square(c), 1, true)], 1);
   const scores = tf.reshape(tf.matMul(weights, augmented), [rows / k, k, n]);
@@ -85,6 +85,6 @@ export function autodiffKMeans(
     cols: d,
     optimizer,
     losses: (centroids, epoch) => kmeansLosses(tensors[windowOf(epoch)], centroids as tf.Tensor2D, { k }),
-    constants: tensors.flatMap(({ augmented, centre }) => [augmented, centre]),
+    constants: tensors.flatMap(({ augmented, mean }) => [augmented, mean]),
   });
 }

@@ -1,14 +1,13 @@
 /**
- * K-means trained by gradient descent with TensorFlow.js, as the course notebook trains it with
- * PyTorch: centroids drawn uniformly in [0, 1), loss = mean over the training points of the
- * squared distance to the nearest centroid, AdamW (lr 0.1, PyTorch's other defaults), 150
- * full-batch epochs. Training is step-wise (an async generator that reports every few epochs and
+ * K-means trained by gradient descent, as the course notebook trains it with PyTorch: centroids
+ * drawn uniformly in [0, 1), loss = mean over the training points of the squared distance to the
+ * nearest centroid, AdamW (lr 0.1, PyTorch's other defaults), 150 full-batch epochs. Training is step-wise (an async generator that reports every few epochs and
  * can be stopped at any step), frees every tensor it makes, stops on a non-finite loss keeping
  * the last finite centroids, and can train several seeds as one batched tensor.
  *
  * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's loss written
  * with TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs
- * backend; `_kmeans_tensors.ts`), and `"fused"` (the default), the analytic loss and gradient and
+ * backend; `_autodiff_loss.ts`), and `"fused"` (the default), the analytic loss and gradient and
  * PyTorch's AdamW step in one plain TypeScript loop in float64 with no tensors (`fused.ts`).
  * Scores shown to the user are computed in float64 on the host (with `validationScore`). Training
  * is full batch, as in the notebook, unless `batchSize` asks for mini-batches (`_mini_batches.ts`).
@@ -17,11 +16,17 @@
  */
 
 import { autodiffKMeans } from "./_autodiff_loss.js";
-import { checkChoice, checkTrainingOptions, collectCurves } from "../gradient/_training.js";
-import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "../gradient/engine.js";
+import {
+  checkChoice,
+  checkTrainingOptions,
+  type CurveScores,
+  fitCurves,
+  trainingLoop,
+} from "../gradient/_training.js";
+import { DEFAULT_ENGINE, type Engine } from "../gradient/engine.js";
 import { DataError } from "../errors.js";
 import { fusedEngine, kmeansLossAndGradient } from "../gradient/fused.js";
-import { checkBatchSize, type MiniBatches, miniBatches, scoredSample } from "../gradient/_mini_batches.js";
+import { checkBatchSize } from "../gradient/_mini_batches.js";
 import { kmeansPlusPlus, validationScore } from "./kmeans.js";
 import type { Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS, REPORT_EVERY } from "../notebook_settings.js";
@@ -74,7 +79,7 @@ export interface GradientKMeansCommonOptions {
 export interface GradientKMeansOptions extends GradientKMeansCommonOptions {
   /** Seed of the `RandomState` drawing the initial centroids. */
   seed?: number;
-  /** An explicit start (k x d, e.g. centres placed by hand): used instead of `init` and `seed`. */
+  /** An explicit start (k x d, e.g. centroids placed by hand): used instead of `init` and `seed`. */
   initial?: Matrix;
 }
 
@@ -200,76 +205,58 @@ function columnRanges({ cols, data }: Matrix): [Float64Array, Float64Array] {
 }
 
 /**
- * The engine for R runs starting from `initial` (R*k x d): the fused loop in float64, or the
- * notebook's loss differentiated by TensorFlow.js; each epoch on its mini-batch window.
+ * The training behind every public function: R runs trained at once by the chosen engine (the
+ * fused loop in float64, or the notebook's loss differentiated by TensorFlow.js) in the shared
+ * loop, reported every `reportEvery` epochs with float64 scores computed on the host.
  */
-function makeEngine(batches: MiniBatches, initial: Float64Array, settings: Settings): TrainingEngine {
-  const { k, lr, seeds, engine } = settings;
-  const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
-  if (engine === "autodiff") return autodiffKMeans(batches, initial, { k, optimizer });
-  const { windows, windowOf } = batches;
-  return fusedEngine(initial, {
-    restarts: seeds.length,
-    hyper: optimizer,
-    evaluate: (centroids, { skip, epoch }) => {
-      const { data, cols: d } = windows[windowOf(epoch)];
-      const { losses, gradient } = kmeansLossAndGradient(data, centroids, { d, k, skip });
-      return { finite: Array.from(losses, (loss, r) => skip[r] || Number.isFinite(loss)), gradient };
-    },
-  });
-}
-
-/**
- * The training loop behind every public function: R runs trained at once by the chosen engine,
- * reported every `reportEvery` epochs with float64 scores computed on the host.
- */
-async function* trainBatch(
+function trainBatch(
   points: Matrix,
   settings: Settings,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
-  const { k, epochs, init, uniformBox, valid, signal, reportEvery, seeds, initial: given, batchSize } =
-    settings;
+  const { k, lr, init, uniformBox, seeds, initial: given, engine } = settings;
   const d = points.cols;
-  signal?.throwIfAborted();
-  const initial = new Float64Array(seeds.length * k * d);
-  seeds.forEach((seed, r) =>
-    initial.set((given ?? initialCentroids(points, { k, seed, init, uniformBox })).data, r * k * d)
-  );
-  const batches = miniBatches(points, { batchSize, seed: seeds[0] });
-  const sample = scoredSample({ train: points, valid }, { batchSize, seed: seeds[0] });
-  const engine = makeEngine(batches, initial, settings);
-  try {
+  return trainingLoop(points, { ...settings, seed: seeds[0] }, () => {
+    const initial = new Float64Array(seeds.length * k * d);
+    seeds.forEach((seed, r) =>
+      initial.set((given ?? initialCentroids(points, { k, seed, init, uniformBox })).data, r * k * d)
+    );
+    const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
     // A diverged run's state is kept (with the report that found it) and reported from then on.
     const frozen: (GradientKMeansRun | undefined)[] = new Array(seeds.length).fill(undefined);
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      signal?.throwIfAborted();
-      engine.step(epoch);
-      if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
-      const states = await engine.read(epoch);
-      // The last report scores every point; the others a mini-batch's sample (all points when full batch).
-      const last = epoch === epochs || states.every((state) => state.diverged);
-      const scored = last ? { train: points, valid } : sample;
-      const runs = states.map((state, r) => {
-        if (frozen[r] && !(last && !batches.full)) return frozen[r]!;
-        const centroids: Matrix = { rows: k, cols: d, data: state.parameters };
-        const run: GradientKMeansRun = {
-          seed: seeds[r],
-          epoch: state.epoch,
-          trainLoss: validationScore(scored.train, centroids),
-          validScore: scored.valid ? validationScore(scored.valid, centroids) : undefined,
-          centroids,
-          diverged: state.diverged,
-        };
-        if (state.diverged) frozen[r] ??= run;
-        return run;
-      });
-      yield { epoch, runs, best: bestRun(runs) };
-      if (last) return;
-    }
-  } finally {
-    engine.dispose();
-  }
+    return {
+      engine: (batches) =>
+        engine === "autodiff" ? autodiffKMeans(batches, initial, { k, optimizer }) : fusedEngine(initial, {
+          restarts: seeds.length,
+          hyper: optimizer,
+          evaluate: (centroids, { skip, epoch }) => {
+            const { data, cols: d } = batches.windows[batches.windowOf(epoch)];
+            const { losses, gradient } = kmeansLossAndGradient(data, centroids, { d, k, skip });
+            return { finite: Array.from(losses, (loss, r) => skip[r] || Number.isFinite(loss)), gradient };
+          },
+        }),
+      report: (states, { epoch, last, scored, full }) => {
+        const runs = states.map((state, r) => {
+          if (frozen[r] && !(last && !full)) return frozen[r]!;
+          const centroids: Matrix = { rows: k, cols: d, data: state.parameters };
+          const run: GradientKMeansRun = {
+            seed: seeds[r],
+            epoch: state.epoch,
+            trainLoss: validationScore(scored.train, centroids),
+            validScore: scored.valid ? validationScore(scored.valid, centroids) : undefined,
+            centroids,
+            diverged: state.diverged,
+          };
+          if (state.diverged) frozen[r] ??= run;
+          return run;
+        });
+        return { epoch, runs, best: bestRun(runs) };
+      },
+    };
+  });
 }
+
+/** A K-means report's training and validation scores, for {@link fitGradientKMeans}'s curves. */
+const kmeansScores: CurveScores<GradientKMeansStep> = (step) => [step.trainLoss, step.validScore];
 
 function bestRun(runs: GradientKMeansRun[]): number {
   let best = 0;
@@ -336,12 +323,30 @@ export function trainGradientKMeans(
     throw new DataError(
       `the given start is ${initial.rows} x ${initial.cols}${
         initial.data.every(Number.isFinite) ? "" : " with a non-finite value"
-      }; give k = ${settings.k} finite centres of ${points.cols} columns.`,
+      }; give k = ${settings.k} finite centroids of ${points.cols} columns.`,
     );
   }
   return (async function* () {
     for await (const { runs: [{ seed: _, ...step }] } of trainBatch(points, settings)) yield step;
   })();
+}
+
+/**
+ * Runs {@link trainGradientKMeans} to the end (or to divergence) and returns the final state
+ * with the training and validation curves of every report (every epoch by default).
+ *
+ * @example
+ * ```ts
+ * import { makeBlobs } from "../random/synthetic.js";
+ * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
+ * const { centroids, validScore, lossCurve } = await fitGradientKMeans(train, { k: 5, valid, seed: 3 });
+ * ```
+ */
+export function fitGradientKMeans(
+  points: Matrix,
+  options: GradientKMeansOptions,
+): Promise<GradientKMeansFit> {
+  return fitCurves(trainGradientKMeans, points, options, "lossCurve", kmeansScores);
 }
 
 /**
@@ -376,28 +381,6 @@ export function trainGradientKMeansRestarts(
   const settings = withDefaults(options, seedList);
   checkSettings(points, settings);
   return trainBatch(points, settings);
-}
-
-/**
- * Runs {@link trainGradientKMeans} to the end (or to divergence) and returns the final state
- * with the training and validation curves of every report (every epoch by default).
- *
- * @example
- * ```ts
- * import { makeBlobs } from "../random/synthetic.js";
- * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
- * const { centroids, validScore, lossCurve } = await fitGradientKMeans(train, { k: 5, valid, seed: 3 });
- * ```
- */
-export async function fitGradientKMeans(
-  points: Matrix,
-  { reportEvery = 1, ...options }: GradientKMeansOptions,
-): Promise<GradientKMeansFit> {
-  const { last, trainCurve, validCurve, curveEpochs } = await collectCurves(
-    trainGradientKMeans(points, { ...options, reportEvery }),
-    { train: (step) => step.trainLoss, valid: (step) => step.validScore },
-  );
-  return { ...last, lossCurve: trainCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
 }
 
 /**

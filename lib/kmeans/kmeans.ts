@@ -2,16 +2,16 @@
  * Lloyd's K-means with scikit-learn's semantics (`KMeans(algorithm="lloyd")`, sklearn 1.2):
  * greedy k-means++ seeding, `nInit` restarts keeping the lowest inertia, a tolerance relative to
  * the data's mean per-feature variance, strict convergence when labels stop changing, and empty
- * clusters relocated to the points farthest from their centres. Seeded through NumPy's
+ * clusters relocated to the points farthest from their centroids. Seeded through NumPy's
  * `RandomState`, drawing in the same order as scikit-learn, so seed 0 starts from the same
- * k-means++ centres as `KMeans(random_state=0)` up to floating-point ties.
+ * k-means++ centroids as `KMeans(random_state=0)` up to floating-point ties.
  *
  * @module
  */
 
 import { DataError } from "../errors.js";
 import { checkFinite, checkScale } from "../finite.js";
-import { columnMeans, type Matrix } from "../matrix.js";
+import { columnMeans, type Matrix, squaredDistanceAt } from "../matrix.js";
 import { LLOYD } from "../notebook_settings.js";
 import { RandomState } from "../random/random_state.js";
 
@@ -23,7 +23,7 @@ export interface LloydOptions {
   nInit?: number;
   /** Maximum Lloyd iterations per restart (the notebook uses 5000). */
   maxIter?: number;
-  /** Relative tolerance: stop when the squared centre shift is at most `tol` times the mean feature variance. */
+  /** Relative tolerance: stop when the squared centroid shift is at most `tol` times the mean feature variance. */
   tol?: number;
   /** Seed of the NumPy `RandomState` driving k-means++. */
   seed?: number;
@@ -31,11 +31,11 @@ export interface LloydOptions {
 
 /** The outcome of {@link lloyd}. */
 export interface LloydResult {
-  /** k x d cluster centres. */
-  centres: Matrix;
-  /** Index of the centre each point belongs to. */
+  /** k x d cluster centroids. */
+  centroids: Matrix;
+  /** Index of the centroid each point belongs to. */
   labels: Int32Array;
-  /** Sum of squared distances of points to their centres. */
+  /** Sum of squared distances of points to their centroids. */
   inertia: number;
   /** Lloyd iterations of the kept restart. */
   iterations: number;
@@ -43,7 +43,7 @@ export interface LloydResult {
   converged: boolean;
 }
 
-/** Nearest centre of every point and the squared distance to it. */
+/** Nearest centroid of every point and the squared distance to it. */
 export interface Assignment {
   labels: Int32Array;
   distances: Float64Array;
@@ -60,21 +60,21 @@ function checkK(points: Matrix, k: number): void {
   }
 }
 
-function checkWidth(points: Matrix, centres: Matrix): void {
-  if (points.cols !== centres.cols) {
+function checkWidth(points: Matrix, centroids: Matrix): void {
+  if (points.cols !== centroids.cols) {
     throw new DataError(
-      `the points have ${points.cols} columns but the centres have ${centres.cols}; they must match.`,
+      `the points have ${points.cols} columns but the centroids have ${centroids.cols}; they must match.`,
     );
   }
 }
 
 /**
- * Assigns every point to its nearest centre (the first on ties), writing into `labels` and
+ * Assigns every point to its nearest centroid (the first on ties), writing into `labels` and
  * `distances`. The shared inner loop of Lloyd, scoring and prediction.
  */
-function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distances: Float64Array): void {
+function assignInto(points: Matrix, centroids: Matrix, labels: Int32Array, distances: Float64Array): void {
   const { rows, cols: d, data: x } = points;
-  const { rows: k, data: c } = centres;
+  const { rows: k, data: c } = centroids;
   if (d === 2) {
     // The common 2-D case unrolled: about twice as fast as the generic loop.
     for (let i = 0; i < rows; i++) {
@@ -97,12 +97,7 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
     const p = i * d;
     let best = Infinity, bestJ = 0;
     for (let j = 0; j < k; j++) {
-      const q = j * d;
-      let dist = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = x[p + t] - c[q + t];
-        dist += diff * diff;
-      }
+      const dist = squaredDistanceAt(x, p, c, j * d, d);
       if (dist < best) {
         best = dist;
         bestJ = j;
@@ -114,7 +109,7 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
 }
 
 /**
- * The nearest centre of every point (the first on ties) and the squared distance to it.
+ * The nearest centroid of every point (the first on ties) and the squared distance to it.
  *
  * @example
  * ```ts
@@ -122,23 +117,23 @@ function assignInto(points: Matrix, centres: Matrix, labels: Int32Array, distanc
  * assign(fromRows([[0, 0], [5, 5]]), fromRows([[1, 1], [4, 4]])).labels; // Int32Array [0, 1]
  * ```
  */
-export function assign(points: Matrix, centres: Matrix): Assignment {
-  checkWidth(points, centres);
-  if (centres.rows < 1) {
-    throw new DataError("there are no centres to assign points to; train with k of at least 1.");
+export function assign(points: Matrix, centroids: Matrix): Assignment {
+  checkWidth(points, centroids);
+  if (centroids.rows < 1) {
+    throw new DataError("there are no centroids to assign points to; train with k of at least 1.");
   }
   const labels = new Int32Array(points.rows);
   const distances = new Float64Array(points.rows);
-  assignInto(points, centres, labels, distances);
+  assignInto(points, centroids, labels, distances);
   return { labels, distances };
 }
 
 /**
- * The notebook's score: the mean over points of the squared distance to the nearest centre.
+ * The notebook's score: the mean over points of the squared distance to the nearest centroid.
  * On held-out points it is the validation score; on the training points, inertia / N.
  */
-export function validationScore(points: Matrix, centres: Matrix): number {
-  const { distances } = assign(points, centres);
+export function validationScore(points: Matrix, centroids: Matrix): number {
+  const { distances } = assign(points, centroids);
   let sum = 0;
   for (let i = 0; i < distances.length; i++) sum += distances[i];
   return sum / distances.length;
@@ -164,8 +159,8 @@ export function meanFeatureVariance(points: Matrix): number {
 
 /**
  * Greedy k-means++ (Arthur & Vassilvitskii 2007, as scikit-learn implements it): the first
- * centre is a uniform random point; each next one is the best of `2 + floor(ln k)` candidates
- * sampled proportionally to the squared distance to the centres so far, "best" meaning the
+ * centroid is a uniform random point; each next one is the best of `2 + floor(ln k)` candidates
+ * sampled proportionally to the squared distance to the centroids so far, "best" meaning the
  * lowest resulting potential. Returns the indices of the chosen points.
  */
 export function kmeansPlusPlus(points: Matrix, k: number, rng: RandomState): Int32Array {
@@ -203,7 +198,7 @@ export function kmeansPlusPlus(points: Matrix, k: number, rng: RandomState): Int
 
 /**
  * Writes into `out` the squared distance of every point to point `j`, capped by `cap`
- * (k-means++'s "distance to the closest centre so far"), and returns their sum.
+ * (k-means++'s "distance to the closest centroid so far"), and returns their sum.
  * `cap` and `out` may be the same array.
  */
 function distancesToRow(points: Matrix, j: number, cap: Float64Array, out: Float64Array): number {
@@ -250,10 +245,10 @@ function searchLeft(sorted: Float64Array, value: number): number {
 }
 
 /**
- * One run of Lloyd's algorithm from the given initial centres (copied, not modified).
+ * One run of Lloyd's algorithm from the given initial centroids (copied, not modified).
  * Follows scikit-learn's `_kmeans_single_lloyd`: stop when labels repeat (strict convergence)
- * or when the summed squared centre shift is at most `tolerance`; relocate empty clusters to
- * the points farthest from their current centres.
+ * or when the summed squared centroid shift is at most `tolerance`; relocate empty clusters to
+ * the points farthest from their current centroids.
  */
 export function lloydFrom(
   points: Matrix,
@@ -262,11 +257,11 @@ export function lloydFrom(
 ): LloydResult {
   checkWidth(points, initial);
   if (initial.rows < 1) {
-    throw new DataError("Lloyd's algorithm needs at least one initial centre; give k of at least 1.");
+    throw new DataError("Lloyd's algorithm needs at least one initial centroid; give k of at least 1.");
   }
   const { rows: n, cols: d } = points;
   const k = initial.rows;
-  let centres = new Float64Array(initial.data);
+  let centroids = new Float64Array(initial.data);
   let next = new Float64Array(k * d);
   const counts = new Float64Array(k);
   const labels = new Int32Array(n).fill(-1);
@@ -276,7 +271,7 @@ export function lloydFrom(
   let iterations = 0, strict = false, converged = false;
   for (let iteration = 0; iteration < maxIter; iteration++) {
     iterations = iteration + 1;
-    assignInto(points, { rows: k, cols: d, data: centres }, labels, distances);
+    assignInto(points, { rows: k, cols: d, data: centroids }, labels, distances);
     next.fill(0);
     counts.fill(0);
     accumulateClusterSums(points, labels, next, counts);
@@ -284,18 +279,18 @@ export function lloydFrom(
     let shift = 0;
     for (let j = 0; j < k; j++) {
       // A cluster whose only point was relocated is left empty. scikit-learn leaves its zero sum
-      // unscaled on data it has centred, so its centre lands on the data mean; dividing 0 by 0
-      // would give a NaN centre instead.
+      // unscaled on data it has centred, so its centroid lands on the data mean; dividing 0 by 0
+      // would give a NaN centroid instead.
       const emptied = counts[j] === 0;
       if (emptied) mean ??= columnMeans(points);
       for (let t = 0; t < d; t++) {
         const value = emptied ? mean![t] : next[j * d + t] / counts[j];
         next[j * d + t] = value;
-        const diff = value - centres[j * d + t];
+        const diff = value - centroids[j * d + t];
         shift += diff * diff;
       }
     }
-    [centres, next] = [next, centres];
+    [centroids, next] = [next, centroids];
     if (sameLabels(labels, previousLabels)) {
       strict = converged = true;
       break;
@@ -306,10 +301,10 @@ export function lloydFrom(
     }
     previousLabels.set(labels);
   }
-  const finalCentres = { rows: k, cols: d, data: centres };
-  // Labels were computed against the centres before the last update: refresh them unless nothing moved.
-  if (!strict) assignInto(points, finalCentres, labels, distances);
-  return { centres: finalCentres, labels, inertia: sum(distances), iterations, converged };
+  const finalCentroids = { rows: k, cols: d, data: centroids };
+  // Labels were computed against the centroids before the last update: refresh them unless nothing moved.
+  if (!strict) assignInto(points, finalCentroids, labels, distances);
+  return { centroids: finalCentroids, labels, inertia: sum(distances), iterations, converged };
 }
 
 /** Per-cluster coordinate sums and point counts, the numerators and denominators of the new means. */
@@ -343,7 +338,7 @@ function sameLabels(a: Int32Array, b: Int32Array): boolean {
 
 /**
  * scikit-learn's `_relocate_empty_clusters_dense`: each empty cluster takes the point that is
- * farthest from its current centre (farthest first), which leaves its old cluster. Works on
+ * farthest from its current centroid (farthest first), which leaves its old cluster. Works on
  * the per-cluster sums before they are divided into means.
  */
 export function relocateEmptyClusters(
@@ -358,8 +353,8 @@ export function relocateEmptyClusters(
   if (empty.length === 0) return;
   const { cols: d, data: x } = points;
   // Farthest first (ties: the later point, as NumPy's argpartition tends to give). A point already
-  // sitting on its centre would not lower the inertia by moving, and taking it can empty its own
-  // cluster again and again when points repeat, so only points off their centre are candidates.
+  // sitting on its centroid would not lower the inertia by moving, and taking it can empty its own
+  // cluster again and again when points repeat, so only points off their centroid are candidates.
   const farthest = Array.from(distances.keys())
     .filter((i) => distances[i] > 0)
     .sort((a, b) => distances[b] - distances[a] || b - a)
@@ -387,7 +382,7 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
 
 /**
  * The points minus their column means, and those means: scikit-learn's KMeans centres the data
- * before seeding and iterating, then adds the means back to the centres. Distances do not
+ * before seeding and iterating, then adds the means back to the centroids. Distances do not
  * change, but their rounding does: between values near 2^62 that differ by millions, float64
  * keeps only a few digits of each difference unless the common offset is taken out first.
  */
@@ -408,7 +403,7 @@ export function centreColumns(points: Matrix): { centred: Matrix; mean: Float64A
  * @example
  * ```ts
  * import { makeBlobs } from "../random/synthetic.js";
- * const { centres, inertia } = lloyd(makeBlobs({ n: 500, k: 5, seed: 1 }).points, { k: 5 });
+ * const { centroids, inertia } = lloyd(makeBlobs({ n: 500, k: 5, seed: 1 }).points, { k: 5 });
  * ```
  */
 export function lloyd(
@@ -444,7 +439,7 @@ export function lloyd(
       best = result;
     }
   }
-  const { data, cols } = best!.centres;
+  const { data, cols } = best!.centroids;
   for (let p = 0; p < data.length; p++) data[p] += mean[p % cols];
   return best!;
 }

@@ -3,10 +3,10 @@ import type { Matrix } from "../matrix.js";
 import { squaredDistance } from "../matrix.js";
 
 /** One pair of a one-to-one matching: row `a` of the first set, row `b` of the second. */
-export interface CentrePair {
+export interface CentroidPair {
   a: number;
   b: number;
-  /** Euclidean distance between the two centres. */
+  /** Euclidean distance between the two centroids. */
   distance: number;
 }
 
@@ -14,20 +14,20 @@ export interface CentrePair {
 const MAX_EXACT = 16;
 
 /**
- * Matches two equally sized sets of centres one-to-one so that the summed squared distance is
+ * Matches two equally sized sets of centroids one-to-one so that the summed squared distance is
  * smallest (an assignment problem, solved exactly by dynamic programming over subsets, which is
  * instant for k <= 16). Used to pair gradient centroids with Lloyd's and to give matching
  * clusters the same colour. Returns the pairs in the order of the first set.
  */
-export function matchCentres(first: Matrix, second: Matrix): CentrePair[] {
+export function matchCentroids(first: Matrix, second: Matrix): CentroidPair[] {
   const k = first.rows;
   if (second.rows !== k || second.cols !== first.cols) {
     throw new DataError(
-      `cannot match ${k} x ${first.cols} centres with ${second.rows} x ${second.cols}; both sets need the same shape.`,
+      `cannot match ${k} x ${first.cols} centroids with ${second.rows} x ${second.cols}; both sets need the same shape.`,
     );
   }
   if (k > MAX_EXACT) {
-    throw new DataError(`matching ${k} centres is not supported; use k of at most ${MAX_EXACT}.`);
+    throw new DataError(`matching ${k} centroids is not supported; use k of at most ${MAX_EXACT}.`);
   }
   const cost = (i: number, j: number) => squaredDistance(first, i, second, j);
   // best[mask]: the lowest cost of matching first[0 .. popcount(mask) - 1] to the second-set rows in mask.
@@ -49,7 +49,7 @@ export function matchCentres(first: Matrix, second: Matrix): CentrePair[] {
       }
     }
   }
-  const pairs: CentrePair[] = [];
+  const pairs: CentroidPair[] = [];
   for (let mask = size - 1, i = k - 1; i >= 0; i--) {
     const j = choice[mask];
     pairs.unshift({ a: i, b: j, distance: Math.sqrt(cost(i, j)) });

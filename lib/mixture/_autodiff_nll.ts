@@ -100,7 +100,7 @@ function shiftByMax(x: tf.Tensor2D): { shifted: tf.Tensor2D; max: tf.Tensor2D } 
 
 /**
  * The mean NLL (shape [1, 1]) of the points of `tensors` under the packed parameters
- * (k x (d + 2)), with stock ops only, so that `tf.grad` can differentiate it.
+ * (k x (d + 2)), with stock ops only, so that `tf.variableGrads` can differentiate it.
  */
 export function mixtureNLL(tensors: MixtureTensors, parameters: tf.Tensor2D): tf.Tensor2D {
   const d = parameters.shape[1] - 2;

@@ -1,7 +1,7 @@
 /**
  * Spherical Gaussian mixtures scored in float64: the one place where a mixture's likelihood is
  * computed, whether its parameters came from EM (`em.ts`) or from gradient descent in float32
- * (`gradient_gmm.ts`). Component j has mean mu_j, covariance sigma_j^2 I and weight pi_j; the
+ * (`gradient_mixture.ts`). Component j has mean mu_j, covariance sigma_j^2 I and weight pi_j; the
  * log-density of a point x under it is the notebook's `log_GaussPDF`,
  * `-0.5 (||x - mu_j||^2 / sigma_j^2 + d log(2 pi) + d log(sigma_j^2))`, which is correct for an
  * isotropic covariance (its determinant is sigma_j^(2d)). Distances are taken as differences,
@@ -11,7 +11,7 @@
  */
 
 import { DataError } from "../errors.js";
-import type { Matrix } from "../matrix.js";
+import { type Matrix, squaredDistanceAt } from "../matrix.js";
 
 /** A mixture of k spherical Gaussians in d dimensions. */
 export interface SphericalGaussianMixture {
@@ -83,13 +83,7 @@ function logJointOf(
     return;
   }
   for (let j = 0; j < k; j++) {
-    const q = j * d;
-    let distance = 0;
-    for (let t = 0; t < d; t++) {
-      const diff = x[p + t] - mu[q + t];
-      distance += diff * diff;
-    }
-    out[j] = offset[j] - distance * halfPrecision[j];
+    out[j] = offset[j] - squaredDistanceAt(x, p, mu, j * d, d) * halfPrecision[j];
   }
 }
 

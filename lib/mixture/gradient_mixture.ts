@@ -1,6 +1,6 @@
 /**
- * A spherical Gaussian mixture trained by gradient descent with TensorFlow.js, as the course
- * notebook trains it with PyTorch: parameters logits (k), means (k x d) and sigma (k), weights =
+ * A spherical Gaussian mixture trained by gradient descent, as the course notebook trains it
+ * with PyTorch: parameters logits (k), means (k x d) and sigma (k), weights =
  * softmax(logits), loss = mean negative log-likelihood of the training points by log-sum-exp,
  * Adam (lr 0.005, betas 0.9 / 0.99, eps 1e-5), 1000 full-batch epochs. Training is step-wise (an
  * async generator that reports every few epochs and can be stopped at any step), frees every
@@ -8,7 +8,7 @@
  *
  * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's NLL written with
  * TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs backend;
- * `_gmm_tensors.ts`), and `"fused"` (the default), the analytic gradient and PyTorch's Adam step
+ * `_autodiff_nll.ts`), and `"fused"` (the default), the analytic gradient and PyTorch's Adam step
  * in one plain TypeScript loop in float64 with no tensors (`fused.ts`). Every NLL shown to the
  * user is computed in float64 on the host (with `gmmNLL`, the function the EM reference is scored
  * with). Training is full batch, as in the notebook, unless `batchSize` asks for mini-batches
@@ -18,10 +18,17 @@
  */
 
 import { autodiffMixture } from "./_autodiff_nll.js";
-import { checkChoice, checkTrainingOptions, collectCurves } from "../gradient/_training.js";
-import { DEFAULT_ENGINE, type Engine, type TrainingEngine } from "../gradient/engine.js";
+import {
+  checkChoice,
+  checkTrainingOptions,
+  type CurveScores,
+  fitCurves,
+  type ScoredPoints,
+  trainingLoop,
+} from "../gradient/_training.js";
+import { DEFAULT_ENGINE, type Engine } from "../gradient/engine.js";
 import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "../gradient/fused.js";
-import { checkBatchSize, miniBatches, scoredSample } from "../gradient/_mini_batches.js";
+import { checkBatchSize } from "../gradient/_mini_batches.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "../kmeans/kmeans.js";
 import { columnMeans, type Matrix } from "../matrix.js";
@@ -32,13 +39,13 @@ import { RandomState } from "../random/random_state.js";
  * How the parameters start, each from `new RandomState(seed)`:
  * - `"random"`: the notebook's `torch.rand(k)` logits, `torch.randn(k, d)` means and
  *   `|truncnorm(-1, 1)|` sigmas;
- * - `"kmeans"`: logits all 1, means = Lloyd's centres (`lloyd(points, {k, nInit, seed})` with `GRADIENT_MIXTURE.kmeansInitNInit`),
+ * - `"kmeans"`: logits all 1, means = Lloyd's centroids (`lloyd(points, {k, nInit, seed})` with `GRADIENT_MIXTURE.kmeansInitNInit`),
  *   sigmas drawn as for `"random"`.
  */
 export type MixtureInit = "random" | "kmeans";
 
-/** Options of {@link trainGradientGMM} and {@link fitGradientGMM}. */
-export interface GradientGMMOptions {
+/** Options of {@link trainGradientMixture} and {@link fitGradientMixture}. */
+export interface GradientMixtureOptions {
   /** Number of components, 1 <= k <= number of training points. */
   k: number;
   /** Adam's learning rate (the notebook's 0.005). */
@@ -66,7 +73,7 @@ export interface GradientGMMOptions {
 }
 
 /** The state of a run at a report: the mixture and its scores. */
-export interface GradientGMMStep extends SphericalGaussianMixture {
+export interface GradientMixtureStep extends SphericalGaussianMixture {
   /** Epochs completed by these parameters (fewer than trained if the run diverged). */
   epoch: number;
   /** Mean negative log-likelihood of the training points (float64). */
@@ -77,8 +84,8 @@ export interface GradientGMMStep extends SphericalGaussianMixture {
   diverged: boolean;
 }
 
-/** What {@link fitGradientGMM} returns: the final state and the curves of its reports. */
-export interface GradientGMMFit extends GradientGMMStep {
+/** What {@link fitGradientMixture} returns: the final state and the curves of its reports. */
+export interface GradientMixtureFit extends GradientMixtureStep {
   /** Training NLL at each report (every epoch with the default `reportEvery` of 1). */
   nllCurve: number[];
   /** Validation NLL at each report, when `valid` was given. */
@@ -151,11 +158,14 @@ export function initialMixture(
     means = { rows: k, cols: d, data: Float64Array.from({ length: k * d }, () => rng.standardNormal()) };
   } else {
     logits = new Float64Array(k).fill(1);
-    means = lloyd(points, { k, nInit: GRADIENT_MIXTURE.kmeansInitNInit, seed }).centres;
+    means = lloyd(points, { k, nInit: GRADIENT_MIXTURE.kmeansInitNInit, seed }).centroids;
   }
   const sigmas = Float64Array.from({ length: k }, () => Math.abs(truncatedStandardNormal(rng)));
   return { means, sigmas, logits };
 }
+
+/** A mixture report's training and validation NLL, for {@link fitGradientMixture}'s curves. */
+const mixtureScores: CurveScores<GradientMixtureStep> = (step) => [step.trainNLL, step.validNLL];
 
 function softmax(logits: ArrayLike<number>): Float64Array {
   const max = Math.max(...Array.from(logits));
@@ -165,87 +175,72 @@ function softmax(logits: ArrayLike<number>): Float64Array {
 }
 
 /**
- * The training loop: one run by the chosen engine on centred points, reported every
- * `reportEvery` epochs with float64 NLLs computed on the host.
+ * The training: one run by the chosen engine on centred points, in the shared loop, reported
+ * every `reportEvery` epochs with float64 NLLs computed on the host.
  */
-async function* train(points: Matrix, settings: Settings): AsyncGenerator<GradientGMMStep, void, undefined> {
-  const { k, lr, epochs, init, seed, valid, signal, reportEvery, engine: engineName, batchSize } = settings;
+function train(points: Matrix, settings: Settings): AsyncGenerator<GradientMixtureStep, void, undefined> {
+  const { k, lr, init, seed, valid, engine } = settings;
   const { cols: d } = points;
   const width = d + 2;
-  signal?.throwIfAborted();
-  const start = initialMixture(points, { k, seed, init });
-
-  // The parameters hold centred means: with the centred points that keeps ||x||^2 and x.mu small
-  // in float32 (see _gmm_tensors.ts). Adam has no weight decay, so the shift changes nothing else.
-  const centre = columnMeans(points);
-  const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - centre[p % d]), { d });
-  // The windows hold the centred points' rows (in mixturePoints' layout); scores read the points.
-  const batches = miniBatches({ rows: points.rows, cols: width, data: centred }, { batchSize, seed });
-  const scored = scoredSample({ train: points, valid }, { batchSize, seed });
-  const initial = new Float64Array(k * width);
-  for (let j = 0; j < k; j++) {
-    for (let t = 0; t < d; t++) initial[j * width + t] = start.means.data[j * d + t] - centre[t];
-    initial[j * width + d] = start.sigmas[j];
-    initial[j * width + d + 1] = start.logits[j];
-  }
-
-  // `last`: the last report, which scores every point (the others a sample, past batchSize).
-  const describe = (
-    epoch: number,
-    packed: Float64Array,
-    diverged: boolean,
-    last: boolean,
-  ): GradientGMMStep => {
-    const means = new Float64Array(k * d), sigmas = new Float64Array(k), logits = new Float64Array(k);
+  return trainingLoop(points, settings, () => {
+    const start = initialMixture(points, { k, seed, init });
+    // The parameters hold centred means: with the centred points that keeps ||x||^2 and x.mu small
+    // in float32 (see _autodiff_nll.ts). Adam has no weight decay, so the shift changes nothing else.
+    const mean = columnMeans(points);
+    const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - mean[p % d]), { d });
+    const initial = new Float64Array(k * width);
     for (let j = 0; j < k; j++) {
-      for (let t = 0; t < d; t++) means[j * d + t] = packed[j * width + t] + centre[t];
-      // The density depends on sigma^2 only; a sigma that crossed 0 is the same component.
-      sigmas[j] = Math.abs(packed[j * width + d]);
-      logits[j] = packed[j * width + d + 1];
+      for (let t = 0; t < d; t++) initial[j * width + t] = start.means.data[j * d + t] - mean[t];
+      initial[j * width + d] = start.sigmas[j];
+      initial[j * width + d + 1] = start.logits[j];
     }
-    const model = { means: { rows: k, cols: d, data: means }, sigmas, weights: softmax(logits) };
-    return {
-      epoch,
-      ...model,
-      trainNLL: gmmNLL(last ? points : scored.train, model),
-      validNLL: valid ? gmmNLL(last ? valid : scored.valid!, model) : undefined,
-      diverged,
-    };
-  };
 
-  const optimizer = { ...GRADIENT_MIXTURE.adamW, learningRate: lr };
-  // The fused engine stops when the gradient is not finite: a non-finite loss always makes it
-  // non-finite (the responsibilities of the point whose log-sum-exp is infinite or NaN are NaN),
-  // which saves computing the loss (a log per point) every epoch.
-  const engine: TrainingEngine = engineName === "autodiff"
-    ? autodiffMixture(batches, initial, { d, optimizer })
-    : fusedEngine(initial, {
-      restarts: 1,
-      hyper: optimizer,
-      evaluate: (parameters, { epoch }) => {
-        const gradient = mixtureGradient(batches.windows[batches.windowOf(epoch)].data, parameters, { d });
-        return { finite: [allFinite(gradient)], gradient };
-      },
-    });
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      signal?.throwIfAborted();
-      engine.step(epoch);
-      if (epoch % reportEvery !== 0 && epoch !== epochs) continue;
-      const [state] = await engine.read(epoch);
-      const last = epoch === epochs || state.diverged;
-      let step = describe(state.epoch, state.parameters, state.diverged, last);
-      // Parameters that are finite but whose likelihood is not (a sigma of 0 or past float64's
-      // range) have diverged too: keep those of the epoch before.
-      if (!Number.isFinite(step.trainNLL) && state.previous) {
-        step = describe(epoch - 1, state.previous, true, true);
+    const describe = (epoch: number, packed: Float64Array, diverged: boolean, scored: ScoredPoints) => {
+      const means = new Float64Array(k * d), sigmas = new Float64Array(k), logits = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        for (let t = 0; t < d; t++) means[j * d + t] = packed[j * width + t] + mean[t];
+        // The density depends on sigma^2 only; a sigma that crossed 0 is the same component.
+        sigmas[j] = Math.abs(packed[j * width + d]);
+        logits[j] = packed[j * width + d + 1];
       }
-      yield step;
-      if (step.diverged) return;
-    }
-  } finally {
-    engine.dispose();
-  }
+      const model = { means: { rows: k, cols: d, data: means }, sigmas, weights: softmax(logits) };
+      return {
+        epoch,
+        ...model,
+        trainNLL: gmmNLL(scored.train, model),
+        validNLL: scored.valid ? gmmNLL(scored.valid, model) : undefined,
+        diverged,
+      };
+    };
+
+    const optimizer = { ...GRADIENT_MIXTURE.adam, learningRate: lr };
+    return {
+      // The windows hold the centred points' rows (in mixturePoints' layout); scores read the points.
+      windowed: { rows: points.rows, cols: width, data: centred },
+      // The fused engine stops when the gradient is not finite: a non-finite loss always makes it
+      // non-finite (the responsibilities of the point whose log-sum-exp is infinite or NaN are NaN),
+      // which saves computing the loss (a log per point) every epoch.
+      engine: (batches) =>
+        engine === "autodiff" ? autodiffMixture(batches, initial, { d, optimizer }) : fusedEngine(initial, {
+          restarts: 1,
+          hyper: optimizer,
+          evaluate: (parameters, { epoch }) => {
+            const gradient = mixtureGradient(batches.windows[batches.windowOf(epoch)].data, parameters, {
+              d,
+            });
+            return { finite: [allFinite(gradient)], gradient };
+          },
+        }),
+      report: ([state], { epoch, scored }) => {
+        const step = describe(state.epoch, state.parameters, state.diverged, scored);
+        // Parameters that are finite but whose likelihood is not (a sigma of 0 or past float64's
+        // range) have diverged too: keep those of the epoch before, scored on every point.
+        if (Number.isFinite(step.trainNLL) || !state.previous) return step;
+        return describe(epoch - 1, state.previous, true, { train: points, valid });
+      },
+      ends: (step) => step.diverged,
+    };
+  });
 }
 
 /**
@@ -269,12 +264,12 @@ async function* train(points: Matrix, settings: Settings): AsyncGenerator<Gradie
  * ```ts
  * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
- * for await (const step of trainGradientGMM(train, { k: 5, init: "kmeans", valid, reportEvery: 50 })) {
+ * for await (const step of trainGradientMixture(train, { k: 5, init: "kmeans", valid, reportEvery: 50 })) {
  *   console.log(step.epoch, step.trainNLL, step.validNLL);
  * }
  * ```
  */
-export function trainGradientGMM(
+export function trainGradientMixture(
   points: Matrix,
   {
     k,
@@ -287,15 +282,15 @@ export function trainGradientGMM(
     reportEvery = REPORT_EVERY.mixture,
     engine = DEFAULT_ENGINE,
     batchSize,
-  }: GradientGMMOptions,
-): AsyncGenerator<GradientGMMStep, void, undefined> {
+  }: GradientMixtureOptions,
+): AsyncGenerator<GradientMixtureStep, void, undefined> {
   const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery, engine, batchSize };
   checkSettings(points, settings);
   return train(points, settings);
 }
 
 /**
- * Runs {@link trainGradientGMM} to the end (or to divergence) and returns the final mixture with
+ * Runs {@link trainGradientMixture} to the end (or to divergence) and returns the final mixture with
  * the training and validation NLL curves of every report (every epoch by default; pass a larger
  * `reportEvery` when only the end matters, as each report scores all the points on the host).
  *
@@ -303,16 +298,12 @@ export function trainGradientGMM(
  * ```ts
  * import { makeBlobs } from "../random/synthetic.js";
  * const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points, valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
- * const { means, sigmas, weights, validNLL } = await fitGradientGMM(train, { k: 3, valid, seed: 1 });
+ * const { means, sigmas, weights, validNLL } = await fitGradientMixture(train, { k: 3, valid, seed: 1 });
  * ```
  */
-export async function fitGradientGMM(
+export function fitGradientMixture(
   points: Matrix,
-  { reportEvery = 1, ...options }: GradientGMMOptions,
-): Promise<GradientGMMFit> {
-  const { last, trainCurve, validCurve, curveEpochs } = await collectCurves(
-    trainGradientGMM(points, { ...options, reportEvery }),
-    { train: (step) => step.trainNLL, valid: (step) => step.validNLL },
-  );
-  return { ...last, nllCurve: trainCurve, validCurve: options.valid ? validCurve : undefined, curveEpochs };
+  options: GradientMixtureOptions,
+): Promise<GradientMixtureFit> {
+  return fitCurves(trainGradientMixture, points, options, "nllCurve", mixtureScores);
 }

@@ -1,5 +1,5 @@
 // Lloyd's K-means (scikit-learn semantics: k-means++, nInit 10, maxIter 5000) on the K-means
-// training split of data2D.npy, for k = 1..10: centres, scores, iterations and time.
+// training split of data2D.npy, for k = 1..10: centroids, scores, iterations and time.
 import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
 import { toRows } from "../lib/matrix.js";
 import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
@@ -15,9 +15,9 @@ for (let k = 1; k <= 10; k++) {
   const ms = performance.now() - start;
   runs.push({
     k,
-    centres: toRows(result.centres),
+    centroids: toRows(result.centroids),
     trainScore: result.inertia / train.rows,
-    validScore: validationScore(valid, result.centres),
+    validScore: validationScore(valid, result.centroids),
     inertia: result.inertia,
     iterations: result.iterations,
     converged: result.converged,

@@ -39,12 +39,12 @@ export async function lloydReferenceOnnx(k: number): Promise<{ bytes: Uint8Array
   const { points, sha256 } = await loadDataset();
   const { validDivisor, options } = LLOYD_REFERENCE;
   const { train, valid } = splitPoints(points, validDivisor);
-  const { centres } = lloyd(train, { k, ...options });
-  const validScore = validationScore(valid, centres);
-  const bytes = kmeansToOnnx(centres, {
+  const { centroids } = lloyd(train, { k, ...options });
+  const validScore = validationScore(valid, centroids);
+  const bytes = kmeansToOnnx(centroids, {
     name: `lloyd_k${k}`,
     description:
-      `Lloyd's K-means (k = ${k}) on the training split of data2D.npy: nearest centre and squared distance.`,
+      `Lloyd's K-means (k = ${k}) on the training split of data2D.npy: nearest centroid and squared distance.`,
     metadata: {
       model: "lloyd",
       training: options,

@@ -7,10 +7,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { emGaussianMixture } from "../lib/mixture/em.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
-import { fitGradientGMM } from "../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture } from "../lib/mixture/gradient_mixture.js";
 import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
-import { matchCentres } from "../lib/kmeans/match_centroids.js";
+import { matchCentroids } from "../lib/kmeans/match_centroids.js";
 import type { Matrix } from "../lib/matrix.js";
 import { toRows } from "../lib/matrix.js";
 import {
@@ -51,12 +51,12 @@ function typicalIndex(values: number[]): number {
 }
 
 /**
- * The colour index of each centre of `model` so that it matches `reference`'s centre j (colour j)
- * one-to-one (lib/kmeans/match_centres.ts): matched clusters share a colour across panels.
+ * The colour index of each centroid of `model` so that it matches `reference`'s centroid j (colour j)
+ * one-to-one (lib/kmeans/match_centroids.ts): matched clusters share a colour across panels.
  */
 function coloursMatching(reference: Matrix, model: Matrix): number[] {
   const colourOf = new Array<number>(model.rows);
-  for (const { a, b } of matchCentres(reference, model)) colourOf[b] = a;
+  for (const { a, b } of matchCentroids(reference, model)) colourOf[b] = a;
   return colourOf;
 }
 
@@ -74,7 +74,7 @@ export async function computeReportFigures(path?: string) {
   const kmeans = [];
   for (const k of REPORT_SETTINGS.ks) {
     const reference = lloyd(kmeansSplit.train, { ...LLOYD, k });
-    const lloydScore = validationScore(kmeansSplit.valid, reference.centres);
+    const lloydScore = validationScore(kmeansSplit.valid, reference.centroids);
     const fits = [];
     for (const seed of km.seeds) {
       fits.push(
@@ -103,7 +103,7 @@ export async function computeReportFigures(path?: string) {
     kmeans.push({
       k,
       lloydScore,
-      lloydCentres: toRows(reference.centres),
+      lloydCentroids: toRows(reference.centroids),
       scores,
       median: median(scores),
       worst: Math.max(...scores),
@@ -112,8 +112,8 @@ export async function computeReportFigures(path?: string) {
       typicalSeed: km.seeds[typical],
       typicalScore: scores[typical],
       typicalCentroids: toRows(fits[typical].centroids),
-      /** Colour index of each gradient centroid, matched to Lloyd's centres (Lloyd's centre j has colour j). */
-      typicalColours: coloursMatching(reference.centres, fits[typical].centroids),
+      /** Colour index of each gradient centroid, matched to Lloyd's centroids (Lloyd's centroid j has colour j). */
+      typicalColours: coloursMatching(reference.centroids, fits[typical].centroids),
       /** Lloyd's training loss (inertia / N), the reference of the gap curve. */
       lloydTrainLoss: reference.inertia / kmeansSplit.train.rows,
       typicalCurve: { epochs: curve.curveEpochs, loss: curve.lossCurve },
@@ -143,7 +143,7 @@ export async function computeReportFigures(path?: string) {
       const fits = [];
       for (const seed of gmm.seeds) {
         fits.push(
-          await fitGradientGMM(gmmSplit.train, {
+          await fitGradientMixture(gmmSplit.train, {
             engine: REPORT_SETTINGS.engine,
             k,
             seed,
@@ -156,7 +156,7 @@ export async function computeReportFigures(path?: string) {
       }
       const nll = fits.map((fit) => gmmNLL(gmmSplit.valid, fit));
       const typical = typicalIndex(nll);
-      const curve = await fitGradientGMM(gmmSplit.train, {
+      const curve = await fitGradientMixture(gmmSplit.train, {
         k,
         seed: gmm.seeds[typical],
         init,

@@ -10,7 +10,7 @@ const validDivisor = NOTEBOOK_SPLIT.kmeansValidDivisor;
 const { train, valid } = splitPoints(points, validDivisor);
 const runs = [];
 for (let k = 2; k <= 10; k++) {
-  const { centres } = lloyd(train, { ...LLOYD, k });
-  runs.push({ k, silhouette: silhouetteScore(valid, assign(valid, centres).labels) });
+  const { centroids } = lloyd(train, { ...LLOYD, k });
+  runs.push({ k, silhouette: silhouetteScore(valid, assign(valid, centroids).labels) });
 }
 console.log(JSON.stringify({ dataset: { name: "data2D.npy", sha256 }, validDivisor, runs }));

@@ -3,10 +3,13 @@
 import assert from "node:assert/strict";
 import {
   assertClean,
+  liveTensors,
   openPage,
   playerAction,
   runsShown,
+  waitForIdle,
   waitForRunsDone,
+  waitForTensors,
   waitForText,
   withSite,
 } from "./_browser_helpers.ts";
@@ -33,16 +36,14 @@ Deno.test("20 retrains of the mixture page leave no tensor behind", async () => 
   await withSite(async (site) => {
     const watched = await openPage(site, "/gmm?epochs=40&init=kmeans", /done in/);
     const { page } = watched;
-    // The tensors live in the training workers: the page asks them.
-    const liveTensors = () =>
-      page.evaluate(() => (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors());
+    // The tensors live in the training workers: the test asks each of them.
     // The k = 1..5 table also trains (not cancellable, only superseded): take the baseline once it is full.
     const tableFull = () =>
       page.waitForFunction(() => document.querySelectorAll("main table tbody tr").length >= 5, null, {
         timeout: 90_000,
       });
     await tableFull();
-    const before = await liveTensors();
+    const before = await liveTensors(page);
     const seed = page.getByLabel("seed", { exact: true });
     for (let i = 1; i <= 20; i++) {
       await seed.fill(String(i));
@@ -52,13 +53,7 @@ Deno.test("20 retrains of the mixture page leave no tensor behind", async () => 
     await waitForText(watched, /epoch 40 of 40[\s\S]*done in/);
     await tableFull();
     // A leak would never get back to the baseline, and fails here after a minute.
-    await page.waitForFunction(
-      async (baseline) =>
-        (await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors()) === baseline,
-      before,
-      { timeout: 60_000 },
-    );
-    assert.equal(await liveTensors(), before);
+    assert.equal(await waitForTensors(page, before), before);
     await assertClean(watched);
   });
 });
@@ -71,11 +66,7 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     await waitForRunsDone(watched);
     // The k = 1..5 table trains in both workers after the main runs: on a 2-core machine they hold
     // both cores, which would time the machine rather than the player.
-    await watched.page.waitForFunction(
-      () => (globalThis as unknown as { trainingIdle: () => boolean }).trainingIdle(),
-      null,
-      { timeout: 240_000 },
-    );
+    await waitForIdle(watched.page, 240_000);
     const trained = await runsShown(watched);
     assert.deepEqual([trained.states, trained.epochs], [["done", "done"], [1000, 1000]]);
     const within = (ms: number, what: string) =>
@@ -84,16 +75,16 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     within(await playerAction(watched, "reset to the start"), "reset");
     const start = await runsShown(watched);
     assert.deepEqual([start.states, start.epochs], [["paused", "paused"], [0, 0]]);
-    assert.notEqual(start.centres, trained.centres, "reset draws the initial means");
+    assert.notEqual(start.centroids, trained.centroids, "reset draws the initial means");
 
     within(await playerAction(watched, "step one epoch"), "step one epoch");
     const first = await runsShown(watched);
     assert.deepEqual(first.epochs, [1, 1]);
-    assert.notEqual(first.centres, start.centres, "one epoch moves the means");
+    assert.notEqual(first.centroids, start.centroids, "one epoch moves the means");
     within(await playerAction(watched, "step one epoch"), "step one epoch again");
     const second = await runsShown(watched);
     assert.deepEqual(second.epochs, [2, 2]);
-    assert.notEqual(second.centres, first.centres, "epoch 2 is drawn from its own stored parameters");
+    assert.notEqual(second.centroids, first.centroids, "epoch 2 is drawn from its own stored parameters");
     within(await playerAction(watched, "step one report"), "step one report");
     // The next stored report: every 20 epochs at most (fewer when an engine's epochs are slow, so that a
     // cancel is seen within about 40 ms).
@@ -103,13 +94,13 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     within(await playerAction(watched, "epoch shown", { value: 500 }), "scrubbing");
     const scrubbed = await runsShown(watched);
     assert.deepEqual(scrubbed.epochs, [500, 500]);
-    assert.notEqual(scrubbed.centres, start.centres);
+    assert.notEqual(scrubbed.centroids, start.centroids);
 
     within(await playerAction(watched, "play"), "play");
     await waitForRunsDone(watched, 5000);
     const played = await runsShown(watched);
     assert.deepEqual(played.epochs, [1000, 1000]);
-    assert.equal(played.centres, trained.centres, "the trained model again, without retraining");
+    assert.equal(played.centroids, trained.centroids, "the trained model again, without retraining");
     within(await playerAction(watched, "pause"), "pause");
     assert.deepEqual((await runsShown(watched)).states, ["paused", "paused"]);
     await assertClean(watched);
@@ -125,8 +116,8 @@ Deno.test("/gmm: one EM iteration (E, then M) changes the NLL as lib/mixture/em_
   await withSite(async (site) => {
     const watched = await openPage(site, "/gmm?k=3&seed=0", /EM step by step/);
     const { page } = watched;
-    await page.waitForSelector(".stepper[data-nll]", { timeout: 60_000 });
-    const nll = () => page.getAttribute(".stepper", "data-nll");
+    await page.waitForSelector(".stepper[data-value]", { timeout: 60_000 });
+    const nll = () => page.getAttribute(".stepper", "data-value");
     const seen = [await nll()];
     for (const step of [1, 2]) {
       await page.locator(".stepper .step-forward").click();

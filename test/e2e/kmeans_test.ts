@@ -3,10 +3,13 @@
 import assert from "node:assert/strict";
 import {
   assertClean,
+  liveTensors,
   openPage,
   playerAction,
   runsShown,
+  waitForIdle,
   waitForRunsDone,
+  waitForTensors,
   waitForText,
   withSite,
 } from "./_browser_helpers.ts";
@@ -86,20 +89,19 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
     const watched = await openPage(site, "/kmeans?epochs=30", /done in/);
     const { page } = watched;
     // Several collections a moment apart: detached charts and DOM wrappers need more than one pass.
-    const measure = () =>
-      page.evaluate(async () => {
+    const measure = async () => ({
+      heap: await page.evaluate(async () => {
         const gc = (globalThis as unknown as { gc: () => void }).gc;
         for (let pass = 0; pass < 4; pass++) {
           gc();
           await new Promise((resolve) => setTimeout(resolve, 250));
         }
         const memory = (performance as unknown as { memory: { usedJSHeapSize: number } }).memory;
-        // The tensors live in the training workers: the page asks them.
-        return {
-          tensors: await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors(),
-          heap: memory.usedJSHeapSize,
-        };
-      });
+        return memory.usedJSHeapSize;
+      }),
+      // The tensors live in the training workers: the test asks each of them.
+      tensors: await liveTensors(page),
+    });
     const seed = page.getByLabel("seed", { exact: true });
     // Warm-up: the first retrains compile code and fill caches that stay; the 200 that count come after.
     for (let i = 1000; i < 1020; i++) {
@@ -109,14 +111,7 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
     }
     await waitForText(watched, /epoch 30 of 30[\s\S]*done in/);
     // Idle: no training job queued or running (the restarts and the k = 1..5 table are over).
-    const idle = () =>
-      page.waitForFunction(
-        () => (globalThis as unknown as { trainingIdle: () => boolean }).trainingIdle(),
-        null,
-        {
-          timeout: 120_000,
-        },
-      );
+    const idle = () => waitForIdle(page);
     await idle();
     const before = await measure();
     for (let i = 1; i <= 200; i++) {
@@ -129,12 +124,7 @@ Deno.test("200 retrains leave no tensor behind and the heap where it was", async
     // Cancelled runs stop at their next report and free their tensors; the restarts and the k = 1..5 table
     // then run again: wait until every run has ended (a leak would never get back to the baseline, and
     // fails here after a minute).
-    await page.waitForFunction(
-      async (baseline) =>
-        (await (globalThis as unknown as { liveTensors: () => Promise<number> }).liveTensors()) === baseline,
-      before.tensors,
-      { timeout: 60_000 },
-    );
+    await waitForTensors(page, before.tensors);
     const after = await measure();
     assert.equal(after.tensors, before.tensors, "live tensors after 200 retrains");
     // A heap within 10 MB of where it started: nothing kept per run (measured after a forced GC).
@@ -154,7 +144,12 @@ Deno.test("learning rate 1000 diverges: training stops, says so, and keeps finit
     const text = await watched.page.locator("main").innerText();
     assert.match(text, /Lower the learning rate/);
     assert.doesNotMatch(text, /NaN|Infinity/, "no NaN reaches a chart title or a table");
-    assert.match(text, /Gradient descent \(AdamW\): validation score \d+\.\d+/);
+    // The panel's title says what happened, in words; its text alternative keeps the last finite score, short.
+    assert.match(text, /Gradient descent \(AdamW\): diverged at epoch \d+/);
+    const label = await watched.page.locator("[aria-label^='Gradient descent (AdamW)']").first().getAttribute(
+      "aria-label",
+    );
+    assert.match(label ?? "", /training loss \d\.\de\+\d+/);
     await assertClean(watched);
   });
 });
@@ -173,12 +168,12 @@ Deno.test("the player: reset, step, play, pause and scrubbing each answer within
     within(await playerAction(watched, "reset to the start"), "reset");
     const start = await runsShown(watched);
     assert.deepEqual([start.states, start.epochs], [["paused"], [0]]);
-    assert.notEqual(start.centres, trained.centres, "reset draws the initial centroids");
+    assert.notEqual(start.centroids, trained.centroids, "reset draws the initial centroids");
 
     within(await playerAction(watched, "step one epoch"), "step one epoch");
     const one = await runsShown(watched);
     assert.deepEqual(one.epochs, [1]);
-    assert.notEqual(one.centres, start.centres, "one epoch moves the centroids");
+    assert.notEqual(one.centroids, start.centroids, "one epoch moves the centroids");
 
     within(await playerAction(watched, "step one report"), "step one report");
     assert.deepEqual(
@@ -190,15 +185,15 @@ Deno.test("the player: reset, step, play, pause and scrubbing each answer within
     within(await playerAction(watched, "epoch shown", { value: 75 }), "scrubbing");
     const scrubbed = await runsShown(watched);
     assert.deepEqual([scrubbed.states, scrubbed.epochs], [["paused"], [75]]);
-    assert.notEqual(scrubbed.centres, one.centres);
+    assert.notEqual(scrubbed.centroids, one.centroids);
 
     within(await playerAction(watched, "play"), "play");
     await waitForRunsDone(watched, 5000);
     const played = await runsShown(watched);
     assert.deepEqual([played.states, played.epochs], [["done"], [150]]);
     assert.equal(
-      played.centres,
-      trained.centres,
+      played.centroids,
+      trained.centroids,
       "playing to the end draws the trained model again, without retraining",
     );
 
@@ -244,10 +239,10 @@ Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the los
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
     const { page } = watched;
-    await page.waitForSelector(".stepper[data-loss]", { timeout: 60_000 });
+    await page.waitForSelector(".stepper[data-value]", { timeout: 60_000 });
     const start = JSON.parse((await page.getAttribute(".stepper", "data-start"))!) as number[][];
     assert.equal(start.length, 3);
-    const loss = () => page.getAttribute(".stepper", "data-loss");
+    const loss = () => page.getAttribute(".stepper", "data-value");
     const seen = [await loss()];
     // One iteration: assign, then update.
     for (const step of [1, 2]) {
@@ -274,7 +269,7 @@ Deno.test("/kmeans: three centroids placed by clicking start both the gradient r
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
     const { page } = watched;
-    const svg = page.locator(".centre-picker svg");
+    const svg = page.locator(".centroid-picker svg");
     await svg.waitFor({ timeout: 60_000 });
     await svg.scrollIntoViewIfNeeded();
     // Where to click, as fractions of the chart's x and y domains; data to screen pixels through the
@@ -311,7 +306,7 @@ Deno.test("/kmeans: three centroids placed by clicking start both the gradient r
         row.forEach((v, t) =>
           assert.ok(
             Math.abs(v - wanted[j][t]) <= geometry.pixel,
-            `${what} centre ${j}: ${v} vs ${wanted[j][t]} (± ${geometry.pixel})`,
+            `${what} centroid ${j}: ${v} vs ${wanted[j][t]} (± ${geometry.pixel})`,
           )
         )
       );

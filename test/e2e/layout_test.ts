@@ -3,6 +3,7 @@
 // colours across each panel set and equal plot heights in a row. Screenshots of each go to
 // /tmp/shots/ (or LAYOUT_SHOTS) to be looked at. Needs `npm run build` and Debian's chromium.
 import assert from "node:assert/strict";
+import { marksOutsideFrames } from "./_browser_helpers.ts";
 import { launchBrowser, openWatchedPage, serveStatic } from "./_browser.ts";
 import { assertClean, waitForText } from "./_browser_helpers.ts";
 import {
@@ -91,44 +92,9 @@ async function liveChecks(page: import("playwright-core").Page, name: "kmeans" |
     );
     console.log(`${name} at ${width} px: first live chart's plot area at ${Math.round(top)} px`);
   }
-  // The moving layer (centres, circles, paths) of every layered scatter stays in its frame: a shape
-  // either sits in a nested svg (which clips) lying within the frame, or lies within it itself.
-  const outside = await page.evaluate(() =>
-    [...document.querySelectorAll(".layered-scatter .scatter-stack > svg")].flatMap((element) => {
-      const svg = element as unknown as SVGSVGElement & { scale(n: string): { range: number[] } };
-      const origin = svg.getBoundingClientRect();
-      const [x1, x2] = svg.scale("x").range, [y1, y2] = svg.scale("y").range;
-      const frame = {
-        left: origin.left + Math.min(x1, x2) - 1.5,
-        right: origin.left + Math.max(x1, x2) + 1.5,
-        top: origin.top + Math.min(y1, y2) - 1.5,
-        bottom: origin.top + Math.max(y1, y2) + 1.5,
-      };
-      const shapes = [...svg.querySelectorAll(
-        "g.moving circle, g.moving ellipse, g.moving path, g.moving line, g.moving svg",
-      )];
-      return shapes.filter((shape) => {
-        const nested = shape.tagName === "svg" ? shape : shape.parentElement?.closest("svg");
-        // A nested svg clips its content to its own viewport (its x, y, width, height in the plot's
-        // units), unless a stylesheet made it overflow: then its shapes are measured themselves.
-        if (nested && nested !== svg && getComputedStyle(nested).overflow !== "visible") {
-          const [x, y, w, h] = ["x", "y", "width", "height"].map((a) => Number(nested.getAttribute(a)));
-          const at = {
-            left: origin.left + x,
-            top: origin.top + y,
-            right: origin.left + x + w,
-            bottom: origin.top + y + h,
-          };
-          return at.left < frame.left || at.right > frame.right || at.top < frame.top ||
-            at.bottom > frame.bottom;
-        }
-        const box = shape.getBoundingClientRect();
-        if (box.width === 0 && box.height === 0) return false;
-        return box.left < frame.left || box.right > frame.right || box.top < frame.top ||
-          box.bottom > frame.bottom;
-      }).map((shape) => `${shape.tagName} in "${svg.closest("figure")?.querySelector("h2")?.textContent}"`);
-    })
-  );
+  // The moving layer (centroids, circles, paths) of every layered scatter stays in its frame, as seen:
+  // what the layer's clip path cuts away is not counted.
+  const outside = await marksOutsideFrames(page);
   assert.deepEqual(outside, [], `${name}: moving marks outside their frame`);
   await page.goto(`${new URL(page.url()).origin}/${name}?k=3&seed=0`, { waitUntil: "networkidle" });
   if (name === "kmeans") {

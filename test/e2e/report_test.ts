@@ -87,22 +87,22 @@ Deno.test("on the report, three clicks place Lloyd's start, and the steps start 
   await withSite(async (site) => {
     const watched = await openPage(site, "/", /Step through Lloyd/);
     const { page } = watched;
-    const picker = page.locator(".centre-picker svg");
+    const picker = page.locator(".centroid-picker svg");
     await picker.scrollIntoViewIfNeeded();
     const box = (await picker.boundingBox())!;
-    // Three clicks inside the frame, away from the seeded centres (a press near one would drag it).
+    // Three clicks inside the frame, away from the seeded centroids (a press near one would drag it).
     for (const [fx, fy] of [[0.25, 0.3], [0.5, 0.75], [0.8, 0.5]]) {
       await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
     }
     await page.waitForFunction(() =>
-      document.querySelectorAll(".centre-picker circle[data-centre]").length === 3
+      document.querySelectorAll(".centroid-picker circle[data-centroid]").length === 3
     );
     const placed = await page.evaluate(() =>
-      (document.querySelector(".centre-picker") as unknown as { value: number[][] }).value
+      (document.querySelector(".centroid-picker") as unknown as { value: number[][] }).value
     );
     assert.equal(placed.length, 3);
     const steps = lloydSteps(train, fromRows(placed));
-    // The step chart's start is the placed centres: the loss the page prints is lib's from them.
+    // The step chart's start is the placed centroids: the loss the page prints is lib's from them.
     await page.waitForFunction(
       (expected) => document.querySelector('[data-testid="lloyd-step-loss"]')?.textContent === expected,
       steps[0].loss.toFixed(6),

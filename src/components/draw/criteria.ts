@@ -3,9 +3,10 @@
  */
 import * as Plot from "@observablehq/plot";
 import { CLUSTER_COLOURS } from "./palette.js";
+import { formatScore } from "./format.js";
 
 /** One criterion's value at one k, for {@link criterionPlot}. */
-export interface CriterionPoint {
+interface CriterionPoint {
   k: number;
   value: number;
   series?: string;
@@ -27,7 +28,13 @@ export function criterionTickFormat(values: number[]): string {
  */
 export function criterionPlot(
   points: CriterionPoint[],
-  { width = 640, height = 240, picks = [], yLabel = "criterion", format = (v: number) => v.toFixed(4) }: {
+  {
+    width = 640,
+    height = 240,
+    picks = [],
+    yLabel = "criterion",
+    format = (v: number) => formatScore(v, { digits: 4 }),
+  }: {
     width?: number;
     height?: number;
     /** The points to mark, e.g. the elbow or the minimum. */

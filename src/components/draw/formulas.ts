@@ -1,7 +1,7 @@
 /**
  * The formulas the site explains, as TeX, written once: the Report renders them at build time
  * (`katex.renderToString` in `src/index.md.ts`) and the live pages on the client
- * (`formula(name)` in `tex.ts`). Notation: N points x_i in R^d, k centres c_j (K-means) or
+ * (`formula(name)` in `tex.ts`). Notation: N points x_i in R^d, k centroids c_j (K-means) or
  * components with weight pi_j, mean mu_j and standard deviation sigma_j (the spherical mixture).
  *
  * @module
@@ -11,13 +11,13 @@
 export const FORMULAS = {
   kmeansLoss: {
     tex: String.raw`L(c_1,\dots,c_k) = \frac{1}{N}\sum_{i=1}^{N} \min_{j} \lVert x_i - c_j \rVert^2`,
-    caption: "The K-means loss: the mean squared distance of each point to its nearest centre.",
+    caption: "The K-means loss: the mean squared distance of each point to its nearest centroid.",
   },
   kmeansGradient: {
     tex: String.raw`\frac{\partial L}{\partial c_j} = \frac{2}{N}\sum_{i \,:\, j(i) = j} (c_j - x_i)
       \qquad j(i) = \arg\min_{j'} \lVert x_i - c_{j'} \rVert^2`,
     caption:
-      "Its gradient: each centre is pulled towards the points nearest to it (a centre nearest to no point gets none).",
+      "Its gradient: each centroid is pulled towards the points nearest to it (a centroid nearest to no point gets none).",
   },
   adamw: {
     tex: String.raw`\begin{aligned}

@@ -9,16 +9,17 @@
  */
 import * as Plot from "@observablehq/plot";
 import { clusterColourOf } from "./palette.js";
+import { formatScore } from "./format.js";
 
 /** The narrowest chart drawn, in px: below it the frame would have a negative size. */
 const MIN_WIDTH = 160;
 
-/** Log-axis ticks that stay narrow: 0.001 and above as decimals, smaller ones as 1e-6. */
+/** Log-axis ticks that stay narrow: 0.001 to 10^6 as decimals, others as 1e−6 or 1e+32. */
 export const logTick = (value: number): string =>
-  value >= 1e-3 ? String(+value.toPrecision(3)) : value.toExponential(0).replace("e-", "e−");
+  value >= 1e-3 && value < 1e6 ? String(+value.toPrecision(3)) : value.toExponential(0).replace("e-", "e−");
 
 /** One curve: a name, the epochs and the loss at each. */
-export interface GapSeries {
+interface GapSeries {
   name: string;
   epochs: ArrayLike<number>;
   values: ArrayLike<number>;
@@ -27,7 +28,7 @@ export interface GapSeries {
 }
 
 /** Options of {@link gapCurve}. */
-export interface GapCurveOptions {
+interface GapCurveOptions {
   /** The reference's loss and name (e.g. `{value: 0.264, name: "Lloyd"}`). */
   reference: { value: number; name: string };
   width?: number;
@@ -80,7 +81,7 @@ export function gapCurve(
     marginRight: 20,
     marginLeft: 52,
     ariaLabel: `Excess ${quantity} over ${reference.name}'s (${
-      reference.value.toFixed(5)
+      formatScore(reference.value)
     }) against epoch, log scale: ${finals.join("; ")}.`,
     x: { label: "epoch →", ...(epochs ? { domain: [0, epochs] } : {}) },
     y: { type: "log", label: `↑ ${quantity} − ${reference.name}'s (log)`, tickFormat: logTick, grid: true },

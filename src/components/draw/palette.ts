@@ -6,7 +6,7 @@
  * theme's background (#ffffff) and the dark theme's (#161616): `test/palette_test.ts` checks it.
  *
  * Panels that show different models of the same data colour matched clusters alike: pass each
- * model's colour index (from `matchCentres`) to the chart, never the raw component order.
+ * model's colour index (from `matchCentroids`) to the chart, never the raw component order.
  *
  * @module
  */
@@ -36,7 +36,7 @@ export const columnName = (t: number): string =>
   `x${String(t).replace(/\d/g, (digit) => "₀₁₂₃₄₅₆₇₈₉"[Number(digit)])}`;
 
 /** WCAG 2 relative luminance of a `#rrggbb` colour. */
-export function relativeLuminance(hex: string): number {
+function relativeLuminance(hex: string): number {
   const channel = (offset: number) => {
     const value = parseInt(hex.slice(1 + offset, 3 + offset), 16) / 255;
     return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;

@@ -7,24 +7,34 @@ import { html } from "htl";
 /** The class of a slot for a scatter panel: while empty it holds the square the panel will fill (style.css). */
 export const SCATTER_SLOT = "panel-slot scatter-slot";
 
-/** A slot whose `onResize` runs (at most once per frame) when its width changes. */
+/**
+ * A slot whose `onResize` runs when its width changes, in a frame: by default its own
+ * requestAnimationFrame; a live page passes its frame loop's `want`, so that a resize is one more
+ * step of the page's one loop.
+ */
 export class PanelSlot {
   readonly element: HTMLDivElement;
   width = 0;
   #frame = 0;
 
-  constructor(onResize: () => void, className = "panel-slot") {
+  constructor(
+    onResize: () => void,
+    className = "panel-slot",
+    inFrame: (draw: () => void) => void = (draw) => {
+      if (!this.#frame) {
+        this.#frame = requestAnimationFrame(() => {
+          this.#frame = 0;
+          draw();
+        });
+      }
+    },
+  ) {
     this.element = html`<div class=${className}></div>` as HTMLDivElement;
     new ResizeObserver(([entry]) => {
       const width = Math.floor(entry.contentRect.width);
       if (!width || Math.abs(width - this.width) < 2) return;
       this.width = width;
-      if (!this.#frame) {
-        this.#frame = requestAnimationFrame(() => {
-          this.#frame = 0;
-          onResize();
-        });
-      }
+      inFrame(onResize);
     }).observe(this.element);
   }
 

@@ -1,7 +1,7 @@
 /**
  * A scatter drawn in layers, for charts that change many times a second: Plot draws the static
  * part once (axes, grid, legend, title) as SVG; the points are painted on a canvas under it
- * (thousands of dots cost one path per colour, not one element each); the moving parts (centres,
+ * (thousands of dots cost one path per colour, not one element each); the moving parts (centroids, means,
  * paths, decision regions, circles, contours) are an SVG group inside Plot's SVG whose content is
  * replaced on each draw. Everything is placed with Plot's own scales, so it lines up exactly.
  */
@@ -40,7 +40,7 @@ function size(xs: [number, number], ys: [number, number], width: number) {
 }
 
 /** Options of {@link scatterPanel}. */
-export interface ScatterOptions {
+interface ScatterOptions {
   width?: number;
   /** Names of the two axes. */
   axisLabels?: [string, string];
@@ -75,6 +75,9 @@ export interface ScatterPanel {
 }
 
 type Scale = { apply(v: number): number; range: number[]; domain: number[] };
+
+/** Panels built so far, for their clip paths' ids (unique in the page). */
+let clipCount = 0;
 
 /**
  * Plot's axes for a set of points, by width and axis names: built once and cloned afterwards, as
@@ -141,15 +144,29 @@ export function scatterPanel(
   // The points under Plot's SVG (axes, grid, moving parts), which has no background of its own.
   Object.assign(canvas.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
   svg.style.position = "relative";
-  const layer = document.createElementNS("http://www.w3.org/2000/svg", "g");
+  const [left, right] = x.range, [bottom, top] = y.range;
+  // The moving layer is clipped to the frame (Plot's x range by its y range): whatever the values,
+  // its marks never draw over the axes, the legend or the page around the chart.
+  const svgNS = "http://www.w3.org/2000/svg";
+  const clipId = `scatter-frame-${++clipCount}`;
+  const clip = document.createElementNS(svgNS, "clipPath");
+  clip.setAttribute("id", clipId);
+  const rect = document.createElementNS(svgNS, "rect");
+  for (const [name, value] of [["x", left], ["y", top], ["width", right - left], ["height", bottom - top]]) {
+    rect.setAttribute(name as string, String(value));
+  }
+  clip.append(rect);
+  const defs = document.createElementNS(svgNS, "defs");
+  defs.append(clip);
+  const layer = document.createElementNS(svgNS, "g");
   layer.setAttribute("class", "moving");
-  svg.append(layer);
+  layer.setAttribute("clip-path", `url(#${clipId})`);
+  svg.append(defs, layer);
   const title = html`<h2></h2>` as HTMLElement;
   const element = html`
     <figure
       class="layered-scatter">${title}${legend}<div class="scatter-stack" style="position: relative">${canvas}${svg}</div></figure>
   ` as HTMLElement;
-  const [left, right] = x.range, [bottom, top] = y.range;
   const context = canvas.getContext("2d");
   return {
     element,
@@ -239,7 +256,124 @@ function blendDisc(
 
 const fixed = (v: number) => v.toFixed(1);
 
-/** A centre's marker: a "×" (K-means) or "+" (mixture), with a halo in the background colour. */
+/**
+ * How far past the frame the moving layer's coordinates may reach, in px: every mark is cut to
+ * the frame plus this (so that no attribute is NaN or astronomically large, whatever a diverged
+ * run's values), then clipped to the frame itself by the layer's clip path.
+ */
+export const OVERLAY_MARGIN = 16;
+
+/** A rectangle [left, top, right, bottom] in px. */
+type Box = [number, number, number, number];
+
+/** The frame of `panel` grown by {@link OVERLAY_MARGIN} on each side. */
+function reach(panel: ScatterPanel): Box {
+  const [left, top, right, bottom] = panel.frame;
+  return [left - OVERLAY_MARGIN, top - OVERLAY_MARGIN, right + OVERLAY_MARGIN, bottom + OVERLAY_MARGIN];
+}
+
+const finite = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y);
+const inside = ([left, top, right, bottom]: Box, x: number, y: number) =>
+  x >= left && x <= right && y >= top && y <= bottom;
+
+/**
+ * The part of the segment from a to b inside `box` (Liang-Barsky), or undefined: cut, not clamped,
+ * so that what shows keeps its direction.
+ */
+export function clipSegment(
+  [ax, ay]: [number, number],
+  [bx, by]: [number, number],
+  [left, top, right, bottom]: Box,
+): [[number, number], [number, number]] | undefined {
+  const dx = bx - ax, dy = by - ay;
+  // Not finite, or so far apart that their difference is not (a segment across 1e308 px).
+  if (!finite(ax, ay) || !finite(dx, dy)) return undefined;
+  let t0 = 0, t1 = 1;
+  for (const [p, q] of [[-dx, ax - left], [dx, right - ax], [-dy, ay - top], [dy, bottom - ay]]) {
+    if (p === 0) {
+      if (q < 0) return undefined;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+    }
+  }
+  if (t0 > t1 || !Number.isFinite(t0) || !Number.isFinite(t1)) return undefined;
+  // Huge coordinates can make t * d imprecise: the ends are kept inside the box.
+  const at = (t: number): [number, number] => [
+    Math.min(right, Math.max(left, ax + t * dx)),
+    Math.min(bottom, Math.max(top, ay + t * dy)),
+  ];
+  return [at(t0), at(t1)];
+}
+
+/**
+ * A polyline as an SVG path, cut to `box`: segments outside it are left out, a segment that leaves
+ * and comes back starts a new subpath, non-finite points break the line. Empty if nothing is inside.
+ */
+export function polylinePath(points: [number, number][], box: Box): string {
+  let d = "", end: [number, number] | undefined;
+  for (let i = 1; i < points.length; i++) {
+    const part = clipSegment(points[i - 1], points[i], box);
+    if (!part) {
+      end = undefined;
+      continue;
+    }
+    const [from, to] = part;
+    if (!end || end[0] !== from[0] || end[1] !== from[1]) d += `M${fixed(from[0])},${fixed(from[1])}`;
+    d += `L${fixed(to[0])},${fixed(to[1])}`;
+    end = to;
+  }
+  return d;
+}
+
+/** Coordinates and radii below this many px are drawn as they are (the clip path does the rest). */
+const PLAIN = 1e5;
+/** Coordinates and radii above this many px are not drawn (a double's step there is 1e-4 px). */
+const FAR = 1e12;
+
+/**
+ * An ellipse (centre, radii in px) as SVG, cut to `box`: as it is when its numbers are moderate;
+ * nothing when it is not finite, lies past `FAR`, misses the box or encloses it (no stroke would
+ * show); else the arc that crosses the box, as a polyline.
+ */
+function ellipseMarkup(
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  box: Box,
+  attributes: string,
+): string {
+  if (![cx, cy, rx, ry].every(Number.isFinite) || rx <= 0 || ry <= 0) return "";
+  // In units where the ellipse is a circle of radius rx (y scaled by rx / ry).
+  const s = rx / ry;
+  const [left, top, right, bottom] = box;
+  const nx = Math.min(right, Math.max(left, cx)), ny = Math.min(bottom, Math.max(top, cy));
+  const near = Math.hypot(nx - cx, (ny - cy) * s);
+  const corners: [number, number][] = [[left, top], [right, top], [right, bottom], [left, bottom]];
+  const far = Math.max(...corners.map(([x, y]) => Math.hypot(x - cx, (y - cy) * s)));
+  // Past FAR the arc's position is not known to a pixel in doubles.
+  if (rx < near || rx > far || Math.max(Math.abs(cx), Math.abs(cy), rx, ry) > FAR) return "";
+  if (Math.max(Math.abs(cx), Math.abs(cy), rx, ry) < PLAIN) {
+    return `<ellipse cx="${fixed(cx)}" cy="${fixed(cy)}" rx="${fixed(rx)}" ry="${fixed(ry)}" ${attributes}/>`;
+  }
+  // The centre is far outside the box: the arc over the box's corners as seen from it (under π).
+  const towards = Math.atan2(((top + bottom) / 2 - cy) * s, (left + right) / 2 - cx);
+  const angles = corners.map(([x, y]) => {
+    const a = Math.atan2((y - cy) * s, x - cx) - towards;
+    return Math.atan2(Math.sin(a), Math.cos(a));
+  });
+  const from = towards + Math.min(...angles), to = towards + Math.max(...angles), steps = 128;
+  const points = Array.from({ length: steps + 1 }, (_, i): [number, number] => {
+    const a = from + ((to - from) * i) / steps;
+    return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)];
+  });
+  const d = polylinePath(points, box);
+  return d ? `<path d="${d}" ${attributes}/>` : "";
+}
+
+/** A centroid's or mean's marker: a "×" (K-means) or "+" (mixture), with a halo in the background colour. */
 function marker(cx: number, cy: number, symbol: "times" | "plus"): string {
   const r = 6;
   const d = symbol === "times"
@@ -248,46 +382,77 @@ function marker(cx: number, cy: number, symbol: "times" | "plus"): string {
     }L${fixed(cx + r)},${fixed(cy - r)}`
     : `M${fixed(cx - r)},${fixed(cy)}H${fixed(cx + r)}M${fixed(cx)},${fixed(cy - r)}V${fixed(cy + r)}`;
   return `<path d="${d}" stroke="var(--theme-background)" stroke-width="5" fill="none"/>` +
-    `<path d="${d}" stroke="currentColor" stroke-width="2.5" fill="none" class="centre"/>`;
+    `<path d="${d}" stroke="currentColor" stroke-width="2.5" fill="none" class="marker"/>`;
+}
+
+/** The markers at `points` (px) within `box`: one off the chart shows nowhere. */
+function markers(points: [number, number][], box: Box, symbol: "times" | "plus"): string {
+  return points.filter(([x, y]) => finite(x, y) && inside(box, x, y)).map(([x, y]) => marker(x, y, symbol))
+    .join("");
+}
+
+/**
+ * `point` (px) moved towards the centre of `box` until it lies within `bound` px of the box, along
+ * the line that joins them: a far centroid keeps its direction for the Voronoi diagram.
+ */
+function within(point: [number, number], box: Box, bound: number): [number, number] {
+  const [left, top, right, bottom] = box;
+  const mx = (left + right) / 2, my = (top + bottom) / 2;
+  const half = Math.max(right - left, bottom - top) / 2 + bound;
+  const dx = point[0] - mx, dy = point[1] - my, size = Math.max(Math.abs(dx), Math.abs(dy));
+  if (size <= half) return point;
+  // Divided in two steps: dx / size stays finite when dx is near the largest double.
+  return [mx + (dx / size) * half, my + (dy / size) * half];
 }
 
 /** The moving layer of a K-means panel: decision regions, centroid paths and the centroids. */
 export function kmeansOverlay(
   panel: ScatterPanel,
-  centres: Matrix,
+  centroids: Matrix,
   { colourOf, regions = true, trajectory = [] }: {
     colourOf: ArrayLike<number>;
     regions?: boolean;
     trajectory?: Matrix[];
   },
 ): string {
-  const k = centres.rows;
+  const k = centroids.rows;
+  const box = reach(panel);
   const points = Array.from(
     { length: k },
-    (_, j) => [panel.px(centres.data[2 * j]), panel.py(centres.data[2 * j + 1])] as [number, number],
+    (_, j) => [panel.px(centroids.data[2 * j]), panel.py(centroids.data[2 * j + 1])] as [number, number],
   );
   let markup = "";
   if (regions && k > 1) {
-    const voronoi = Delaunay.from(points).voronoi(panel.frame);
-    for (let j = 0; j < k; j++) {
-      const cell = voronoi.renderCell(j);
-      if (cell) markup += `<path d="${cell}" fill="${clusterColourOf(colourOf[j])}" fill-opacity="0.12"/>`;
-    }
+    // Centroids that are not finite own no region; far ones are brought within a few frames'
+    // width along their direction (their cells in the frame are then nearly the same, and the
+    // diagram's arithmetic stays exact enough).
+    const shown = points.flatMap((point, j) => finite(...point) ? [j] : []);
+    const width = box[2] - box[0];
+    const voronoi = Delaunay.from(shown.map((j) => within(points[j], box, 4 * width))).voronoi(panel.frame);
+    shown.forEach((j, n) => {
+      const cell = voronoi.renderCell(n);
+      if (cell && !cell.includes("NaN")) {
+        markup += `<path d="${cell}" fill="${clusterColourOf(colourOf[j])}" fill-opacity="0.12"/>`;
+      }
+    });
   }
   if (trajectory.length > 1) {
     for (let j = 0; j < k; j++) {
-      const d = trajectory.map((step, t) =>
-        `${t ? "L" : "M"}${fixed(panel.px(step.data[2 * j]))},${fixed(panel.py(step.data[2 * j + 1]))}`
-      ).join("");
-      markup += `<path d="${d}" fill="none" stroke="currentColor" stroke-opacity="0.5" stroke-width="1.5"/>`;
+      const d = polylinePath(
+        trajectory.map((step) => [panel.px(step.data[2 * j]), panel.py(step.data[2 * j + 1])]),
+        box,
+      );
+      if (d) {
+        markup +=
+          `<path d="${d}" fill="none" stroke="currentColor" stroke-opacity="0.5" stroke-width="1.5"/>`;
+      }
     }
   }
-  for (let j = 0; j < k; j++) markup += marker(points[j][0], points[j][1], "times");
-  return markup;
+  return markup + markers(points, box, "times");
 }
 
 /** A 2-D spherical mixture (means already projected), for {@link mixtureOverlay}. */
-export interface PlaneMixture {
+interface PlaneMixture {
   means: Matrix;
   sigmas: ArrayLike<number>;
   weights: ArrayLike<number>;
@@ -304,6 +469,24 @@ export function planeDensity({ means, sigmas, weights }: PlaneMixture, x: number
   return total;
 }
 
+/**
+ * A contour's ring (grid units) as an SVG path without the parts that run along the grid's edge:
+ * a region that reaches the frame is closed along it, and eight such edges drawn over each other
+ * read as a dark frame, not as a contour.
+ */
+function contourRing(ring: number[][], grid: number, at: (x: number, y: number) => string): string {
+  // Both ends on the edge: a stretch along it, or the cut d3-contour makes across a corner.
+  const edge = ([x, y]: number[]) => x <= 0 || x >= grid || y <= 0 || y >= grid;
+  const onEdge = (a: number[], b: number[]) => edge(a) && edge(b);
+  let d = "";
+  for (let i = 1; i < ring.length; i++) {
+    if (onEdge(ring[i - 1], ring[i])) continue;
+    if (i === 1 || onEdge(ring[i - 2], ring[i - 1])) d += `M${at(ring[i - 1][0], ring[i - 1][1])}`;
+    d += `L${at(ring[i][0], ring[i][1])}`;
+  }
+  return d;
+}
+
 /** The moving layer of a mixture panel: density contours, 1σ and 2σ circles, and the means. */
 export function mixtureOverlay(
   panel: ScatterPanel,
@@ -317,18 +500,23 @@ export function mixtureOverlay(
   const k = model.means.rows;
   const [x1, x2, y1, y2] = panel.domain;
   const [left, top, right, bottom] = panel.frame;
+  const box = reach(panel);
   let markup = "";
   if (contourLines) {
     const values = new Float64Array(grid * grid);
     for (let r = 0; r < grid; r++) {
       for (let c = 0; c < grid; c++) {
-        values[r * grid + c] = planeDensity(
+        const value = planeDensity(
           model,
           x1 + ((c + 0.5) / grid) * (x2 - x1),
           y2 - ((r + 0.5) / grid) * (y2 - y1),
         );
+        // A collapsed or diverged component can give NaN or Infinity: no contour of those.
+        values[r * grid + c] = Number.isFinite(value) ? value : 0;
       }
     }
+    let lowest = Infinity;
+    for (const value of values) lowest = Math.min(lowest, value);
     const sx = (right - left) / grid, sy = (bottom - top) / grid;
     // d3-contour has no typings here: MultiPolygons of rings of [x, y] in grid units.
     const generator = contours() as unknown as {
@@ -337,37 +525,38 @@ export function mixtureOverlay(
       };
     };
     for (const contour of generator.size([grid, grid]).thresholds(8)(Array.from(values))) {
+      // A threshold at or under the grid's lowest value outlines the whole frame: not a contour.
+      if (!(contour.value > lowest)) continue;
       const d = contour.coordinates.map((polygon) =>
         polygon.map((ring) =>
-          ring.map(([cx, cy], i) => `${i ? "L" : "M"}${fixed(left + cx * sx)},${fixed(top + cy * sy)}`).join(
-            "",
-          ) + "Z"
+          contourRing(ring, grid, (cx, cy) => `${fixed(left + cx * sx)},${fixed(top + cy * sy)}`)
         ).join("")
       ).join("");
-      // The lowest threshold (0) outlines the whole frame: not a contour of the density.
-      if (d && contour.value > 0) {
-        markup += `<path d="${d}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>`;
-      }
+      if (d) markup += `<path d="${d}" fill="none" stroke="currentColor" stroke-opacity="0.3"/>`;
     }
   }
   const ux = Math.abs(panel.px(x1 + 1) - panel.px(x1)), uy = Math.abs(panel.py(y1 + 1) - panel.py(y1));
+  const meansPx = Array.from(
+    { length: k },
+    (_, j) => [panel.px(model.means.data[2 * j]), panel.py(model.means.data[2 * j + 1])] as [number, number],
+  );
   for (let j = 0; j < k; j++) {
-    const cx = panel.px(model.means.data[2 * j]), cy = panel.py(model.means.data[2 * j + 1]);
+    const [cx, cy] = meansPx[j];
     for (const n of [1, 2]) {
-      const s = n * model.sigmas[j];
-      markup += `<ellipse cx="${fixed(cx)}" cy="${fixed(cy)}" rx="${fixed(s * ux)}" ry="${
-        fixed(s * uy)
-      }" fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"/>`;
+      // The trainers' sigmas are free parameters: a negative one is a circle of its size all the same.
+      const s = n * Math.abs(model.sigmas[j]);
+      markup += ellipseMarkup(
+        cx,
+        cy,
+        s * ux,
+        s * uy,
+        box,
+        `fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"`,
+      );
     }
   }
-  for (let j = 0; j < k; j++) {
-    markup += marker(panel.px(model.means.data[2 * j]), panel.py(model.means.data[2 * j + 1]), "plus");
-  }
-  // Clipped to the frame (a wide 2σ circle would cross the axes); an inline style, since the site's
-  // stylesheets set svg { overflow: visible }, which beats the overflow attribute.
-  return `<svg x="${left}" y="${top}" width="${right - left}" height="${
-    bottom - top
-  }" style="overflow: hidden"><g transform="translate(${-left},${-top})">${markup}</g></svg>`;
+  // Clipped to the frame by the layer's clip path (see scatterPanel).
+  return markup + markers(meansPx, box, "plus");
 }
 
 /**

@@ -29,7 +29,7 @@ function loadKatex(stylesheet: string): Promise<typeof import("katex").default> 
 }
 
 /** Options of {@link tex} and {@link formula}. */
-export interface TexOptions {
+interface TexOptions {
   /** The URL of KaTeX's stylesheet: `await FileAttachment("katex.css").url()` on the page. */
   stylesheet: string;
   /** A block (the default) or inline. */

@@ -4,40 +4,25 @@
  * (PCA or two columns) for data of any dimension.
  */
 import { html } from "htl";
-import { DataError } from "../../lib/errors.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { columnProjection, pcaProjection, type Projection } from "../../lib/projection.js";
 import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../../lib/io/read_points.js";
 import { makeBlobs } from "../../lib/random/synthetic.js";
 import { type ChosenDataset, digestPoints } from "./dataset_store.js";
+import { checkName, checkShape, checkUsable, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
-/**
- * Uploads above this size are refused before they are read, and so are files whose points would
- * take more than this as float64 (a tab holds the data several times: file, points, stored copy).
- */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-/** The K-means split keeps a quarter for validation: four points are the least that leave one. */
-export const MIN_POINTS = 4;
-
-/** Checks that a dataset is big enough for the pages' splits, in one sentence if not. */
-export function checkUsable(points: Matrix): void {
-  if (points.rows < MIN_POINTS) {
-    throw new DataError(
-      `the data has ${points.rows} point${
-        points.rows === 1 ? "" : "s"
-      }, too few to split off a validation set; bring at least ${MIN_POINTS}.`,
-    );
-  }
-}
+export { MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
 /** Reads an uploaded file into a dataset, refusing (DataError) anything the readers refuse or too big. */
 export async function datasetFromFile(file: File): Promise<ChosenDataset> {
+  checkName(file.name);
   const limits = { maxBytes: MAX_UPLOAD_BYTES, sizeAdvice: "upload a sample of it" };
   // The same checks as the CLI, from the size and the first bytes, before the file is read whole.
   const prefix = new Uint8Array(await file.slice(0, PREFIX_BYTES).arrayBuffer());
   checkBeforeReading(prefix, { fileName: file.name, fileBytes: file.size }, limits);
   const points = parsePoints(new Uint8Array(await file.arrayBuffer()), file.name, limits);
-  checkUsable(points);
+  // With parsePoints's checks of the values, what a dataset read back from storage gets (checkPoints).
+  checkShape(points, file.name);
   const columns = "columns" in points ? (points as { columns?: string[] }).columns : undefined;
   const data = { rows: points.rows, cols: points.cols, data: points.data };
   return { name: file.name, source: "upload", points: data, columns, sha256: await digestPoints(data) };

@@ -9,9 +9,11 @@ import { type Matrix, takeRows } from "../../lib/matrix.js";
 import { type Split, split } from "../../lib/random/split.js";
 import { nextTask } from "../live/next_task.js";
 import { megabytes, parseNpy } from "../../lib/io/npy.js";
+import { DEFAULT_MAX_BYTES } from "../../lib/io/read_points.js";
+import { checkColumns, checkName, checkPoints, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
 /** Where the chosen dataset came from. */
-export type DatasetSource = "data2D" | "upload" | "synthetic";
+type DatasetSource = "data2D" | "upload" | "synthetic";
 
 /** A dataset as the pages use it. */
 export interface ChosenDataset {
@@ -23,7 +25,12 @@ export interface ChosenDataset {
   columns?: string[];
   /** SHA-256 of the points' float64 bytes, hex: identifies the data in manifests. */
   sha256: string;
+  /** Why the stored dataset was not used (one sentence), when data2D stands in for it. */
+  note?: string;
 }
+
+/** What a page says when the dataset stored in this browser failed its checks (and was cleared). */
+const STORED_UNREADABLE = "The dataset stored in this browser was unreadable";
 
 const KEY = "gradient-clustering:chosen-dataset";
 
@@ -52,27 +59,75 @@ interface StoredDataset extends Omit<ChosenDataset, "points"> {
 
 /**
  * The chosen dataset, or data2D (read with `readData2D`, the page's FileAttachment) when none is
- * stored or storage is unavailable (private browsing may refuse IndexedDB).
+ * stored or storage is unavailable (private browsing may refuse IndexedDB). A stored dataset gets
+ * an upload's checks again ({@link checkStored}): one that fails them is cleared, and data2D comes
+ * with a `note` saying so.
  */
 export async function loadChosenDataset(readData2D: () => Promise<ArrayBuffer>): Promise<ChosenDataset> {
+  let note: string | undefined;
+  let stored: unknown;
   try {
-    const stored = await get<StoredDataset>(KEY);
-    const data = stored && await storedValues(stored);
-    if (stored && data) {
-      const points = { rows: stored.rows, cols: stored.cols, data };
-      return {
-        name: stored.name,
-        source: stored.source,
-        points,
-        columns: stored.columns,
-        sha256: stored.sha256,
-      };
-    }
+    stored = await get(KEY);
   } catch {
     // No storage: fall back to the default dataset.
   }
+  if (stored !== undefined) {
+    try {
+      return await checkStored(stored);
+    } catch (error) {
+      const why = error instanceof DataError
+        ? error.message.replace(/[.;]\s[^]*$|\.$/, "")
+        : "it could not be read";
+      note = `${STORED_UNREADABLE} (${why}), so it was cleared and this page uses data2D.`;
+      await resetChosenDataset().catch(() => {});
+    }
+  }
   const points = parseNpy(new Uint8Array(await readData2D()));
-  return { name: "data2D.npy", source: "data2D", points, sha256: await digestPoints(points) };
+  return { name: "data2D.npy", source: "data2D", points, sha256: await digestPoints(points), note };
+}
+
+const SOURCES: readonly DatasetSource[] = ["data2D", "upload", "synthetic"];
+
+/**
+ * A stored dataset as the pages use it, after exactly the checks an upload gets: a name that is
+ * plain text, a known source, the shape and size, finite values, the scale float64 holds, column
+ * names matching the columns, and the SHA-256 recomputed and compared. Throws a DataError.
+ */
+async function checkStored(value: unknown): Promise<ChosenDataset> {
+  const what = "the stored dataset";
+  if (typeof value !== "object" || value === null) throw new DataError(`${what} is not a dataset.`);
+  const stored = value as Partial<StoredDataset>;
+  checkName(stored.name, what);
+  if (!SOURCES.includes(stored.source as DatasetSource)) throw new DataError(`${what} has no known source.`);
+  if (typeof stored.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(stored.sha256)) {
+    throw new DataError(`${what} has no SHA-256 checksum.`);
+  }
+  const rows = Number(stored.rows), cols = Number(stored.cols);
+  // Generated blobs are not bound by the upload limit; nothing is larger than the readers' own.
+  const maxBytes = stored.source === "upload" ? MAX_UPLOAD_BYTES : DEFAULT_MAX_BYTES;
+  if (!(Number.isSafeInteger(rows) && rows > 0 && Number.isSafeInteger(cols) && cols > 0)) {
+    throw new DataError(`${what} has no valid shape (N rows by d columns, both positive integers).`);
+  }
+  if (rows * cols * 8 > maxBytes) {
+    throw new DataError(
+      `${what} takes ${megabytes(rows * cols * 8)} as float64, over ${megabytes(maxBytes)}.`,
+    );
+  }
+  const data = await storedValues(stored as StoredDataset);
+  if (!data) throw new DataError(`${what} does not hold the ${rows} x ${cols} values its shape says.`);
+  const points = { rows, cols, data };
+  checkPoints(points, what, maxBytes);
+  checkColumns(stored.columns, cols, what);
+  if (await digestPoints(points) !== stored.sha256) {
+    throw new DataError(`${what}'s values do not match their SHA-256 checksum.`);
+  }
+  return {
+    name: stored.name,
+    source: stored.source!,
+    points,
+    columns: stored.columns,
+    sha256: stored.sha256,
+  };
 }
 
 /** The values of a stored dataset, joined from their pieces, or undefined if any is missing. */
@@ -80,7 +135,7 @@ async function storedValues(stored: StoredDataset): Promise<Float64Array | undef
   if (!(stored.rows > 0 && stored.cols > 0)) return undefined;
   const size = stored.rows * stored.cols;
   if (stored.data instanceof Float64Array) return stored.data.length === size ? stored.data : undefined;
-  if (!stored.chunks) return undefined;
+  if (!Array.isArray(stored.chunks) || stored.chunks.some((key) => typeof key !== "string")) return undefined;
   const data = new Float64Array(size);
   let at = 0;
   for (const key of stored.chunks) {
@@ -98,7 +153,7 @@ async function storedValues(stored: StoredDataset): Promise<Float64Array | undef
  * whole; a refusal is a {@link DataError} saying how much was asked and what the browser allows.
  */
 export async function saveChosenDataset(dataset: ChosenDataset): Promise<void> {
-  const { points, ...rest } = dataset;
+  const { points, note: _note, ...rest } = dataset;
   const previous = await get<StoredDataset>(KEY).catch(() => undefined);
   const generation = `${KEY}:${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const chunks: string[] = [];

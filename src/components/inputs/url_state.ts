@@ -11,7 +11,7 @@ export type ParameterSpec =
   | { type: "option"; value: string; options: readonly string[] };
 
 /** Values read from the URL, and one sentence per parameter that had to be corrected. */
-export interface UrlState<T> {
+interface UrlState<T> {
   values: T;
   problems: string[];
 }
@@ -66,19 +66,55 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
   };
 }
 
-/** Replaces the page's query string with `values` (history.replaceState: no reload, no new history entry). */
+/**
+ * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, and
+ * the TensorFlow.js backend asked for. {@link writeUrlState} keeps them.
+ */
+const KEPT = ["start", "backend"] as const;
+
+/** The URL's value of a kept parameter (`start=`, `backend=`), or null. */
+export function readUrlParam(name: (typeof KEPT)[number]): string | null {
+  return new URLSearchParams(globalThis.location?.search ?? "").get(name);
+}
+
+/**
+ * Replaces the page's query string with `values` and the kept parameters the URL has
+ * (history.replaceState: no reload, no new history entry).
+ */
 export function writeUrlState(values: Record<string, string | number | boolean>): void {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(values)) params.set(name, String(value));
+  for (const name of KEPT) {
+    const kept = readUrlParam(name);
+    if (kept !== null && !params.has(name)) params.set(name, kept);
+  }
+  replaceQuery(params);
+}
+
+/** `names` (backends, in order of preference) with the one the URL's `backend=` names first. */
+export function backendsAsked<T extends string>(names: readonly T[]): T[] {
+  const asked = names.find((name) => name === readUrlParam("backend"));
+  return asked ? [asked, ...names.filter((name) => name !== asked)] : [...names];
+}
+
+/** Writes the start placed by hand to the URL (`start=`), or removes it. */
+export function writeStartParam(start: number[][] | undefined): void {
+  const params = new URLSearchParams(location.search);
+  if (start) params.set("start", formatStart(start));
+  else params.delete("start");
+  replaceQuery(params);
+}
+
+function replaceQuery(params: URLSearchParams) {
   const url = `${location.pathname}?${params}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) {
     history.replaceState(history.state, "", url);
   }
 }
 
-/** Centres placed by hand as a URL value: `x,y;x,y;…`, each to 6 significant digits. */
-export function formatStart(centres: number[][]): string {
-  return centres.map((row) => row.map((v) => String(+v.toPrecision(6))).join(",")).join(";");
+/** Centroids placed by hand as a URL value: `x,y;x,y;…`, each to 6 significant digits. */
+export function formatStart(centroids: number[][]): string {
+  return centroids.map((row) => row.map((v) => String(+v.toPrecision(6))).join(",")).join(";");
 }
 
 /**
@@ -94,13 +130,14 @@ export function parseStart(
   const shown = JSON.stringify(raw.slice(0, 40));
   if (rows.length !== k) {
     return {
-      problem: `start=${shown} in the link has ${rows.length} centres for k = ${k}; using the init instead.`,
+      problem:
+        `start=${shown} in the link has ${rows.length} centroids for k = ${k}; using the init instead.`,
     };
   }
   if (rows.some((row) => row.length !== cols || !row.every(Number.isFinite))) {
     return {
       problem:
-        `start=${shown} in the link is not ${k} centres of ${cols} numbers (x,y;x,y); using the init instead.`,
+        `start=${shown} in the link is not ${k} centroids of ${cols} numbers (x,y;x,y); using the init instead.`,
     };
   }
   return { start: rows };

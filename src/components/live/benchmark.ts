@@ -9,14 +9,14 @@
  */
 import { median } from "d3-array";
 import { type Engine, ENGINES } from "../../lib/gradient/engine.js";
-import { fitGradientGMM, trainGradientGMM } from "../../lib/mixture/gradient_mixture.js";
+import { fitGradientMixture, trainGradientMixture } from "../../lib/mixture/gradient_mixture.js";
 import { fitGradientKMeans, trainGradientKMeans } from "../../lib/kmeans/gradient_kmeans.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { GRADIENT_KMEANS, GRADIENT_MIXTURE } from "../../lib/notebook_settings.js";
 import { type BackendInfo, type BackendName, selectBackend } from "./tf_backend.js";
 
 /** The training and validation points of one split. */
-export interface SplitPoints {
+interface SplitPoints {
   train: Matrix;
   valid: Matrix;
 }
@@ -36,7 +36,7 @@ export interface TrainingTimes {
 }
 
 /** Timings of one engine. */
-export interface EngineTimes {
+interface EngineTimes {
   kmeans?: TrainingTimes;
   gmm?: TrainingTimes;
 }
@@ -45,13 +45,13 @@ export interface EngineTimes {
  * What {@link benchmarkBackend} measured on one backend, per engine (the fused engine runs no
  * tensor op, so its figures do not depend on the backend; `kmeans` and `gmm` repeat them).
  */
-export interface BackendBenchmark extends EngineTimes {
+interface BackendBenchmark extends EngineTimes {
   backend: BackendInfo;
   engines: Partial<Record<Engine, EngineTimes>>;
 }
 
 /** Options of {@link benchmarkBackend}; the defaults are the notebook's configurations. */
-export interface BenchmarkOptions {
+interface BenchmarkOptions {
   /** Timed runs per configuration, after one warm-up. */
   runs?: number;
   /** Components / centroids. */
@@ -116,7 +116,7 @@ export async function benchmarkBackend(
     }
     if (only.includes("gmm")) {
       times.gmm = await timeRuns(runs, async (seed) => {
-        const fit = await fitGradientGMM(gmm.train, {
+        const fit = await fitGradientMixture(gmm.train, {
           engine,
           k,
           seed,
@@ -174,7 +174,7 @@ export async function trainingChunks(
     ),
     gmm: await measure(
       gmmReportEvery,
-      trainGradientGMM(gmm.train, { engine, k, valid: gmm.valid, reportEvery: gmmReportEvery }),
+      trainGradientMixture(gmm.train, { engine, k, valid: gmm.valid, reportEvery: gmmReportEvery }),
     ),
   };
 }

@@ -11,7 +11,7 @@
  * Measured with a 10^6-point upload by `bench/scale_browser.ts`.
  */
 /** Past `above` training points, each epoch is one step on a mini-batch of `size` of them. */
-export const MINI_BATCH = { above: 100_000, size: 32_768 } as const;
+const MINI_BATCH = { above: 100_000, size: 32_768 } as const;
 
 /** The step-by-step panels replay on at most this many training points (a seeded sample). */
 export const STEPS_SAMPLE = 10_000;

@@ -1,9 +1,14 @@
 /**
- * The messages between the live pages and their training worker (`training_worker.ts`), and the
- * snapshots a run streams.
+ * The messages between the live pages and their training worker (`worker.ts`), typed by job kind:
+ * {@link JobTypes} says, for each kind, the options the page sends, the snapshots the worker streams
+ * and the results it posts. The pool (`pool.ts`) and the worker both code against it, so that
+ * `deno check` catches a page sending what the worker does not read, or the reverse.
  */
 import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
+import type { CentroidInit, UniformBox } from "../../lib/kmeans/gradient_kmeans.js";
+import type { Engine } from "../../lib/gradient/engine.js";
 import type { Matrix } from "../../lib/matrix.js";
+import type { MixtureInit } from "../../lib/mixture/gradient_mixture.js";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 
@@ -40,24 +45,143 @@ export type LloydStepSummary = Omit<LloydHalfStep, "labels">;
 /** One of EM's half-steps as the worker sends it: without the N x k responsibilities. */
 export type EMStepSummary = Omit<EMHalfStep, "responsibilities">;
 
-/** What a job computes. */
-export type JobKind =
-  | "kmeans"
-  | "gmm"
-  | "restarts"
-  | "kmeans-table"
-  | "gmm-table"
-  | "lloyd"
-  | "em"
-  | "lloyd-steps"
-  | "em-steps";
+/** The gradient runs' shared settings. */
+interface GradientOptions {
+  lr: number;
+  epochs: number;
+  engine: Engine;
+}
 
-/** A job as the worker receives it: only its options (the data was sent before). */
-export interface JobRequest {
+/** A gradient K-means run the reader watches (or a replay of one epoch of it). */
+export interface KMeansJobOptions extends GradientOptions {
+  k: number;
+  seed: number;
+  init: CentroidInit;
+  uniformBox: UniformBox;
+  /** A start placed by hand (k x d): wins over init and seed. */
+  initial?: Matrix;
+  /** Epochs between two posted reports (every epoch is recorded). */
+  reportEvery: number;
+  /** A replay: no epoch-0 snapshot, and only reports every `reportEvery` epochs recorded. */
+  skipStart?: boolean;
+}
+
+/** A gradient mixture run the reader watches (or a replay of one epoch of it). */
+interface MixtureJobOptions extends GradientOptions {
+  k: number;
+  seed: number;
+  init: MixtureInit;
+  reportEvery: number;
+  skipStart?: boolean;
+}
+
+/** `restarts` gradient K-means runs of seeds 0..restarts-1, trained at once. */
+interface RestartsJobOptions extends GradientOptions {
+  k: number;
+  init: CentroidInit;
+  uniformBox: UniformBox;
+  restarts: number;
+  reportEvery: number;
+}
+
+/** One gradient K-means run per k of `ks`: the k = 1..5 table. */
+export interface KMeansTableJobOptions extends GradientOptions {
+  seed: number;
+  init: CentroidInit;
+  uniformBox: UniformBox;
+  ks: number[];
+}
+
+/** One gradient mixture run per k of `ks`: the k = 1..5 table. */
+interface MixtureTableJobOptions extends GradientOptions {
+  seed: number;
+  init: MixtureInit;
+  ks: number[];
+}
+
+/** What the restarts job gives: each run's final score, and the best run. */
+export interface RestartsResult {
+  runs: { seed: number; validScore?: number; diverged: boolean }[];
+  best: number;
+}
+
+/** One row of a table job (posted once per k, in the order of `ks`). */
+export interface TableResult {
+  k: number;
+  /** The validation score (K-means) or NLL (mixture) of the last epoch. */
+  score: number;
+  diverged: boolean;
+  /** The worker's milliseconds for this k. */
+  ms: number;
+}
+
+/** Lloyd's reference run for one k. */
+export interface LloydResult {
+  centroids: Matrix;
+  validScore: number;
+  /** Inertia / N on the training points. */
+  trainLoss: number;
+}
+
+/** EM's reference run for one k. */
+export interface EMResult {
+  means: Matrix;
+  sigmas: Float64Array;
+  weights: Float64Array;
+  iterations: number;
+  validNLL: number;
+  trainNLL: number;
+}
+
+/** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
+export interface JobTypes {
+  kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
+  mixture: { options: MixtureJobOptions; snapshot: MixtureSnapshot; result: never };
+  restarts: { options: RestartsJobOptions; snapshot: never; result: RestartsResult };
+  "kmeans-table": { options: KMeansTableJobOptions; snapshot: never; result: TableResult };
+  "mixture-table": { options: MixtureTableJobOptions; snapshot: never; result: TableResult };
+  lloyd: { options: { k: number }; snapshot: never; result: LloydResult };
+  em: { options: { k: number }; snapshot: never; result: EMResult };
+  "lloyd-steps": {
+    options: { start: Matrix; maxIterations: number };
+    snapshot: never;
+    result: LloydStepSummary[];
+  };
+  "em-steps": {
+    options: { k: number; seed: number; maxIterations: number };
+    snapshot: never;
+    result: EMStepSummary[];
+  };
+}
+
+/**
+ * The TensorFlow.js backends in the order the worker tries them (see `tf_backend.ts`): WebAssembly
+ * with SIMD, then the plain JavaScript CPU backend, then WebGL (far too little work per epoch here to
+ * pay for the GPU round trips). Here, not in `tf_backend.ts`, so that the page sends it without
+ * loading TensorFlow.js.
+ */
+export const BACKEND_PREFERENCE: readonly BackendName[] = ["wasm", "cpu", "webgl"];
+
+/** What a job computes. */
+export type JobKind = keyof JobTypes;
+export type JobOptions<K extends JobKind> = JobTypes[K]["options"];
+export type JobSnapshot<K extends JobKind> = JobTypes[K]["snapshot"];
+export type JobResult<K extends JobKind> = JobTypes[K]["result"];
+
+/**
+ * The jobs that cannot stop in the middle (synchronous in the worker): cancelling one ends its worker,
+ * and its worker cannot answer the pool's pings once it started (it says `alive` as it starts).
+ */
+export const SYNCHRONOUS_JOBS: readonly JobKind[] = ["lloyd", "em", "lloyd-steps", "em-steps"];
+
+/**
+ * A job as the worker receives it: only its options (the data was sent before). The pool sends a
+ * `JobRequest<K>` from `start<K>`, the worker hands it to the handler of `K`.
+ */
+export interface JobRequest<K extends JobKind = JobKind> {
   id: number;
-  kind: JobKind;
-  // deno-lint-ignore no-explicit-any
-  options: Record<string, any>;
+  kind: K;
+  options: JobOptions<K>;
 }
 
 /** Page to worker. */
@@ -66,14 +190,45 @@ export type ToWorker =
   | { type: "data"; train: Matrix; valid: Matrix }
   | { type: "job"; request: JobRequest }
   | { type: "cancel"; ids: number[] }
-  | { type: "memory"; id: number };
+  | { type: "memory"; id: number }
+  /** Are you there? Answered with `pong` between two reports (the pool's watchdog). */
+  | { type: "ping" };
+
+/** A run's snapshots since its previous message, in epoch order (every epoch of a run). */
+interface SnapshotsMessage<K extends JobKind = JobKind> {
+  type: "snapshots";
+  id: number;
+  kind: K;
+  snapshots: JobSnapshot<K>[];
+}
+
+/** One result of a job (a table job posts one per k). */
+interface ResultMessage<K extends JobKind = JobKind> {
+  type: "result";
+  id: number;
+  kind: K;
+  result: JobResult<K>;
+}
+
+/**
+ * A job's snapshots or results, for one kind `K` (on the wire, `JobMessage<JobKind>`: narrowed to
+ * its job's kind by {@link isJobMessage}).
+ */
+export type JobMessage<K extends JobKind = JobKind> = SnapshotsMessage<K> | ResultMessage<K>;
+
+/** Whether `message` belongs to a job of `kind` (the worker tags each message with its job's kind). */
+export function isJobMessage<K extends JobKind>(message: JobMessage, kind: K): message is JobMessage<K> {
+  return message.kind === kind;
+}
 
 /** Worker to page. */
 export type FromWorker =
   | { type: "ready"; id: -1; backend: BackendInfo }
-  /** A run's snapshots since its previous message, in epoch order (every epoch of a run). */
-  | { type: "snapshots"; id: number; snapshots: (KMeansSnapshot | MixtureSnapshot)[] }
-  | { type: "result"; id: number; result: unknown }
+  | JobMessage
+  /** A job is still running (posted by long jobs that report nothing for a while): the pool's watchdog. */
+  | { type: "alive"; id: number }
+  /** The answer to `ping`. */
+  | { type: "pong"; id: -1 }
   | { type: "end"; id: number; status: JobStatus; error?: string; ms?: number }
   | { type: "memory"; id: number; numTensors: number };
 

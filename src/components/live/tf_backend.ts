@@ -9,18 +9,15 @@
  * Browser-only (pages and the benchmark page); loaders, tests and the CLI import
  * `@tensorflow/tfjs-backend-cpu` instead.
  */
+import { backendsAsked } from "../inputs/url_state.js";
+import { BACKEND_PREFERENCE } from "./protocol.js";
 import * as tf from "@tensorflow/tfjs-core";
 
 /** A backend this module can load. */
 export type BackendName = "wasm" | "cpu" | "webgl";
 
-/**
- * Fastest first, as measured by `npm run bench` (see README.md, Benchmarks): WebAssembly with
- * SIMD (and threads when the page is cross-origin isolated), then the plain JavaScript CPU
- * backend. WebGL comes last: the per-epoch work here is a few thousand points, far too little
- * to pay for the GPU round trips (and headless or GPU-less browsers emulate WebGL in software).
- */
-export const BACKEND_PREFERENCE: readonly BackendName[] = ["wasm", "cpu", "webgl"];
+/** Fastest first, as measured by `npm run bench` (README.md, Benchmarks); declared in the protocol. */
+export { BACKEND_PREFERENCE };
 
 /** The backend in use and what it runs with. */
 export interface BackendInfo {
@@ -61,7 +58,7 @@ async function load(name: BackendName): Promise<void> {
 }
 
 /** Describes the active backend. */
-export async function backendInfo(): Promise<BackendInfo> {
+async function backendInfo(): Promise<BackendInfo> {
   const name = tf.getBackend() as BackendName;
   if (name !== "wasm") return { name };
   const [simd, threads] = await Promise.all([
@@ -102,10 +99,4 @@ export async function selectBackend(
 }
 
 /** The page's `?backend=` first when it names a backend, then the default order. */
-function requestedBackends(): BackendName[] {
-  const requested = new URL(location.href).searchParams.get("backend") as BackendName | null;
-  const order = [...BACKEND_PREFERENCE];
-  return requested && order.includes(requested)
-    ? [requested, ...order.filter((n) => n !== requested)]
-    : order;
-}
+const requestedBackends = (): BackendName[] => backendsAsked(BACKEND_PREFERENCE);

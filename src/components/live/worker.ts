@@ -7,7 +7,9 @@
  * a job that cannot stop (Lloyd's and EM's references are synchronous) is ended by the page
  * terminating the worker. Jobs run one at a time, in the order they arrive.
  *
- * Protocol types are in `training_protocol.ts`.
+ * Each job kind has one handler in {@link handlers}, typed by `protocol.ts`'s {@link JobTypes}: its
+ * options in, its snapshots and results out through its {@link JobContext}. Whatever is transferred
+ * is a copy made for the message: nothing the worker reads again is ever detached.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "./tf_backend.js";
@@ -20,17 +22,30 @@ const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
 const emStepsModule = () => import("../../lib/mixture/em_steps.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
+import type { GradientKMeansRestartsStep } from "../../lib/kmeans/gradient_kmeans.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { LLOYD } from "../../lib/notebook_settings.js";
 import { sampleRows } from "../../lib/projection.js";
 import { batchSizeFor, STEPS_SAMPLE } from "./large_data.js";
 import { nextTask } from "./next_task.js";
-import type { JobRequest, KMeansSnapshot, MixtureSnapshot, ToWorker } from "./protocol.js";
+import type {
+  FromWorker,
+  JobKind,
+  JobOptions,
+  JobRequest,
+  JobResult,
+  JobSnapshot,
+  JobStatus,
+  KMeansSnapshot,
+  MixtureSnapshot,
+  TableResult,
+  ToWorker,
+} from "./protocol.js";
 
-const scope = globalThis as unknown as {
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-  postMessage: (message: unknown, transfer?: Transferable[]) => void;
-};
+/** Posts to the page (the worker's `postMessage`, its options form: the same under the DOM's types). */
+function post(message: FromWorker, transfer: Transferable[] = []) {
+  globalThis.postMessage(message, { transfer });
+}
 
 let train: Matrix | undefined, valid: Matrix | undefined;
 /** The training points the step-by-step replays use (a seeded sample of large sets), made on first use. */
@@ -48,24 +63,102 @@ class Cancelled extends Error {}
  * worker lowers a job's `reportEvery` (never raises it). The first job of a kind reports as asked.
  */
 const REPORT_BUDGET_MS = 40;
+/** A job that posted nothing for this long says it is alive (the pool's watchdog waits far longer). */
+const ALIVE_MS = 2000;
 const unitCost = new Map<string, number>();
-const costKey = (kind: string, engine: unknown) => `${kind}:${engine}`;
 
-function reportEvery(kind: string, o: Record<string, unknown>, k: number, requested: number): number {
-  const unit = unitCost.get(costKey(kind, o.engine));
-  if (!unit) return requested;
-  const epochMs = unit * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
-  return Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / epochMs)));
-}
+/** What a handler gets besides its options: the data, and the job's way out. */
+class JobContext<K extends JobKind> {
+  readonly signal: AbortSignal;
+  /** The mini-batch size of every gradient run on these data (large_data.ts). */
+  readonly batchSize: number | undefined;
+  status: JobStatus = "done";
+  #snapshots: JobSnapshot<K>[] = [];
+  #transfer: Transferable[] = [];
+  #posted = performance.now();
 
-function learnCost(kind: string, o: Record<string, unknown>, k: number, epochs: number, ms: number) {
-  if (epochs < 1 || !(ms > 0)) return;
-  const units = epochs * k * train!.rows * (kind === "restarts" ? Number(o.restarts ?? 1) : 1);
-  unitCost.set(costKey(kind, o.engine), ms / units);
-}
+  constructor(
+    readonly id: number,
+    readonly kind: K,
+    readonly train: Matrix,
+    readonly valid: Matrix,
+    controller: AbortController,
+  ) {
+    this.signal = controller.signal;
+    this.batchSize = batchSizeFor(train.rows);
+  }
 
-function check(id: number) {
-  if (cancelled.has(id)) throw new Cancelled();
+  /** Throws when the job was cancelled. */
+  check(): void {
+    if (cancelled.has(this.id)) throw new Cancelled();
+  }
+
+  /**
+   * Adds a snapshot to the next message. `transfer` must hold only buffers made for this snapshot
+   * (they are detached once posted).
+   */
+  snapshot(snapshot: JobSnapshot<K>, transfer: ArrayBuffer[]): void {
+    this.#snapshots.push(snapshot);
+    this.#transfer.push(...transfer);
+  }
+
+  /** Posts the snapshots added since the last flush, in one message. */
+  flush(): void {
+    if (!this.#snapshots.length) return;
+    const snapshots = this.#snapshots, transfer = this.#transfer;
+    this.#snapshots = [];
+    this.#transfer = [];
+    this.#posted = performance.now();
+    post({ type: "snapshots", id: this.id, kind: this.kind, snapshots }, transfer);
+  }
+
+  /** Posts a result (copied by the structured clone: nothing is transferred). */
+  result(result: JobResult<K>): void {
+    this.#posted = performance.now();
+    post({ type: "result", id: this.id, kind: this.kind, result });
+  }
+
+  /**
+   * Drains a training generator, yielding to the event loop after every report: after every step,
+   * or after those `onStep` does not return false for (a generator asked for every epoch, reported
+   * in batches). Throws {@link Cancelled} once the job is cancelled.
+   */
+  async drain<T>(steps: AsyncGenerator<T>, onStep: (step: T) => boolean | void): Promise<void> {
+    try {
+      for await (const step of steps) {
+        if (onStep(step) === false) continue;
+        await this.pause();
+      }
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw new Cancelled();
+      throw error;
+    }
+  }
+
+  /** Yields to the event loop (a cancel can arrive), says the job is alive if it has been quiet, checks. */
+  async pause(): Promise<void> {
+    await nextTask();
+    this.check();
+    if (performance.now() - this.#posted > ALIVE_MS) {
+      this.#posted = performance.now();
+      post({ type: "alive", id: this.id });
+    }
+  }
+
+  /**
+   * `requested` lowered so that a report comes about every {@link REPORT_BUDGET_MS}, from what the
+   * same `cost` key took before per unit of `work` (components x points x runs) and epoch.
+   */
+  reportEvery(cost: string, work: number, requested: number): number {
+    const unit = unitCost.get(cost);
+    if (!unit) return requested;
+    return Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / (unit * work))));
+  }
+
+  /** Records what `epochs` epochs of `work` took, for {@link reportEvery}. */
+  learnCost(cost: string, work: number, epochs: number, ms: number): void {
+    if (epochs >= 1 && ms > 0) unitCost.set(cost, ms / (epochs * work));
+  }
 }
 
 function softmax(logits: Float64Array): Float64Array {
@@ -75,69 +168,47 @@ function softmax(logits: Float64Array): Float64Array {
   return e.map((v) => v / total);
 }
 
-function counts(points: Matrix, centres: Matrix): Int32Array {
-  const result = new Int32Array(centres.rows);
-  for (const label of assign(points, centres).labels) result[label]++;
+function counts(points: Matrix, centroids: Matrix): Int32Array<ArrayBuffer> {
+  const result = new Int32Array(centroids.rows);
+  for (const label of assign(points, centroids).labels) result[label]++;
   return result;
 }
 
-function post(
-  message: { type: string; id: number } & Record<string, unknown>,
-  transfer: Transferable[] = [],
-) {
-  scope.postMessage(message, transfer);
+/** A copy of `matrix` with a buffer of its own (to be transferred). */
+function copy({ rows, cols, data }: Matrix): Matrix & { data: Float64Array<ArrayBuffer> } {
+  return { rows, cols, data: Float64Array.from(data) };
 }
 
-type KMeansStep = {
+interface KMeansStep {
   epoch: number;
   trainLoss: number;
   validScore?: number;
   centroids: Matrix;
   diverged: boolean;
-};
-
-/**
- * Snapshots waiting to be posted together: a run records every epoch (so that the page steps and
- * scrubs through its history without retraining) but posts them one message per report interval,
- * their arrays transferred.
- */
-class Batch {
-  snapshots: (KMeansSnapshot | MixtureSnapshot)[] = [];
-  transfer: Transferable[] = [];
-  constructor(readonly id: number) {}
-  add(snapshot: KMeansSnapshot | MixtureSnapshot, transfer: Transferable[]) {
-    this.snapshots.push(snapshot);
-    this.transfer.push(...transfer);
-  }
-  flush() {
-    if (!this.snapshots.length) return;
-    post({ type: "snapshots", id: this.id, snapshots: this.snapshots }, this.transfer);
-    this.snapshots = [];
-    this.transfer = [];
-  }
 }
 
+/** Adds a K-means snapshot of `step` (its centroids copied, so the run's own are never detached). */
 function kmeansSnapshot(
-  batch: Batch,
+  job: JobContext<"kmeans">,
   step: KMeansStep,
   { final = false, report = true }: { final?: boolean; report?: boolean } = {},
 ) {
+  const centroids = copy(step.centroids), owned = final ? counts(job.train, step.centroids) : undefined;
   const snapshot: KMeansSnapshot = {
     epoch: step.epoch,
     trainLoss: step.trainLoss,
     validScore: step.validScore ?? NaN,
     diverged: step.diverged,
-    centroids: step.centroids,
-    counts: final ? counts(train!, step.centroids) : undefined,
+    centroids,
+    counts: owned,
     report,
   };
-  const transfer: Transferable[] = [snapshot.centroids.data.buffer as ArrayBuffer];
-  if (snapshot.counts) transfer.push(snapshot.counts.buffer);
-  batch.add(snapshot, transfer);
+  job.snapshot(snapshot, owned ? [centroids.data.buffer, owned.buffer] : [centroids.data.buffer]);
 }
 
+/** Adds a mixture snapshot of `step` (its arrays copied). */
 function mixtureSnapshot(
-  batch: Batch,
+  job: JobContext<"mixture">,
   step: {
     epoch: number;
     trainNLL: number;
@@ -149,226 +220,287 @@ function mixtureSnapshot(
   },
   report = true,
 ) {
+  const means = copy(step.means), sigmas = Float64Array.from(step.sigmas);
+  const weights = Float64Array.from(step.weights);
   const snapshot: MixtureSnapshot = {
     epoch: step.epoch,
     trainNLL: step.trainNLL,
     validNLL: step.validNLL ?? NaN,
     diverged: step.diverged,
-    means: { rows: step.means.rows, cols: step.means.cols, data: Float64Array.from(step.means.data) },
-    sigmas: Float64Array.from(step.sigmas),
-    weights: Float64Array.from(step.weights),
+    means,
+    sigmas,
+    weights,
     report,
   };
-  batch.add(snapshot, [
-    snapshot.means.data.buffer as ArrayBuffer,
-    snapshot.sigmas.buffer as ArrayBuffer,
-    snapshot.weights.buffer as ArrayBuffer,
-  ]);
+  job.snapshot(snapshot, [means.data.buffer, sigmas.buffer, weights.buffer]);
 }
 
-/**
- * Drains a training generator, yielding to the event loop after every report: after every step,
- * or after those `onStep` returns true for (a generator asked for every epoch, reported in batches).
- */
-async function drain<T>(id: number, steps: AsyncGenerator<T>, onStep: (step: T) => boolean | void) {
-  try {
-    for await (const step of steps) {
-      if (onStep(step) === false) continue;
-      await nextTask();
-      check(id);
-    }
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw new Cancelled();
-    throw error;
+/** Runs one gradient training per k of `ks` and posts each k's final score. */
+async function table<K extends "kmeans-table" | "mixture-table">(
+  job: JobContext<K>,
+  { ks, epochs, engine }: JobOptions<K>,
+  cost: string,
+  run: (k: number, reportEvery: number) => AsyncGenerator<{ diverged: boolean; score?: number }>,
+) {
+  for (const k of ks) {
+    const begun = performance.now();
+    let score = NaN, diverged = false;
+    const work = k * job.train.rows;
+    const every = job.reportEvery(`${cost}:${engine}`, work, Math.max(1, Math.ceil(epochs / 10)));
+    await job.drain(run(k, every), (step) => {
+      score = step.score ?? NaN;
+      diverged = step.diverged;
+    });
+    const result: TableResult = { k, score, diverged, ms: performance.now() - begun };
+    job.result(result);
   }
 }
 
-async function run(request: JobRequest): Promise<void> {
+/** Maps an async generator's steps. */
+async function* mapSteps<T, U>(steps: AsyncGenerator<T>, f: (step: T) => U): AsyncGenerator<U> {
+  for await (const step of steps) yield f(step);
+}
+
+type Handlers = { [K in JobKind]: (options: JobOptions<K>, job: JobContext<K>) => Promise<void> };
+
+/** One handler per job kind. */
+const handlers: Handlers = {
+  async kmeans(o, job) {
+    const { initialCentroids, trainGradientKMeans } = await kmeansModule();
+    const { train, valid, signal, batchSize } = job;
+    // The start (epoch 0), so that reset and scrubbing can show it; then every epoch, posted at
+    // each report (a replay, `skipStart`, asks for its last epoch only).
+    if (!o.skipStart) {
+      // An explicit start (centroids placed by hand) wins over init and seed, as in trainGradientKMeans.
+      const start = o.initial ??
+        initialCentroids(train, { k: o.k, seed: o.seed, init: o.init, uniformBox: o.uniformBox });
+      kmeansSnapshot(job, {
+        epoch: 0,
+        trainLoss: validationScore(train, start),
+        validScore: validationScore(valid, start),
+        centroids: start,
+        diverged: false,
+      });
+      job.flush();
+    }
+    const begun = performance.now();
+    const cost = `kmeans:${o.engine}`, work = o.k * train.rows;
+    const every = job.reportEvery(cost, work, o.reportEvery);
+    const { k, lr, epochs, seed, init, uniformBox, engine, initial } = o;
+    const steps = trainGradientKMeans(train, {
+      k,
+      lr,
+      epochs,
+      seed,
+      init,
+      uniformBox,
+      engine,
+      initial,
+      batchSize,
+      reportEvery: o.skipStart ? every : 1,
+      valid,
+      signal,
+    });
+    // Each step is added once the next one came (the last is added with its counts).
+    let last: KMeansStep | undefined;
+    await job.drain(steps, (step) => {
+      if (last) kmeansSnapshot(job, last, { report: last.epoch % every === 0 });
+      last = step;
+      if (step.epoch % every !== 0) return false;
+      job.flush();
+    });
+    if (last) {
+      job.learnCost(cost, work, last.epoch, performance.now() - begun);
+      kmeansSnapshot(job, last, { final: true });
+      job.flush();
+      if (last.diverged) job.status = "diverged";
+    }
+  },
+
+  async mixture(o, job) {
+    const { initialMixture, trainGradientMixture } = await mixtureModule();
+    const { train, valid, signal, batchSize } = job;
+    if (!o.skipStart) {
+      const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
+      const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
+      mixtureSnapshot(job, {
+        epoch: 0,
+        trainNLL: gmmNLL(train, model),
+        validNLL: gmmNLL(valid, model),
+        diverged: false,
+        ...model,
+      });
+      job.flush();
+      await job.pause();
+    }
+    let diverged = false, epochs = 0;
+    const begun = performance.now();
+    const cost = `mixture:${o.engine}`, work = o.k * train.rows;
+    const every = job.reportEvery(cost, work, o.reportEvery);
+    const { k, lr, seed, init, engine } = o;
+    // Every epoch recorded (a replay, `skipStart`, asks for its last epoch only), posted at each report.
+    const steps = trainGradientMixture(train, {
+      k,
+      lr,
+      epochs: o.epochs,
+      seed,
+      init,
+      engine,
+      batchSize,
+      reportEvery: o.skipStart ? every : 1,
+      valid,
+      signal,
+    });
+    await job.drain(steps, (step) => {
+      const report = step.epoch % every === 0 || step.epoch === o.epochs || step.diverged;
+      mixtureSnapshot(job, step, report);
+      diverged = step.diverged;
+      epochs = step.epoch;
+      if (!report) return false;
+      job.flush();
+    });
+    job.flush();
+    job.learnCost(cost, work, epochs, performance.now() - begun);
+    if (diverged) job.status = "diverged";
+  },
+
+  async restarts(o, job) {
+    const { trainGradientKMeansRestarts } = await kmeansModule();
+    const { train, valid, signal, batchSize } = job;
+    const cost = `restarts:${o.engine}`, work = o.k * train.rows * o.restarts;
+    const begun = performance.now();
+    const { k, lr, epochs, init, uniformBox, engine, restarts } = o;
+    const steps = trainGradientKMeansRestarts(train, {
+      k,
+      lr,
+      epochs,
+      init,
+      uniformBox,
+      engine,
+      restarts,
+      batchSize,
+      reportEvery: job.reportEvery(cost, work, o.reportEvery),
+      valid,
+      signal,
+    });
+    let last: GradientKMeansRestartsStep | undefined;
+    await job.drain(steps, (step) => {
+      last = step;
+    });
+    if (!last) throw new Error("the restarts reported nothing.");
+    job.learnCost(cost, work, last.epoch, performance.now() - begun);
+    job.result({
+      runs: last.runs.map(({ seed, validScore, diverged }) => ({ seed, validScore, diverged })),
+      best: last.best,
+    });
+  },
+
+  async "kmeans-table"(o, job) {
+    const { trainGradientKMeans } = await kmeansModule();
+    const { train, valid, signal, batchSize } = job;
+    const { lr, epochs, seed, init, uniformBox, engine } = o;
+    await table(job, o, "kmeans", (k, reportEvery) =>
+      mapSteps(
+        trainGradientKMeans(train, {
+          k,
+          lr,
+          epochs,
+          seed,
+          init,
+          uniformBox,
+          engine,
+          batchSize,
+          reportEvery,
+          valid,
+          signal,
+        }),
+        (step) => ({ diverged: step.diverged, score: step.validScore }),
+      ));
+  },
+
+  async "mixture-table"(o, job) {
+    const { trainGradientMixture } = await mixtureModule();
+    const { train, valid, signal, batchSize } = job;
+    const { lr, epochs, seed, init, engine } = o;
+    await table(job, o, "mixture", (k, reportEvery) =>
+      mapSteps(
+        trainGradientMixture(train, {
+          k,
+          lr,
+          epochs,
+          seed,
+          init,
+          engine,
+          batchSize,
+          reportEvery,
+          valid,
+          signal,
+        }),
+        (step) => ({ diverged: step.diverged, score: step.validNLL }),
+      ));
+  },
+
+  // deno-lint-ignore require-await
+  async lloyd({ k }, job) {
+    const { centroids } = lloyd(job.train, { k, ...LLOYD });
+    job.result({
+      centroids,
+      validScore: validationScore(job.valid, centroids),
+      trainLoss: validationScore(job.train, centroids),
+    });
+  },
+
+  async em({ k }, job) {
+    const model = (await emModule()).emGaussianMixture(job.train, { k });
+    job.result({
+      means: model.means,
+      sigmas: model.sigmas,
+      weights: model.weights,
+      iterations: model.iterations,
+      validNLL: gmmNLL(job.valid, model),
+      trainNLL: gmmNLL(job.train, model),
+    });
+  },
+
+  async "lloyd-steps"({ start, maxIterations }, job) {
+    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
+    const steps = (await lloydStepsModule()).lloydSteps(stepsTrain, start, { maxIterations });
+    job.result(steps.map(({ labels: _, ...step }) => step));
+  },
+
+  async "em-steps"({ k, seed, maxIterations }, job) {
+    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
+    const { emStart, emSteps } = await emStepsModule();
+    const steps = emSteps(stepsTrain, emStart(stepsTrain, { k, seed }), { maxIterations });
+    job.result(steps.map(({ responsibilities: _, ...step }) => step));
+  },
+};
+
+async function run<K extends JobKind>(request: JobRequest<K>): Promise<void> {
   const { id } = request;
   const controller = new AbortController();
   controllers.set(id, controller);
-  const signal = controller.signal;
   const started = performance.now();
-  let status = "done";
+  let status: JobStatus;
   try {
     await ready;
-    check(id);
+    if (cancelled.has(id)) throw new Cancelled();
     if (!train || !valid) throw new Error("no dataset was sent to the training worker before a job.");
-    // Past a size, every gradient run trains on mini-batches (large_data.ts).
-    const o: JobRequest["options"] = { batchSize: batchSizeFor(train.rows), ...request.options };
-    const { initialCentroids, trainGradientKMeans, trainGradientKMeansRestarts } =
-      request.kind === "kmeans" || request.kind === "restarts" || request.kind === "kmeans-table"
-        ? await kmeansModule()
-        : {} as Awaited<ReturnType<typeof kmeansModule>>;
-    const { initialMixture, trainGradientGMM } = request.kind === "gmm" || request.kind === "gmm-table"
-      ? await mixtureModule()
-      : {} as Awaited<ReturnType<typeof mixtureModule>>;
-    if (request.kind === "kmeans") {
-      const batch = new Batch(id);
-      // The start (epoch 0), so that reset and scrubbing can show it; then every epoch, posted at
-      // each report (a replay, `skipStart`, asks for its last epoch only).
-      if (!o.skipStart) {
-        // An explicit start (centres placed by hand) wins over init and seed, as in trainGradientKMeans.
-        const start = o.initial ??
-          initialCentroids(train, { k: o.k, seed: o.seed, init: o.init, uniformBox: o.uniformBox });
-        kmeansSnapshot(batch, {
-          epoch: 0,
-          trainLoss: validationScore(train, start),
-          validScore: validationScore(valid, start),
-          centroids: start,
-          diverged: false,
-        });
-        batch.flush();
-      }
-      const begun = performance.now();
-      const every = reportEvery("kmeans", o, o.k, o.reportEvery);
-      const steps = trainGradientKMeans(train, {
-        k: o.k,
-        ...o,
-        reportEvery: o.skipStart ? every : 1,
-        valid,
-        signal,
-      });
-      // Each step is added once the next one came (the last is added with its counts).
-      let last: KMeansStep | undefined;
-      await drain(id, steps, (step) => {
-        if (last) kmeansSnapshot(batch, last, { report: last.epoch % every === 0 });
-        last = step;
-        if (step.epoch % every !== 0) return false;
-        batch.flush();
-      });
-      if (last) learnCost("kmeans", o, o.k, last.epoch, performance.now() - begun);
-      if (last) {
-        kmeansSnapshot(batch, last, { final: true });
-        batch.flush();
-        if (last.diverged) status = "diverged";
-      }
-    } else if (request.kind === "gmm") {
-      const batch = new Batch(id);
-      if (!o.skipStart) {
-        const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
-        const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
-        mixtureSnapshot(batch, {
-          epoch: 0,
-          trainNLL: gmmNLL(train, model),
-          validNLL: gmmNLL(valid, model),
-          diverged: false,
-          ...model,
-        });
-        batch.flush();
-        await nextTask();
-        check(id);
-      }
-      let diverged = false, epochs = 0;
-      const begun = performance.now();
-      const every = reportEvery("gmm", o, o.k, o.reportEvery);
-      // Every epoch recorded (a replay, `skipStart`, asks for its last epoch only), posted at each report.
-      await drain(
-        id,
-        trainGradientGMM(train, { k: o.k, ...o, reportEvery: o.skipStart ? every : 1, valid, signal }),
-        (step) => {
-          const report = step.epoch % every === 0 || step.epoch === o.epochs || step.diverged;
-          mixtureSnapshot(batch, step, report);
-          diverged = step.diverged;
-          epochs = step.epoch;
-          if (!report) return false;
-          batch.flush();
-        },
-      );
-      batch.flush();
-      learnCost("gmm", o, o.k, epochs, performance.now() - begun);
-      if (diverged) status = "diverged";
-    } else if (request.kind === "restarts") {
-      let last: unknown;
-      const begun = performance.now();
-      const every = reportEvery("restarts", o, o.k, o.reportEvery);
-      await drain(
-        id,
-        trainGradientKMeansRestarts(train, { k: o.k, ...o, reportEvery: every, valid, signal }),
-        (step) => {
-          last = step;
-        },
-      );
-      learnCost("restarts", o, o.k, (last as { epoch: number }).epoch, performance.now() - begun);
-      const { runs, best } = last as {
-        runs: { seed: number; validScore?: number; diverged: boolean }[];
-        best: number;
-      };
-      post({
-        type: "result",
-        id,
-        result: {
-          runs: runs.map(({ seed, validScore, diverged }) => ({ seed, validScore, diverged })),
-          best,
-        },
-      });
-    } else if (request.kind === "kmeans-table" || request.kind === "gmm-table") {
-      for (const k of o.ks as number[]) {
-        const begun = performance.now();
-        let score = NaN, diverged = false;
-        const kind = request.kind === "kmeans-table" ? "kmeans" : "gmm";
-        const every = reportEvery(kind, o, k, Math.max(1, Math.ceil(o.epochs / 10)));
-        if (request.kind === "kmeans-table") {
-          await drain(
-            id,
-            trainGradientKMeans(train, { ...o, k, valid, signal, reportEvery: every }),
-            (step) => {
-              score = step.validScore ?? NaN;
-              diverged = step.diverged;
-            },
-          );
-        } else {
-          await drain(id, trainGradientGMM(train, { ...o, k, valid, signal, reportEvery: every }), (step) => {
-            score = step.validNLL ?? NaN;
-            diverged = step.diverged;
-          });
-        }
-        post({ type: "result", id, result: { k, score, diverged, ms: performance.now() - begun } });
-      }
-    } else if (request.kind === "lloyd") {
-      const result = lloyd(train, { k: o.k, ...LLOYD });
-      post({
-        type: "result",
-        id,
-        result: {
-          centres: result.centres,
-          validScore: validationScore(valid, result.centres),
-          trainLoss: validationScore(train, result.centres),
-        },
-      });
-    } else if (request.kind === "em") {
-      const model = (await emModule()).emGaussianMixture(train, { k: o.k });
-      post({
-        type: "result",
-        id,
-        result: {
-          means: model.means,
-          sigmas: model.sigmas,
-          weights: model.weights,
-          iterations: model.iterations,
-          validNLL: gmmNLL(valid, model),
-          trainNLL: gmmNLL(train, model),
-        },
-      });
-    } else if (request.kind === "lloyd-steps") {
-      stepsTrain ??= sampleRows(train, { max: STEPS_SAMPLE });
-      const steps = (await lloydStepsModule()).lloydSteps(stepsTrain, o.start, {
-        maxIterations: o.maxIterations,
-      });
-      post({ type: "result", id, result: steps.map(({ labels: _, ...step }) => step) });
-    } else if (request.kind === "em-steps") {
-      stepsTrain ??= sampleRows(train, { max: STEPS_SAMPLE });
-      const { emStart, emSteps } = await emStepsModule();
-      const steps = emSteps(stepsTrain, emStart(stepsTrain, { k: o.k, seed: o.seed }), {
-        maxIterations: o.maxIterations,
-      });
-      post({ type: "result", id, result: steps.map(({ responsibilities: _, ...step }) => step) });
-    }
+    const job = new JobContext(id, request.kind, train, valid, controller);
+    const handler: Handlers[K] = handlers[request.kind];
+    // Said before a synchronous job holds the worker: the pool stops expecting pongs from here on.
+    post({ type: "alive", id });
+    await handler(request.options, job);
+    status = job.status;
   } catch (error) {
     if (error instanceof Cancelled) status = "cancelled";
     else {
-      status = "error";
-      post({ type: "end", id, status, error: error instanceof Error ? error.message : String(error) });
+      post({
+        type: "end",
+        id,
+        status: "error",
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
   } finally {
@@ -378,7 +510,7 @@ async function run(request: JobRequest): Promise<void> {
   post({ type: "end", id, status, ms: performance.now() - started });
 }
 
-scope.onmessage = ({ data: message }) => {
+addEventListener("message", ({ data: message }: MessageEvent<ToWorker>) => {
   if (message.type === "init") {
     ready = selectBackend(message.backends).then((backend) => post({ type: "ready", id: -1, backend }));
   } else if (message.type === "data") {
@@ -386,14 +518,19 @@ scope.onmessage = ({ data: message }) => {
     valid = message.valid;
     stepsTrain = undefined;
   } else if (message.type === "job") {
-    chain = chain.then(() => run(message.request));
+    const { request } = message;
+    chain = chain.then(() => run(request));
   } else if (message.type === "cancel") {
     for (const id of message.ids) {
       cancelled.add(id);
       controllers.get(id)?.abort();
     }
+  } else if (message.type === "ping") {
+    post({ type: "pong", id: -1 });
   } else if (message.type === "memory") {
     // Queued behind nothing: answers at once, between two reports of a running job.
     post({ type: "memory", id: message.id, numTensors: tf.memory().numTensors });
   }
-};
+});
+// Loaded: from now on the pool expects an answer to every ping between two reports.
+post({ type: "pong", id: -1 });

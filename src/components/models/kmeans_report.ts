@@ -5,6 +5,8 @@
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
 import * as Plot from "@observablehq/plot";
+import type { RestartsResult } from "../live/protocol.js";
+import { formatScore } from "../draw/format.js";
 
 /** A note naming centroids that own no training point, and why they are stuck there. */
 export function deadCentroidNote(trainCounts: number[]) {
@@ -17,7 +19,7 @@ export function deadCentroidNote(trainCounts: number[]) {
 }
 
 /** One row of the k = 1..5 summary: Lloyd's score and a gradient run's, for one k. */
-export interface SummaryRow {
+interface SummaryRow {
   k: number;
   lloydScore: number;
   gradientScore: number;
@@ -38,9 +40,9 @@ export function summaryTable(rows: SummaryRow[]) {
       ms: "time (ms)",
     },
     format: {
-      lloydScore: (v: number) => v.toFixed(5),
-      gradientScore: (v: number) => v.toFixed(5),
-      gapPercent: (v: number) => v.toFixed(2),
+      lloydScore: (v: number) => formatScore(v),
+      gradientScore: (v: number) => formatScore(v),
+      gapPercent: (v: number) => formatScore(v, { digits: 2 }),
       ms: (v: number) => v.toFixed(0),
     },
     select: false,
@@ -52,7 +54,7 @@ export function summaryTable(rows: SummaryRow[]) {
  * Lloyd's score as a dashed line, so the spread over seeds reads against the reference.
  */
 export function restartsPlot(
-  runs: { seed: number; validScore?: number; diverged: boolean }[],
+  runs: RestartsResult["runs"],
   { width = 640, lloydScore, best }: { width?: number; lloydScore: number; best: number },
 ) {
   const rows = runs.map((run, i) => ({ seed: run.seed, score: run.validScore ?? NaN, best: i === best }))
@@ -61,7 +63,10 @@ export function restartsPlot(
     width,
     height: 140,
     marginLeft: 20,
-    x: { label: "validation score of each restart →", tickFormat: ".4f" },
+    x: {
+      label: "validation score of each restart →",
+      tickFormat: (v: number) => formatScore(v, { digits: 4 }),
+    },
     y: { axis: null },
     marks: [
       Plot.ruleX([lloydScore], { stroke: "currentColor", strokeDasharray: "4,3" }),
@@ -71,7 +76,7 @@ export function restartsPlot(
         dy: 4,
         dx: 6,
         textAnchor: "start",
-        text: () => `Lloyd ${lloydScore.toFixed(5)}`,
+        text: () => `Lloyd ${formatScore(lloydScore)}`,
       }),
       Plot.dot(
         rows,
@@ -81,7 +86,7 @@ export function restartsPlot(
           fill: "var(--theme-foreground-focus)",
           fillOpacity: 0.7,
           anchor: "middle",
-          title: (d: { seed: number; score: number }) => `seed ${d.seed}: ${d.score.toFixed(5)}`,
+          title: (d: { seed: number; score: number }) => `seed ${d.seed}: ${formatScore(d.score)}`,
         }),
       ),
       Plot.dot(

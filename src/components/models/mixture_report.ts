@@ -3,6 +3,7 @@
  */
 import { html } from "htl";
 import * as Inputs from "@observablehq/inputs";
+import { formatScore } from "../draw/format.js";
 
 /** Below this fraction of the data's spread, a sigma is "collapsing" onto a point. */
 const SIGMA_COLLAPSE = 0.01;
@@ -40,7 +41,7 @@ export function collapseWarning(
 }
 
 /** One row of the k = 1..5 summary: validation NLL of each init and of EM, for one k. */
-export interface MixtureSummaryRow {
+interface MixtureSummaryRow {
   k: number;
   random: number;
   kmeans: number;
@@ -50,7 +51,7 @@ export interface MixtureSummaryRow {
 
 /** The k = 1..5 table: validation NLL of random init, K-means init and EM. */
 export function mixtureSummaryTable(rows: MixtureSummaryRow[]) {
-  const nll = (v: number) => v.toFixed(5);
+  const nll = (v: number) => formatScore(v);
   return Inputs.table(rows, {
     columns: ["k", "random", "kmeans", "em", "ms"],
     header: { k: "k", random: "random init", kmeans: "K-means init", em: "EM", ms: "time, both inits (ms)" },

@@ -19,7 +19,7 @@ function rowsOf(points: Matrix) {
 }
 
 /**
- * A raster of the grid's scores (the nearest centre's colour, or the mixture's log density)
+ * A raster of the grid's scores (the nearest centroid's colour, or the mixture's log density)
  * under the points: what the ONNX model answers everywhere in the plane.
  */
 export function onnxMapPlot(

@@ -13,7 +13,7 @@ import { PanelSlot } from "../draw/panel_slot.js";
 const scoring = () => import("./scoring.js");
 
 /** Options of {@link onnxReferenceMap}. */
-export interface ReferenceMapOptions {
+interface ReferenceMapOptions {
   /** The reference model's bytes for k (a FileAttachment's, or exported in the tab). */
   bytesFor: (k: number) => Promise<Uint8Array>;
   /** The points under the map (2-D), which also set the grid's extent. */
@@ -109,7 +109,7 @@ export function compareWithTab(
 }
 
 /** Options of {@link onnxExportButton}. */
-export interface ExportOptions {
+interface ExportOptions {
   label: string;
   /** The file's name and bytes, or undefined while there is no trained model. */
   make: () => Promise<{ name: string; bytes: Uint8Array } | undefined>;

@@ -24,7 +24,7 @@ const ORT_WASM = import.meta.resolve("onnxruntime-web/ort-wasm-simd-threaded.was
 /** What a K-means model gives for N points. */
 export interface KMeansScores {
   kind: "kmeans";
-  /** The nearest centre of every point. */
+  /** The nearest centroid of every point. */
   labels: Int32Array;
   /** The squared distance to it. */
   distances: Float32Array;

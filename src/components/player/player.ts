@@ -13,10 +13,11 @@
  * and the benchmark wait on them.
  */
 import { html } from "htl";
-import type { Job, JobEnd, TrainingPool } from "../live/pool.js";
+import type { Job, JobEnd } from "../live/pool.js";
+import type { FrameLoop } from "./frame_loop.js";
 
 /** What a run's progress element says. */
-export type TrainingState = "running" | "paused" | "done" | "diverged" | "cancelled";
+type TrainingState = "running" | "paused" | "done" | "diverged" | "cancelled";
 
 /** A snapshot as a run stores it. */
 export interface Snapshot {
@@ -100,7 +101,11 @@ export class LiveRun<S extends Snapshot> {
     const put = (list: S[]) => {
       let at = list.length;
       while (at > 0 && list[at - 1].epoch > snapshot.epoch) at--;
-      if (at > 0 && list[at - 1].epoch === snapshot.epoch) return;
+      if (at > 0 && list[at - 1].epoch === snapshot.epoch) {
+        // A diverged run ends on its last finite epoch again, marked diverged: that one is kept.
+        if (snapshot.diverged) list[at - 1] = snapshot;
+        return;
+      }
       list.splice(at, 0, snapshot);
     };
     put(this.epochsStored);
@@ -181,10 +186,10 @@ export class LiveRun<S extends Snapshot> {
 }
 
 /** How a finished run is shown: the result at once, or its history spread over about two seconds. */
-export type Speed = "instant" | "animated";
+type Speed = "instant" | "animated";
 
 /** Milliseconds an animated playback of a whole run lasts. */
-export const ANIMATION_MS = 2000;
+const ANIMATION_MS = 2000;
 
 /**
  * Plays a set of runs that share an epoch axis: play/pause, step one epoch or one report, reset,
@@ -198,9 +203,6 @@ export class Player<S extends Snapshot> {
   /** The epoch on screen when paused. */
   #cursor = 0;
   #animationStart = 0;
-  #frame = 0;
-  /** The time of the last frame it drew in (a frame's callbacks all get the same time). */
-  #drewAt = -1;
   #drawn: (S | undefined)[] = [];
   #shownKey = "";
   readonly element: HTMLDivElement;
@@ -208,7 +210,8 @@ export class Player<S extends Snapshot> {
   readonly #playButton: HTMLButtonElement;
   readonly #label: HTMLElement;
 
-  constructor(readonly draw: (snapshots: (S | undefined)[]) => void) {
+  constructor(readonly loop: FrameLoop, readonly draw: (snapshots: (S | undefined)[]) => void) {
+    loop.setPlayer(() => this.#tick());
     const button = (label: string, text: string, action: () => void) => {
       const b =
         html`<button type="button" aria-label=${label} title=${label}>${text}</button>` as HTMLButtonElement;
@@ -243,14 +246,9 @@ export class Player<S extends Snapshot> {
     this.request();
   }
 
-  /** Schedules a frame (coalescing every request until it runs). */
+  /** Asks the frame loop for a draw (every request until the next frame is one draw). */
   request(): void {
-    if (!this.#frame) this.#frame = requestAnimationFrame((time) => this.#tick(time));
-  }
-
-  /** Whether the player has drawn in the frame at `time`, or is about to (a frame is requested). */
-  claims(time: number): boolean {
-    return this.#drewAt === time || this.#frame !== 0;
+    this.loop.requestPlayer();
   }
 
   get #epochs(): number {
@@ -266,8 +264,8 @@ export class Player<S extends Snapshot> {
     return Infinity;
   }
 
-  #tick(time: number): void {
-    this.#frame = 0;
+  /** Draws the epoch to show, if it changed; true if it drew. */
+  #tick(): boolean {
     const target = this.#target();
     // Instant: the start, then the result once trained (no drawing while the workers train).
     const wanted = this.runs.map((run) =>
@@ -283,7 +281,6 @@ export class Player<S extends Snapshot> {
     const more = !this.paused && changed >= 0 &&
       wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
     if (changed >= 0) {
-      this.#drewAt = time;
       this.draw(snapshots);
       this.#drawn = snapshots;
     }
@@ -314,6 +311,7 @@ export class Player<S extends Snapshot> {
       this.#playButton.title = action;
     }
     if (animating) this.request();
+    return changed >= 0;
   }
 
   #shownEpoch(): number {
@@ -373,56 +371,8 @@ export class Player<S extends Snapshot> {
 
   /** Stops drawing (the page is going away). */
   dispose(): void {
-    cancelAnimationFrame(this.#frame);
+    this.loop.dispose();
     for (const run of this.runs) run.job?.cancel();
-  }
-}
-
-/**
- * Drawing work spread over animation frames, one step a frame: a step's DOM changes and the style,
- * layout and paint they cause make a short task of their own, where building every panel in one
- * handler made one long task. Steps are named: asking again for a step not yet run keeps its place
- * and takes the new function, so a superseded rebuild never runs twice; each step should draw the
- * component's state as it is when the step runs, so that nothing stale is drawn. A frame the player
- * draws in is left to it (for at most {@link FrameQueue.patience} frames in a row, so that an
- * animation cannot hold the steps back).
- */
-export class FrameQueue {
-  readonly #steps = new Map<string, () => void>();
-  #frame = 0;
-  #waited = 0;
-  static readonly patience = 3;
-
-  constructor(readonly player?: { claims(time: number): boolean }) {}
-
-  /** Runs `step` in a frame of its own, after the steps asked for before it. */
-  want(name: string, step: () => void): void {
-    this.#steps.set(name, step);
-    if (!this.#frame) this.#frame = requestAnimationFrame((time) => this.#run(time));
-  }
-
-  /** Forgets the step `name` if it has not run (its work was done otherwise). */
-  drop(name: string): void {
-    this.#steps.delete(name);
-  }
-
-  #run(time: number): void {
-    this.#frame = 0;
-    const [first] = this.#steps;
-    if (!first) return;
-    if (this.player?.claims(time) && this.#waited < FrameQueue.patience) this.#waited++;
-    else {
-      this.#waited = 0;
-      this.#steps.delete(first[0]);
-      first[1]();
-    }
-    if (this.#steps.size && !this.#frame) this.#frame = requestAnimationFrame((t) => this.#run(t));
-  }
-
-  /** Drops every step (the page is going away). */
-  dispose(): void {
-    cancelAnimationFrame(this.#frame);
-    this.#steps.clear();
   }
 }
 
@@ -435,11 +385,4 @@ export function subsampleNote(drawn: number, total: number, { scores }: { scores
       } validation points; every ${scores} uses all of them.`
       : ""
   }</p>`;
-}
-
-/** For the browser tests' leak checks: the workers' live tensors, and whether any job is queued or running. */
-export function exposeForTests(pool: TrainingPool): void {
-  const hooks = globalThis as unknown as { liveTensors: () => Promise<number>; trainingIdle: () => boolean };
-  hooks.liveTensors = () => pool.memory();
-  hooks.trainingIdle = () => !pool.busy;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fromRows } from "../lib/matrix.js";
-import { matchCentres } from "../lib/kmeans/match_centroids.js";
+import { matchCentroids } from "../lib/kmeans/match_centroids.js";
 import { DataError } from "../lib/errors.js";
 
 function permutations(items: number[]): number[][] {
@@ -11,14 +11,14 @@ function permutations(items: number[]): number[][] {
   );
 }
 
-Deno.test("matchCentres() pairs shuffled copies with themselves at distance 0", () => {
+Deno.test("matchCentroids() pairs shuffled copies with themselves at distance 0", () => {
   const a = fromRows([[0, 0], [5, 1], [-3, 2], [1, -4]]);
   const b = fromRows([[-3, 2], [1, -4], [0, 0], [5, 1]]);
-  assert.deepEqual(matchCentres(a, b).map(({ a, b }) => [a, b]), [[0, 2], [1, 3], [2, 0], [3, 1]]);
-  assert.ok(matchCentres(a, b).every((pair) => pair.distance === 0));
+  assert.deepEqual(matchCentroids(a, b).map(({ a, b }) => [a, b]), [[0, 2], [1, 3], [2, 0], [3, 1]]);
+  assert.ok(matchCentroids(a, b).every((pair) => pair.distance === 0));
 });
 
-Deno.test("matchCentres() finds the cheapest one-to-one matching (brute force check)", () => {
+Deno.test("matchCentroids() finds the cheapest one-to-one matching (brute force check)", () => {
   const point = fc.tuple(
     fc.double({ min: -10, max: 10, noNaN: true }),
     fc.double({ min: -10, max: 10, noNaN: true }),
@@ -39,7 +39,7 @@ Deno.test("matchCentres() finds the cheapest one-to-one matching (brute force ch
             0,
           );
         const brute = Math.min(...permutations(first.map((_, i) => i)).map(cost));
-        const found = cost(matchCentres(a, b).map((pair) => pair.b));
+        const found = cost(matchCentroids(a, b).map((pair) => pair.b));
         // Same sum of the same terms in another order: allow float rounding, 1e-9 relative.
         assert.ok(Math.abs(found - brute) <= 1e-9 * Math.max(1, brute), `${found} vs ${brute}`);
       },
@@ -48,6 +48,6 @@ Deno.test("matchCentres() finds the cheapest one-to-one matching (brute force ch
   );
 });
 
-Deno.test("matchCentres() refuses sets of different shapes", () => {
-  assert.throws(() => matchCentres(fromRows([[0, 0]]), fromRows([[0, 0], [1, 1]])), DataError);
+Deno.test("matchCentroids() refuses sets of different shapes", () => {
+  assert.throws(() => matchCentroids(fromRows([[0, 0]]), fromRows([[0, 0], [1, 1]])), DataError);
 });

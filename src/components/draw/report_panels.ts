@@ -1,0 +1,270 @@
+/**
+ * One picture of a clustering, for the Report's side-by-side panels and for stepping through
+ * Lloyd and EM: points coloured by their cluster (K-means) or most likely component, more opaque
+ * the surer the responsibility (mixture); centroids "×" or means "+" with 1σ and 2σ circles. Colours
+ * come from the one palette through `colourOf` (each model's centroid or mean j is drawn in colour
+ * `colourOf[j]`), so panels of matched models colour the same cluster alike. Every mark is clipped
+ * to the frame, and panels given the same `domain` and width get the same plot height.
+ *
+ * The points are in a mark of class `points` and the centroids and means of class `markers`,
+ * so tests (and screen readers) can find them; the chart's own `aria-label` summarises it.
+ *
+ * @module
+ */
+import * as Plot from "@observablehq/plot";
+import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
+import { gmmPosterior, type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
+import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { clusterColourOf, clusterName, columnName } from "./palette.js";
+import { describePositions } from "./clusters.js";
+
+/** The narrowest chart drawn, in px: below it the frame would have a negative size. */
+const MIN_WIDTH = 160;
+
+/** The x and y extent a row of panels shares. */
+export interface PlotDomain {
+  x: [number, number];
+  y: [number, number];
+}
+
+/** Options shared by the panels. */
+interface PanelOptions {
+  width?: number;
+  /** Shared axis extent; by default the points' own. Give every panel of a row the same one. */
+  domain?: PlotDomain;
+  /** Colour index of each centroid or mean (default: its own index). */
+  colourOf?: ArrayLike<number>;
+  title?: string;
+  /** The chart's text alternative; by default a sentence naming the centroids or means. */
+  ariaLabel?: string;
+}
+
+/** The first two columns' extent over every matrix given, a little padded: one domain for a row of panels. */
+export function sharedDomain(...sets: Matrix[]): PlotDomain {
+  const extent = (t: number): [number, number] => {
+    let low = Infinity, high = -Infinity;
+    for (const set of sets) {
+      for (let i = 0; i < set.rows; i++) {
+        const value = set.data[i * set.cols + t];
+        if (value < low) low = value;
+        if (value > high) high = value;
+      }
+    }
+    const pad = (high - low) * 0.02 || 1;
+    return [low - pad, high + pad];
+  };
+  return { x: extent(0), y: extent(1) };
+}
+
+/** Plot's size for a panel: equal units on both axes unless the chart would be a sliver. */
+function size(domain: PlotDomain, width: number) {
+  const ratio = (domain.y[1] - domain.y[0]) / (domain.x[1] - domain.x[0]);
+  return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
+}
+
+const at = (m: Matrix, i: number) => ({ x: m.data[i * m.cols], y: m.data[i * m.cols + 1] });
+const colours = (colourOf: ArrayLike<number> | undefined, k: number) =>
+  Array.from({ length: k }, (_, j) => (colourOf ? colourOf[j] : j));
+function frame(
+  { width, domain, title, ariaLabel }: {
+    width: number;
+    domain: PlotDomain;
+    title?: string;
+    ariaLabel: string;
+  },
+  marks: Plot.Markish[],
+) {
+  return Plot.plot({
+    // resize() can first measure a card before layout (0 px): keep the frame's size positive.
+    width: Math.max(width, MIN_WIDTH),
+    ...size(domain, Math.max(width, MIN_WIDTH)),
+    title,
+    ariaLabel,
+    grid: true,
+    x: { label: columnName(0), domain: domain.x },
+    y: { label: columnName(1), domain: domain.y },
+    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
+  });
+}
+
+function markerMarks(positions: { x: number; y: number }[], symbol: "times" | "plus") {
+  return [
+    Plot.dot(positions, {
+      x: "x",
+      y: "y",
+      symbol,
+      r: 8,
+      stroke: "var(--theme-background)",
+      strokeWidth: 5,
+      clip: true,
+      ariaHidden: "true",
+    }),
+    Plot.dot(positions, {
+      x: "x",
+      y: "y",
+      symbol,
+      r: 8,
+      stroke: "currentColor",
+      strokeWidth: 2.5,
+      clip: true,
+      className: "markers",
+    }),
+  ];
+}
+
+/**
+ * Points coloured by their cluster (`labels[i]` indexes `centroids`), centroids "×", and each
+ * centroid's decision region (its Voronoi cell, exact for 2-D data) lightly shaded.
+ */
+export function assignmentPlot(
+  points: Matrix,
+  {
+    centroids,
+    labels,
+    width = 640,
+    domain = sharedDomain(points),
+    colourOf,
+    title,
+    ariaLabel,
+    regions = true,
+  }:
+    & PanelOptions
+    & { centroids: Matrix; labels: ArrayLike<number>; regions?: boolean },
+) {
+  const colourIndex = colours(colourOf, centroids.rows);
+  const dots = Array.from({ length: points.rows }, (_, i) => ({
+    ...at(points, i),
+    fill: clusterColourOf(colourIndex[labels[i]]),
+  }));
+  const centroidRows = Array.from({ length: centroids.rows }, (_, j) => ({
+    ...at(centroids, j),
+    fill: clusterColourOf(colourIndex[j]),
+  }));
+  return frame({
+    width,
+    domain,
+    title,
+    ariaLabel: ariaLabel ??
+      `${points.rows} points in ${centroids.rows} clusters; ${describePositions(centroids, colourIndex)}.`,
+  }, [
+    regions && centroids.rows > 1
+      ? Plot.voronoi(centroidRows, {
+        x: "x",
+        y: "y",
+        fill: "fill",
+        fillOpacity: 0.1,
+        clip: true,
+        ariaHidden: "true",
+      })
+      : null,
+    Plot.dot(dots, {
+      x: "x",
+      y: "y",
+      fill: "fill",
+      r: 1.6,
+      fillOpacity: 0.8,
+      clip: true,
+      className: "points",
+    }),
+    ...markerMarks(centroidRows, "times"),
+  ]);
+}
+
+/** Points of a circle of `radius` around (x, y), as a closed path. */
+function circle(x: number, y: number, radius: number) {
+  return Array.from({ length: 65 }, (_, s) => {
+    const angle = (2 * Math.PI * s) / 64;
+    return { x: x + radius * Math.cos(angle), y: y + radius * Math.sin(angle) };
+  });
+}
+
+/**
+ * Points coloured by their most likely component, more opaque the surer (the largest
+ * responsibility), means "+", and circles at 1σ and 2σ. Give `responsibilities` (N x k) to draw an
+ * E-step's; by default they are computed from the mixture.
+ */
+export function responsibilityPlot(
+  points: Matrix,
+  { mixture, responsibilities, width = 640, domain = sharedDomain(points), colourOf, title, ariaLabel }:
+    & PanelOptions
+    & { mixture: SphericalGaussianMixture; responsibilities?: Matrix },
+) {
+  const k = mixture.means.rows;
+  const r = (responsibilities ?? gmmPosterior(points, mixture).responsibilities).data;
+  const colourIndex = colours(colourOf, k);
+  const dots = Array.from({ length: points.rows }, (_, i) => {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (r[i * k + j] > r[i * k + best]) best = j;
+    return {
+      ...at(points, i),
+      fill: clusterColourOf(colourIndex[best]),
+      sureness: 0.08 + 0.82 * r[i * k + best],
+    };
+  });
+  const means = Array.from({ length: k }, (_, j) => at(mixture.means, j));
+  const rings = means.flatMap((mean, j) =>
+    [1, 2].flatMap((n) =>
+      circle(mean.x, mean.y, n * mixture.sigmas[j]).map((p) => ({
+        ...p,
+        ring: `${j}-${n}`,
+        stroke: clusterColourOf(colourIndex[j]),
+      }))
+    )
+  );
+  const describe = Array.from(
+    { length: k },
+    (_, j) =>
+      `${clusterName(colourIndex[j])}: mean (${means[j].x.toFixed(2)}, ${means[j].y.toFixed(2)}), σ ${
+        mixture.sigmas[j].toFixed(2)
+      }, weight ${mixture.weights[j].toFixed(2)}`,
+  ).join("; ");
+  return frame({
+    width,
+    domain,
+    title,
+    ariaLabel: ariaLabel ?? `${points.rows} points, a mixture of ${k} components; ${describe}.`,
+  }, [
+    Plot.dot(dots, {
+      x: "x",
+      y: "y",
+      fill: "fill",
+      fillOpacity: "sureness",
+      r: 1.6,
+      clip: true,
+      className: "points",
+    }),
+    Plot.line(rings, {
+      x: "x",
+      y: "y",
+      z: "ring",
+      stroke: "stroke",
+      strokeWidth: 1.5,
+      clip: true,
+      ariaHidden: "true",
+    }),
+    ...markerMarks(means, "plus"),
+  ]);
+}
+
+/** One of Lloyd's half-steps (lib/kmeans/lloyd_steps.ts) drawn: its labels, its centroids, its loss in the title. */
+export function lloydStepPlot(points: Matrix, step: LloydHalfStep, options: PanelOptions = {}) {
+  const what = step.phase === "start" ? "start" : `iteration ${step.iteration}, ${step.phase}`;
+  return assignmentPlot(points, {
+    title: `Lloyd, ${what}: loss ${step.loss.toFixed(5)}${step.converged ? " (converged)" : ""}`,
+    ...options,
+    centroids: step.centroids,
+    labels: step.labels,
+  });
+}
+
+/** One of EM's half-steps (lib/mixture/em_steps.ts) drawn: its responsibilities, its mixture, its NLL in the title. */
+export function emStepPlot(points: Matrix, step: EMHalfStep, options: PanelOptions = {}) {
+  const what = step.phase === "start" ? "start" : `iteration ${step.iteration}, ${step.phase}-step`;
+  return responsibilityPlot(points, {
+    title: `EM, ${what}: NLL ${step.nll.toFixed(5)}${step.converged ? " (converged)" : ""}`,
+    ...options,
+    mixture: step.mixture,
+    responsibilities: step.responsibilities,
+  });
+}

@@ -1,0 +1,483 @@
+/**
+ * Gradient K-means as a model of the live engine (`live/engine.ts`): one run (AdamW) from a start
+ * that the init draws or the reader places by clicking, Lloyd's algorithm as the reference and its
+ * half-steps (assign, update) from the run's own start, the restarts, the dead-centroid note and
+ * the one-to-one matching with Lloyd's centroids.
+ */
+import { html } from "htl";
+import type { CentroidInit } from "../../lib/kmeans/gradient_kmeans.js";
+import * as Inputs from "@observablehq/inputs";
+import { assign, validationScore } from "../../lib/kmeans/kmeans.js";
+import { matchCentroids } from "../../lib/kmeans/match_centroids.js";
+import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
+import { project } from "../../lib/projection.js";
+import { describePositions } from "../draw/clusters.js";
+import { divergedNote, formatScore } from "../draw/format.js";
+import { clusterName } from "../draw/palette.js";
+import { kmeansOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
+import { centroidPicker } from "../inputs/centroid_picker.js";
+import { formatStart, writeStartParam } from "../inputs/url_state.js";
+import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
+import { liveInputs, type ModelFiles } from "../live/page_parts.js";
+import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
+import type { ChosenDataset } from "../inputs/dataset_store.js";
+import type { InputSpec } from "../inputs/input_spec.js";
+import { compareWithTab } from "../onnx/model_export.js";
+import { inTask } from "../live/next_task.js";
+import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
+import type { KMeansSnapshot, LloydStepSummary, RestartsResult } from "../live/protocol.js";
+import { deadCentroidNote, restartsPlot, summaryTable } from "./kmeans_report.js";
+
+// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
+const onnxExport = () => import("../../lib/onnx/onnx_export.js");
+
+/** The K-means page's inputs. */
+interface KMeansSettings extends LiveSettings {
+  init: CentroidInit;
+  restarts: number;
+}
+
+/** Lloyd's reference for one k. */
+interface LloydRun {
+  k: number;
+  centroids: number[][];
+  validScore: number;
+  /** Inertia / N on the training points, when the worker computed the run (else the page scores it). */
+  trainLoss?: number;
+}
+
+/** The K-means model's engine. */
+type KMeansEngine = LiveEngine<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+
+/** What the K-means model needs of the page. */
+interface KMeansModelOptions {
+  /** Lloyd's runs built with the site (data2D), else undefined: computed in a worker. */
+  built?: LloydRun[];
+  /** Where "uniform" draws: the notebook's [0, 1) for data2D, the training data's box for other data. */
+  uniformBox: "unit" | "data";
+  /** A start placed by hand, from the URL (k rows, validated), for the k the page opens with. */
+  start?: number[][];
+}
+
+const RUN: RunSpec = { id: "gradient", name: "", slot: 0 };
+const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 30));
+
+/** The K-means descriptor, with the page's state of it: the start placed by hand, the picker. */
+export class KMeansModel
+  implements ModelDescriptor<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary> {
+  readonly legend = clusterName;
+  readonly optimizer = "AdamW";
+  readonly classic = "Lloyd";
+  readonly scoreName = "score";
+  readonly runs = [RUN];
+  /** The start placed by hand (k rows), if any: the run and Lloyd's steps start from it. */
+  placed?: number[][];
+  #placedFor?: number;
+  #lloyd?: ReferenceJobs<"lloyd", LloydRun>;
+  #restarts?: RestartsResult;
+  /** Where clicks place the start (2-D data only), with its clear button. */
+  readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
+  #pickerKey = "";
+  readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
+  readonly restartsText = html`<p></p>` as HTMLParagraphElement;
+
+  constructor(readonly options: KMeansModelOptions) {
+    this.placed = options.start;
+    this.#placedFor = options.start?.length;
+  }
+
+  shownRuns(): RunSpec[] {
+    return this.runs;
+  }
+
+  runKey(settings: KMeansSettings): string {
+    const { k, lr, epochs, seed, init, engine } = settings;
+    // A start placed for another k is forgotten once k changes.
+    if (this.placed && this.#placedFor !== k) {
+      this.placed = undefined;
+      writeStartParam(undefined);
+    }
+    return JSON.stringify([k, lr, epochs, seed, init, engine, this.placed ?? null]);
+  }
+
+  train(
+    pool: TrainingPool,
+    { k, lr, epochs, seed, init, engine }: KMeansSettings,
+    _run: RunSpec,
+    { onSnapshot, epochs: upTo }: { onSnapshot: (snapshot: KMeansSnapshot) => void; epochs?: number },
+  ) {
+    const initial = this.placed?.length === k ? fromRows(this.placed) : undefined;
+    return pool.start("kmeans", {
+      k,
+      lr,
+      epochs: upTo ?? epochs,
+      seed,
+      init,
+      engine,
+      uniformBox: this.options.uniformBox,
+      initial,
+      reportEvery: upTo ?? reportEveryFor(epochs),
+      skipStart: upTo !== undefined,
+    }, { onSnapshot });
+  }
+
+  parameters(snapshot: KMeansSnapshot): Matrix {
+    return snapshot.centroids;
+  }
+
+  referenceParameters(reference: LloydRun): Matrix {
+    return fromRows(reference.centroids);
+  }
+
+  #paintCentroids(
+    panel: ScatterPanel,
+    centroids: Matrix,
+    labelling: Matrix,
+    context: PaintContext,
+    trajectory?: Matrix[],
+  ) {
+    const labels = assign(context.points, labelling).labels;
+    panel.paint((i) => context.colourOf[labels[i]]);
+    panel.overlay(
+      kmeansOverlay(panel, project(centroids, context.projection), {
+        colourOf: context.colourOf,
+        regions: context.regions,
+        trajectory,
+      }),
+    );
+  }
+
+  paint(
+    panel: ScatterPanel,
+    snapshot: KMeansSnapshot,
+    context: PaintContext & { history: KMeansSnapshot[] },
+  ) {
+    const trajectory = context.history.map((s) => project(s.centroids, context.projection));
+    this.#paintCentroids(panel, snapshot.centroids, snapshot.centroids, context, trajectory);
+    return {
+      title: `Gradient descent (AdamW): ${
+        snapshot.diverged
+          ? divergedNote(snapshot.epoch + 1)
+          : `validation score ${formatScore(snapshot.validScore)}`
+      }`,
+      details: `Epoch ${snapshot.epoch}, training loss ${formatScore(snapshot.trainLoss)}; ${
+        describePositions(snapshot.centroids, context.colourOf)
+      }.`,
+    };
+  }
+
+  reference(pool: TrainingPool, k: number, priority: number): Promise<LloydRun> {
+    if (this.options.built) return Promise.resolve(this.options.built[k - 1]);
+    this.#lloyd ??= new ReferenceJobs(pool, "lloyd", (k, { centroids, validScore, trainLoss }) => ({
+      k,
+      centroids: toRows(centroids),
+      validScore,
+      trainLoss,
+    }));
+    if (priority === 0) this.#lloyd.cancelExcept(k);
+    return this.#lloyd.get(k, priority);
+  }
+
+  paintReference(panel: ScatterPanel, reference: LloydRun, context: PaintContext) {
+    const centroids = fromRows(reference.centroids);
+    this.#paintCentroids(panel, centroids, centroids, context);
+    return {
+      title: `Lloyd (scikit-learn semantics): validation score ${reference.validScore.toFixed(5)}`,
+      details: `Validation points coloured by their nearest centroid; ${
+        describePositions(centroids, context.colourOf)
+      }.`,
+    };
+  }
+
+  readonly curve = {
+    quantity: "training loss",
+    value: (snapshot: KMeansSnapshot) => snapshot.trainLoss,
+    reference: (reference: LloydRun, train: Matrix) =>
+      reference.trainLoss ?? validationScore(train, fromRows(reference.centroids)),
+    caption: (shown: { history: KMeansSnapshot[] }[], reference: LloydRun, value: number) => {
+      const last = shown[0].history.at(-1)!;
+      return `Training loss at epoch ${last.epoch}: ${
+        formatScore(last.trainLoss)
+      }, Lloyd's (inertia / N, best of 10 ` +
+        `k-means++ starts) ${value.toFixed(5)}: a gap of ${
+          formatScore(last.trainLoss - value, { digits: 2 })
+        }. Validation score ` +
+        `${formatScore(last.validScore)} against Lloyd's ${reference.validScore.toFixed(5)}.`;
+    },
+  };
+
+  readonly steps = {
+    waiting: "waiting for the gradient run's start…",
+    /** Lloyd's half-steps start where the gradient run on screen starts: its epoch-0 centroids. */
+    key: (settings: KMeansSettings, engine: KMeansEngine) => {
+      const start = engine.runs.get(RUN.id)!.history[0];
+      if (!start || start.epoch !== 0 || start.centroids.rows !== settings.k) return undefined;
+      return JSON.stringify(Array.from(start.centroids.data));
+    },
+    start: (
+      pool: TrainingPool,
+      _settings: KMeansSettings,
+      engine: KMeansEngine,
+      done: (steps: LloydStepSummary[]) => void,
+    ) => {
+      const start = engine.runs.get(RUN.id)!.history[0].centroids;
+      return pool.start("lloyd-steps", { start, maxIterations: 100 }, {
+        slot: 1,
+        priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)
+        onResult: done,
+      });
+    },
+    parameters: (step: LloydStepSummary) => step.centroids,
+    paint: (
+      panel: ScatterPanel,
+      step: LloydStepSummary,
+      before: LloydStepSummary | undefined,
+      context: PaintContext,
+    ) =>
+      // An update keeps the labels of the assign before it: colour by the centroids that made them.
+      this.#paintCentroids(
+        panel,
+        step.centroids,
+        (step.phase === "update" && before ? before : step).centroids,
+        context,
+      ),
+    describe: (step: LloydStepSummary) => ({
+      what: step.phase === "start"
+        ? "the gradient run's start"
+        : `iteration ${step.iteration}, ${step.phase}`,
+      value: step.loss,
+    }),
+  };
+
+  readonly table = {
+    key: ({ lr, epochs, seed, init, engine }: KMeansSettings) =>
+      JSON.stringify([lr, epochs, seed, init, engine]),
+    start: (
+      pool: TrainingPool,
+      { lr, epochs, seed, init, engine }: KMeansSettings,
+      ks: number[],
+      onResult: (run: string, result: { k: number; score: number; diverged: boolean; ms: number }) => void,
+    ) => [
+      pool.start(
+        "kmeans-table",
+        { lr, epochs, seed, init, engine, uniformBox: this.options.uniformBox, ks },
+        {
+          slot: 1,
+          priority: 2,
+          onResult: (result) => onResult(RUN.id, result),
+        },
+      ),
+    ],
+    render: (
+      results: Map<number, Map<string, { score: number; diverged: boolean; ms: number }>>,
+      references: Map<number, LloydRun>,
+      ks: number[],
+    ) =>
+      summaryTable(ks.flatMap((k) => {
+        const result = results.get(k)?.get(RUN.id), lloyd = references.get(k);
+        if (!result || !lloyd) return [];
+        return [{
+          k,
+          lloydScore: lloyd.validScore,
+          gradientScore: result.score,
+          gapPercent: 100 * (result.score - lloyd.validScore) / lloyd.validScore,
+          ms: result.ms,
+          diverged: result.diverged,
+        }];
+      })),
+  };
+
+  /** After a run that ended well: the dead-centroid note and the matching with Lloyd's centroids. */
+  final(finished: { snapshot: KMeansSnapshot; status: string }[], engine: KMeansEngine): Node[] {
+    const [{ snapshot, status }] = finished;
+    this.drawPicker(engine);
+    if (status !== "done") {
+      this.matching.replaceChildren();
+      return [];
+    }
+    const counts = Array.from(snapshot.counts ?? new Int32Array(snapshot.centroids.rows));
+    const lloyd = engine.reference;
+    if (lloyd && lloyd.centroids.length === snapshot.centroids.rows) {
+      const d = snapshot.centroids.cols;
+      const colourOf = engine.colours(snapshot.centroids);
+      const short = (values: ArrayLike<number>) =>
+        Array.from(values).slice(0, 4).map((v) => v.toFixed(4)).join(", ") + (values.length > 4 ? ", …" : "");
+      this.matching.replaceChildren(Inputs.table(
+        matchCentroids(snapshot.centroids, fromRows(lloyd.centroids)).map(({ a, b, distance }) => ({
+          gradient: clusterName(colourOf[a]),
+          "gradient centroid": short(snapshot.centroids.data.slice(a * d, (a + 1) * d)),
+          "Lloyd centroid": short(lloyd.centroids[b]),
+          distance,
+          "training points": counts[a],
+        })),
+        { format: { distance: (v: number) => v.toFixed(4) }, select: false },
+      ));
+    }
+    return [deadCentroidNote(counts)];
+  }
+
+  readonly extras = [{
+    slot: "restarts",
+    /** Restarts train seeds 0..R-1 whatever the seed input: the seed does not rerun them. */
+    key: ({ k, lr, epochs, init, engine, restarts }: KMeansSettings) =>
+      JSON.stringify([k, lr, epochs, init, engine, restarts]),
+    start: (pool: TrainingPool, settings: KMeansSettings, _engine: KMeansEngine, redraw: () => void) => {
+      const { k, lr, epochs, init, engine, restarts } = settings;
+      this.#restarts = undefined;
+      return pool.start("restarts", {
+        k,
+        lr,
+        epochs,
+        init,
+        engine,
+        restarts,
+        uniformBox: this.options.uniformBox,
+        reportEvery: Math.max(1, Math.ceil(epochs / 10)),
+      }, {
+        slot: 1,
+        priority: 1,
+        onResult: (result) => {
+          this.#restarts = result;
+          redraw();
+        },
+      });
+    },
+    draw: async (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: KMeansEngine) => {
+      const result = this.#restarts, k = engine.settings!.k;
+      if (!result) {
+        slot.show(html`<p class="muted">Restarts train after the main run…</p>`);
+        this.restartsText.textContent = "";
+        return;
+      }
+      const lloyd = await engine.referenceFor(k).catch(() => undefined);
+      if (result !== this.#restarts || !lloyd) return;
+      slot.show(
+        restartsPlot(result.runs, { width: slot.drawWidth, lloydScore: lloyd.validScore, best: result.best }),
+      );
+      const best = result.runs[result.best];
+      this.restartsText.textContent = `The best of ${result.runs.length} restarts scores ${
+        formatScore(best.validScore ?? NaN)
+      } (seed ${best.seed}), against Lloyd's ${lloyd.validScore.toFixed(5)}.`;
+    },
+  }];
+
+  /**
+   * The picker for k centroids over the validation points (2-D data), redrawn when k, its width or
+   * the placed start changes: Plot's thousands of dots are built in a task, and shown in a frame, of
+   * their own.
+   */
+  drawPicker(engine: KMeansEngine): void {
+    const settings = engine.settings!, train = engine.options.train;
+    if (train.cols !== 2) {
+      this.picker.replaceChildren(
+        html`<p class="muted">Placing a start by hand needs 2-D data; these have ${train.cols} columns.</p>`,
+      );
+      return;
+    }
+    const width = Math.min(420, engine.slots[RUN.id].drawWidth);
+    const key = [settings.k, width, this.placed ? formatStart(this.placed) : ""].join();
+    if (key === this.#pickerKey) return;
+    this.#pickerKey = key;
+    inTask(() => key === this.#pickerKey && this.#buildPicker(engine, key, width));
+  }
+
+  #buildPicker(engine: KMeansEngine, key: string, width: number) {
+    const { k } = engine.settings!;
+    const chart = centroidPicker(engine.validDrawn, { k, value: this.placed, width });
+    const place = (placed: number[][] | undefined) => {
+      this.placed = placed;
+      this.#placedFor = placed?.length;
+      writeStartParam(placed);
+      engine.retrain();
+    };
+    // Kept to the URL's precision, so that a reloaded link starts exactly here.
+    chart.addEventListener("input", () => place(chart.value.map((row) => row.map((v) => +v.toPrecision(6)))));
+    const clear = html`<button type="button">Clear: start from the init again</button>` as HTMLButtonElement;
+    clear.disabled = !this.placed;
+    clear.addEventListener("click", () => place(undefined));
+    const note = html`<p class="muted small">${
+      this.placed
+        ? `Both runs start from the ${k} centroids placed here. Click again to place a new set; drag one to move it.`
+        : `Click ${k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centroid to move it.`
+    } ${clear}</p>`;
+    engine.loop.want("picker", () => key === this.#pickerKey && this.picker.replaceChildren(chart, note));
+  }
+}
+
+/** The K-means page's inputs, with `maxK` the largest k the data allows. */
+export function kmeansInputs(dataset: ChosenDataset, maxK: number): Record<string, InputSpec> {
+  // A log scale, so that 0.001 and 1000 are both in reach. Adam's steps are bounded by the learning rate,
+  // so a large one only wanders; past 200, AdamW's weight decay (lr x 0.01 > 2) blows the centroids up.
+  const { k, lr, epochs, seed, engine, view } = liveInputs(dataset, {
+    maxK,
+    lr: GRADIENT_KMEANS.lr,
+    maxLr: 1000,
+    epochs: GRADIENT_KMEANS.epochs,
+    maxEpochs: 1000,
+  });
+  return {
+    k,
+    lr,
+    epochs,
+    seed,
+    init: { type: "option", label: "init", value: "uniform", options: ["uniform", "kmeans++", "points"] },
+    engine,
+    view,
+    restarts: { type: "number", label: "restarts (R)", value: 10, min: 1, max: 20, integer: true },
+  };
+}
+
+/** The K-means page's files: Lloyd's map and the trained model as ONNX, the manifest and the tables. */
+export const KMEANS_FILES: ModelFiles<KMeansSettings, KMeansSnapshot, LloydRun> = {
+  page: "kmeans",
+  model: "gradient-kmeans",
+  validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor,
+  mapTitle: (k) => `Lloyd, k = ${k}: decision regions from lloyd-${k}.onnx (onnxruntime-web)`,
+  referenceToOnnx: async (lloyd, metadata) =>
+    (await onnxExport()).kmeansToOnnx(fromRows(lloyd.centroids), {
+      metadata: { model: "lloyd", ...metadata },
+    }),
+  modelToOnnx: async (snapshot, metadata) =>
+    (await onnxExport()).kmeansToOnnx(snapshot.centroids, { metadata }),
+  async check(scorer, snapshot, valid) {
+    const scores = await scorer.score(valid);
+    if (scores.kind !== "kmeans") throw new Error("the downloaded model is not a K-means model.");
+    const { labels, distances } = scores;
+    return compareWithTab(
+      { onnxLabels: labels, tabLabels: assign(valid, snapshot.centroids).labels, perPoint: distances },
+      { tabScore: snapshot.validScore, scoreName: "validation score" },
+    );
+  },
+  score: (snapshot) => ({ valid_score: snapshot.validScore }),
+  results: ([{ snapshot }], lloyd) => ({
+    epoch: snapshot.epoch,
+    diverged: snapshot.diverged,
+    trainLoss: snapshot.trainLoss,
+    validScore: snapshot.validScore,
+    centroids: toRows(snapshot.centroids),
+    optimizer: { name: "AdamW", ...GRADIENT_KMEANS.adamW },
+    lloydValidScore: lloyd?.validScore,
+    lloydCentroids: lloyd?.centroids,
+  }),
+  tables: [
+    {
+      label: "Centroids (CSV)",
+      file: "gradient-centroids",
+      csv: (snapshot) =>
+        toRows(snapshot.centroids).map((row, j) => ({
+          cluster: j + 1,
+          ...Object.fromEntries(row.map((v, t) => [`x${t}`, v])),
+        })),
+    },
+    {
+      label: "Validation assignments (CSV)",
+      file: "validation-assignments",
+      csv: (snapshot, { valid, split }) =>
+        Array.from(
+          assign(valid, snapshot.centroids).labels,
+          (label, i) => ({ row: split.valid[i], cluster: label + 1 }),
+        ),
+    },
+    { label: "Centroids (JSON)", file: "gradient-centroids", json: (snapshot) => toRows(snapshot.centroids) },
+  ],
+};

@@ -1,0 +1,380 @@
+/**
+ * The gradient mixture as a model of the live engine (`live/engine.ts`): two runs (Adam), from a
+ * random start and from the K-means centroids, each in its own worker at the same time; EM as the
+ * reference and its half-steps (E, M) from its own start for the seed; the weights and sigmas over
+ * training; the collapse warnings. Components take the colour of the EM component they match.
+ */
+import { html } from "htl";
+import { meanFeatureVariance } from "../../lib/kmeans/kmeans.js";
+import {
+  gmmNLL,
+  gmmPosterior,
+  gmmPredict,
+  type SphericalGaussianMixture,
+} from "../../lib/mixture/gaussian_mixture.js";
+import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
+import { project } from "../../lib/projection.js";
+import { describePositions } from "../draw/clusters.js";
+import { componentName, parameterCurves } from "../draw/mixture.js";
+import { mixtureOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
+import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
+import { liveInputs, type ModelFiles } from "../live/page_parts.js";
+import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
+import type { ChosenDataset } from "../inputs/dataset_store.js";
+import type { InputSpec } from "../inputs/input_spec.js";
+import { compareWithTab } from "../onnx/model_export.js";
+import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
+import type { EMStepSummary, MixtureSnapshot } from "../live/protocol.js";
+import { collapseWarning, mixtureSummaryTable } from "./mixture_report.js";
+import { divergedNote, formatScore } from "../draw/format.js";
+
+// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
+const onnxExport = () => import("../../lib/onnx/onnx_export.js");
+
+/** The mixture page's inputs ("both" shows the two inits side by side). */
+interface MixtureSettings extends LiveSettings {
+  init: "both" | "random" | "kmeans";
+}
+
+/** EM's reference for one k. */
+interface EMRun {
+  k: number;
+  means: number[][];
+  sigmas: number[];
+  weights: number[];
+  validNLL: number;
+  iterations: number;
+  /** The training points' NLL, when the worker computed the run (else the page scores it). */
+  trainNLL?: number;
+}
+
+/** The mixture model's engine. */
+type MixtureEngine = LiveEngine<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary>;
+
+const RUNS: RunSpec[] = [
+  { id: "random", name: "random init", slot: 0 },
+  { id: "kmeans", name: "K-means init", slot: 1 },
+];
+const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 50));
+const emModel = (em: EMRun): SphericalGaussianMixture => ({
+  means: fromRows(em.means),
+  sigmas: Float64Array.from(em.sigmas),
+  weights: Float64Array.from(em.weights),
+});
+const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
+
+/** The mixture descriptor. */
+export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary> {
+  readonly legend = componentName;
+  readonly optimizer = "Adam";
+  readonly classic = "EM";
+  readonly scoreName = "NLL";
+  readonly runs = RUNS;
+  #em?: ReferenceJobs<"em", EMRun>;
+  readonly #focusLabels: HTMLSpanElement[] = [];
+  #focus: "random" | "kmeans" = "kmeans";
+  /** The data's spread (the root of the mean feature variance): what "a collapsing sigma" is measured against. */
+  readonly dataScale: number;
+
+  constructor(readonly options: { train: Matrix; built?: EMRun[] }) {
+    this.dataScale = Math.sqrt(meanFeatureVariance(options.train));
+  }
+
+  shownRuns({ init }: MixtureSettings): RunSpec[] {
+    this.#focus = init === "random" ? "random" : "kmeans";
+    for (const label of this.#focusLabels) label.textContent = this.#focusWord();
+    return init === "both" ? RUNS : RUNS.filter((run) => run.id === init);
+  }
+
+  /** The run whose parameters, export and downloads the page shows (K-means unless only random runs). */
+  get focus(): "random" | "kmeans" {
+    return this.#focus;
+  }
+
+  #focusWord() {
+    return this.#focus === "random" ? "random" : "K-means";
+  }
+
+  /** A word naming the focus run's init, kept up to date; one per place in the text. */
+  focusLabel(): HTMLSpanElement {
+    const label = html`<span>${this.#focusWord()}</span>` as HTMLSpanElement;
+    this.#focusLabels.push(label);
+    return label;
+  }
+
+  runKey({ k, lr, epochs, seed, engine }: MixtureSettings): string {
+    return JSON.stringify([k, lr, epochs, seed, engine]);
+  }
+
+  train(
+    pool: TrainingPool,
+    { k, lr, epochs, seed, engine }: MixtureSettings,
+    run: RunSpec,
+    { onSnapshot, epochs: upTo }: { onSnapshot: (snapshot: MixtureSnapshot) => void; epochs?: number },
+  ) {
+    return pool.start("mixture", {
+      k,
+      lr,
+      epochs: upTo ?? epochs,
+      seed,
+      engine,
+      init: run.id === "random" ? "random" : "kmeans",
+      reportEvery: upTo ?? reportEveryFor(epochs),
+      skipStart: upTo !== undefined,
+    }, { slot: run.slot, onSnapshot });
+  }
+
+  parameters(snapshot: MixtureSnapshot): Matrix {
+    return snapshot.means;
+  }
+
+  referenceParameters(reference: EMRun): Matrix {
+    return fromRows(reference.means);
+  }
+
+  /** Paints the points by their most likely component (fainter where unsure), and the mixture over them. */
+  #paintMixture(panel: ScatterPanel, model: SphericalGaussianMixture, context: PaintContext) {
+    const k = model.means.rows, points = context.points;
+    const { responsibilities } = gmmPosterior(points, model);
+    const best = new Int32Array(points.rows), sure = new Float64Array(points.rows);
+    for (let i = 0; i < best.length; i++) {
+      let top = 0;
+      for (let j = 1; j < k; j++) {
+        if (responsibilities.data[i * k + j] > responsibilities.data[i * k + top]) top = j;
+      }
+      best[i] = context.colourOf[top];
+      sure[i] = responsibilities.data[i * k + top];
+    }
+    panel.paint((i) => best[i], (i) => sure[i]);
+    const plane = { ...model, means: project(model.means, context.projection) };
+    panel.overlay(mixtureOverlay(panel, plane, { colourOf: context.colourOf }));
+  }
+
+  paint(panel: ScatterPanel, snapshot: MixtureSnapshot, context: PaintContext & { run: RunSpec }) {
+    this.#paintMixture(panel, snapshot, context);
+    return {
+      title: `${capital(context.run.name)}: ${
+        snapshot.diverged
+          ? divergedNote(snapshot.epoch + 1)
+          : `validation NLL ${formatScore(snapshot.validNLL)}`
+      }`,
+      details: `Epoch ${snapshot.epoch}, training NLL ${formatScore(snapshot.trainNLL)}; means ${
+        describePositions(snapshot.means, context.colourOf, "component")
+      }.`,
+    };
+  }
+
+  reference(pool: TrainingPool, k: number, priority: number): Promise<EMRun> {
+    if (this.options.built) return Promise.resolve(this.options.built[k - 1]);
+    this.#em ??= new ReferenceJobs(pool, "em", (k, r) => ({
+      k,
+      means: toRows(r.means),
+      sigmas: Array.from(r.sigmas),
+      weights: Array.from(r.weights),
+      validNLL: r.validNLL,
+      iterations: r.iterations,
+      trainNLL: r.trainNLL,
+    }));
+    if (priority === 0) this.#em.cancelExcept(k);
+    return this.#em.get(k, priority);
+  }
+
+  paintReference(panel: ScatterPanel, reference: EMRun, context: PaintContext) {
+    const model = emModel(reference);
+    this.#paintMixture(panel, model, context);
+    return {
+      title: `EM (scikit-learn semantics): validation NLL ${reference.validNLL.toFixed(5)}`,
+      details: `Validation points coloured by their most likely component; means ${
+        describePositions(model.means, context.colourOf, "component")
+      }.`,
+    };
+  }
+
+  readonly curve = {
+    quantity: "training NLL",
+    value: (snapshot: MixtureSnapshot) => snapshot.trainNLL,
+    reference: (reference: EMRun, train: Matrix) => reference.trainNLL ?? gmmNLL(train, emModel(reference)),
+    caption: (shown: { run: RunSpec; history: MixtureSnapshot[] }[], reference: EMRun, value: number) => {
+      const finals = shown.filter(({ history }) => history.length).map(({ run, history }) =>
+        `${run.name} ${formatScore(history.at(-1)!.trainNLL)} at epoch ${history.at(-1)!.epoch}`
+      );
+      return `Training NLL: ${finals.join("; ")}; EM's ${value.toFixed(5)}. Validation NLL: EM's ${
+        reference.validNLL.toFixed(5)
+      }.`;
+    },
+  };
+
+  readonly steps = {
+    waiting: "computed once the runs are trained…",
+    /** EM's own start for (k, seed), once the runs on screen are trained (they have the cores first). */
+    key: (settings: MixtureSettings, engine: MixtureEngine) =>
+      engine.shown.every((run) => engine.runs.get(run.id)!.trained)
+        ? JSON.stringify([settings.k, settings.seed])
+        : undefined,
+    start: (
+      pool: TrainingPool,
+      { k, seed }: MixtureSettings,
+      _engine: MixtureEngine,
+      done: (steps: EMStepSummary[]) => void,
+    ) =>
+      pool.start("em-steps", { k, seed, maxIterations: 100 }, {
+        slot: 1,
+        priority: 0, // a panel the reader sees: ahead of the table (tens of ms)
+        onResult: done,
+      }),
+    parameters: (step: EMStepSummary) => step.mixture.means,
+    // An E-step computes responsibilities under the mixture it starts from: draw those.
+    paint: (
+      panel: ScatterPanel,
+      step: EMStepSummary,
+      before: EMStepSummary | undefined,
+      context: PaintContext,
+    ) => this.#paintMixture(panel, (step.phase === "E" && before ? before : step).mixture, context),
+    describe: (step: EMStepSummary) => ({
+      what: step.phase === "start"
+        ? "start (k-means++, then Lloyd)"
+        : `iteration ${step.iteration}, ${step.phase}-step`,
+      value: step.nll,
+    }),
+  };
+
+  readonly table = {
+    key: ({ lr, epochs, seed, engine }: MixtureSettings) => JSON.stringify([lr, epochs, seed, engine]),
+    start: (
+      pool: TrainingPool,
+      { lr, epochs, seed, engine }: MixtureSettings,
+      ks: number[],
+      onResult: (run: string, result: { k: number; score: number; diverged: boolean; ms: number }) => void,
+    ) =>
+      RUNS.map((run) =>
+        pool.start("mixture-table", {
+          lr,
+          epochs,
+          seed,
+          engine,
+          init: run.id === "random" ? "random" : "kmeans",
+          ks,
+        }, {
+          slot: run.slot,
+          priority: 2,
+          onResult: (result) => onResult(run.id, result),
+        })
+      ),
+    render: (
+      results: Map<number, Map<string, { score: number; ms: number }>>,
+      references: Map<number, EMRun>,
+      ks: number[],
+    ) =>
+      mixtureSummaryTable(ks.flatMap((k) => {
+        const random = results.get(k)?.get("random"), kmeans = results.get(k)?.get("kmeans");
+        const em = references.get(k);
+        if (!random || !kmeans || !em) return [];
+        return [{
+          k,
+          random: random.score,
+          kmeans: kmeans.score,
+          em: em.validNLL,
+          ms: random.ms + kmeans.ms,
+        }];
+      })),
+  };
+
+  /** After runs that ended well: a warning for each whose components collapse or vanish. */
+  final(finished: { run: RunSpec; snapshot: MixtureSnapshot; status: string }[]): Node[] {
+    return finished.filter(({ status }) => status === "done").map(({ run, snapshot }) =>
+      collapseWarning(snapshot, { name: capital(run.name), dataScale: this.dataScale })
+    );
+  }
+
+  readonly extras = [{
+    slot: "parameters",
+    /** The focus run's weights and sigmas against epoch, to the epoch on screen. */
+    draw: (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: MixtureEngine) => {
+      const r = engine.shown.findIndex((run) => run.id === this.#focus);
+      const shown = engine.drawn[r];
+      const history = engine.historyShown(this.#focus);
+      slot.show(parameterCurves(history, {
+        width: slot.drawWidth,
+        epochs: engine.settings!.epochs,
+        colourOf: shown ? engine.colours(shown.means) : undefined,
+      }));
+    },
+  }];
+}
+
+/** The mixture page's inputs, with `maxK` the largest k the data allows. */
+export function mixtureInputs(dataset: ChosenDataset, maxK: number): Record<string, InputSpec> {
+  // A log scale, so that 0.0005 and 50 (which diverges: try it) are both in reach.
+  const { k, lr, epochs, seed, engine, view } = liveInputs(dataset, {
+    maxK,
+    lr: GRADIENT_MIXTURE.lr,
+    maxLr: 100,
+    epochs: GRADIENT_MIXTURE.epochs,
+    maxEpochs: 3000,
+  });
+  const init = {
+    type: "option",
+    label: "init",
+    value: "both",
+    options: ["both", "random", "kmeans"],
+    labels: { both: "both, side by side", random: "random", kmeans: "K-means" },
+    control: "radio",
+  } as const;
+  return { k, init, lr, epochs, seed, engine, view };
+}
+
+/** The mixture page's files: EM's map and the focus run as ONNX, the manifest and the tables. */
+export const MIXTURE_FILES: ModelFiles<MixtureSettings, MixtureSnapshot, EMRun> = {
+  page: "gmm",
+  mapTitle: (k) => `EM, k = ${k}: log density from em-${k}.onnx (onnxruntime-web)`,
+  model: "gradient-gmm",
+  validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor,
+  referenceToOnnx: async (em, metadata) =>
+    (await onnxExport()).mixtureToOnnx(emModel(em), { metadata: { model: "em", ...metadata } }),
+  modelToOnnx: async (snapshot, metadata) => (await onnxExport()).mixtureToOnnx(snapshot, { metadata }),
+  async check(scorer, snapshot, valid) {
+    const scores = await scorer.score(valid);
+    if (scores.kind === "kmeans") throw new Error("the downloaded model is not a mixture.");
+    const { labels, logLikelihood } = scores;
+    return compareWithTab(
+      { onnxLabels: labels, tabLabels: gmmPredict(valid, snapshot), perPoint: logLikelihood.map((l) => -l) },
+      { tabScore: snapshot.validNLL, scoreName: "validation NLL" },
+    );
+  },
+  score: (snapshot) => ({ valid_nll: snapshot.validNLL }),
+  results: (runs, em) => ({
+    optimizer: { name: "Adam", ...GRADIENT_MIXTURE.adam },
+    ...Object.fromEntries(runs.map(({ name, snapshot: s }) => [name, {
+      epoch: s.epoch,
+      diverged: s.diverged,
+      trainNLL: s.trainNLL,
+      validNLL: s.validNLL,
+      means: toRows(s.means),
+      sigmas: Array.from(s.sigmas),
+      weights: Array.from(s.weights),
+    }])),
+    em: em && { validNLL: em.validNLL, means: em.means, sigmas: em.sigmas, weights: em.weights },
+  }),
+  tables: [
+    {
+      label: "Components (CSV)",
+      file: "gradient-gmm-components",
+      csv: (snapshot) =>
+        toRows(snapshot.means).map((row, j) => ({
+          component: j + 1,
+          weight: snapshot.weights[j],
+          sigma: snapshot.sigmas[j],
+          ...Object.fromEntries(row.map((v, t) => [`mean_x${t}`, v])),
+        })),
+    },
+    {
+      label: "Validation assignments (CSV)",
+      file: "gmm-validation-assignments",
+      csv: (snapshot, { valid, split }) =>
+        Array.from(
+          gmmPredict(valid, snapshot),
+          (label, i) => ({ row: split.valid[i], component: label + 1 }),
+        ),
+    },
+  ],
+};

@@ -1,0 +1,76 @@
+/**
+ * The one frame loop of a live page: every drawing it does happens here, once per animation frame.
+ * In each frame the player draws first (the epoch on screen, in every panel at once), then, unless
+ * the player drew, one named step (a panel built, a curve redrawn, a slot resized): a step's DOM
+ * changes and the style, layout and paint they cause make a short task of their own, where building
+ * every panel in one handler made one long task. A step asked for again before it ran keeps its
+ * place and takes the new function, so a superseded rebuild never runs; a step draws the page's
+ * state as it is when it runs, so nothing stale is drawn. While the player animates, a step waits
+ * at most {@link FrameLoop.patience} frames.
+ */
+export class FrameLoop {
+  readonly #steps = new Map<string, () => void>();
+  #frame = 0;
+  #waited = 0;
+  #player?: () => boolean;
+  #playerWanted = false;
+  static readonly patience = 3;
+
+  /** Sets the player's draw: called in the next frame after {@link FrameLoop.requestPlayer}; true if it drew. */
+  setPlayer(draw: () => boolean): void {
+    this.#player = draw;
+  }
+
+  /** Asks for the player's draw in the next frame. */
+  requestPlayer(): void {
+    this.#playerWanted = true;
+    this.#schedule();
+  }
+
+  /** Runs `step` in a frame of its own, after the steps asked for before it. */
+  want(name: string, step: () => void): void {
+    this.#steps.set(name, step);
+    this.#schedule();
+  }
+
+  /** Forgets the step `name` if it has not run. */
+  drop(name: string): void {
+    this.#steps.delete(name);
+  }
+
+  /** Whether anything is waiting for a frame. */
+  get pending(): boolean {
+    return this.#playerWanted || this.#steps.size > 0;
+  }
+
+  #schedule() {
+    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#run());
+  }
+
+  #run(): void {
+    this.#frame = 0;
+    let drew = false;
+    if (this.#playerWanted && this.#player) {
+      this.#playerWanted = false;
+      drew = this.#player();
+    }
+    const [first] = this.#steps;
+    if (first) {
+      if (drew && this.#waited < FrameLoop.patience) this.#waited++;
+      else {
+        this.#waited = 0;
+        this.#steps.delete(first[0]);
+        first[1]();
+      }
+    }
+    if (this.pending) this.#schedule();
+  }
+
+  /** Drops every step and stops (the page is going away). */
+  dispose(): void {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    this.#steps.clear();
+    this.#playerWanted = false;
+  }
+}

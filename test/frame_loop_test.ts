@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { FrameLoop } from "../src/components/player/frame_loop.ts";
+
+/** A fake requestAnimationFrame: `frame()` runs the callbacks asked for before it, as a browser's frame does. */
+function fakeFrames() {
+  let pending: ((time: number) => void)[] = [];
+  let time = 0;
+  const saved = { request: globalThis.requestAnimationFrame, cancel: globalThis.cancelAnimationFrame };
+  globalThis.requestAnimationFrame = (callback) => pending.push(callback);
+  globalThis.cancelAnimationFrame = (id) => void (pending[id - 1] = () => {});
+  return {
+    frame() {
+      const now = pending;
+      pending = [];
+      time += 16;
+      for (const callback of now) callback(time);
+    },
+    get requested() {
+      return pending.length;
+    },
+    restore() {
+      globalThis.requestAnimationFrame = saved.request;
+      globalThis.cancelAnimationFrame = saved.cancel;
+    },
+  };
+}
+
+Deno.test("FrameLoop runs one step a frame, in the order asked, each step's latest function", () => {
+  const frames = fakeFrames();
+  try {
+    const ran: string[] = [];
+    const loop = new FrameLoop();
+    loop.want("a", () => ran.push("a1"));
+    loop.want("b", () => ran.push("b"));
+    loop.want("a", () => ran.push("a2")); // asked again before it ran: keeps its place, new function
+    assert.deepEqual([...ran], [], "nothing runs before a frame");
+    assert.equal(frames.requested, 1, "one frame asked for, however many steps");
+    frames.frame();
+    assert.deepEqual([...ran], ["a2"]);
+    loop.want("c", () => ran.push("c"));
+    loop.drop("c");
+    frames.frame();
+    frames.frame();
+    assert.deepEqual([...ran], ["a2", "b"], "one step a frame; a dropped step never runs");
+    assert.equal(frames.requested, 0, "an idle loop asks for no frame");
+  } finally {
+    frames.restore();
+  }
+});
+
+Deno.test("FrameLoop draws the player first, and a step waits while the player draws, at most `patience` frames", () => {
+  const frames = fakeFrames();
+  try {
+    const ran: string[] = [];
+    const loop = new FrameLoop();
+    let draws = 0;
+    loop.setPlayer(() => {
+      ran.push(`draw ${++draws}`);
+      return true;
+    });
+    loop.want("step", () => ran.push("step"));
+    for (let t = 1; t <= FrameLoop.patience + 1; t++) {
+      loop.requestPlayer();
+      frames.frame();
+    }
+    assert.deepEqual(ran, ["draw 1", "draw 2", "draw 3", "draw 4", "step"], "waits, then runs anyway");
+    loop.requestPlayer();
+    loop.requestPlayer();
+    frames.frame();
+    assert.equal(draws, 5, "two requests before a frame are one draw");
+    loop.setPlayer(() => false); // a frame where nothing changed: the step runs
+    loop.want("next", () => ran.push("next"));
+    loop.requestPlayer();
+    frames.frame();
+    assert.equal(ran.at(-1), "next");
+    loop.want("later", () => ran.push("later"));
+    loop.dispose();
+    frames.frame();
+    assert.ok(!ran.includes("later"), "nothing runs after dispose");
+  } finally {
+    frames.restore();
+  }
+});

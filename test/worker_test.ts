@@ -1,0 +1,44 @@
+// The training worker (src/components/live/worker.ts) run as a real module worker under Deno, through
+// the pool: a K-means run from a start placed by hand, and Lloyd's reference, with the fused engine
+// on the cpu backend (no browser).
+import assert from "node:assert/strict";
+import { TrainingPool } from "../src/components/live/pool.ts";
+import type { KMeansSnapshot, LloydResult } from "../src/components/live/protocol.ts";
+import type { Matrix } from "../lib/matrix.ts";
+import { makeBlobs } from "../lib/random/synthetic.ts";
+
+const moduleWorker = () =>
+  new Worker(new URL("../src/components/live/worker.ts", import.meta.url), { type: "module" });
+
+Deno.test("a K-means run from a start placed by hand trains from it (the start is not detached)", async () => {
+  const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points,
+    valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
+  const pool = new TrainingPool({ size: 1, createWorker: moduleWorker, backends: ["cpu"] });
+  try {
+    pool.setData(train, valid);
+    const initial: Matrix = { rows: 3, cols: train.cols, data: train.data.slice(0, 3 * train.cols) };
+    const snapshots: KMeansSnapshot[] = [];
+    const job = pool.start("kmeans", {
+      k: 3,
+      lr: 0.1,
+      epochs: 5,
+      seed: 0,
+      init: "uniform",
+      engine: "fused",
+      uniformBox: "unit",
+      initial,
+      reportEvery: 1,
+    }, { onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const end = await job.ended;
+    assert.deepEqual([end.status, end.error], ["done", undefined]);
+    assert.deepEqual(snapshots.map((s) => s.epoch), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(Array.from(snapshots[0].centroids.data), Array.from(initial.data));
+    assert.equal(snapshots.at(-1)!.counts?.reduce((a, b) => a + b, 0), train.rows);
+    let lloyd: LloydResult | undefined;
+    const reference = pool.start("lloyd", { k: 3 }, { onResult: (result) => (lloyd = result) });
+    assert.equal((await reference.ended).status, "done");
+    assert.ok(lloyd && lloyd.centroids.rows === 3 && lloyd.validScore > 0);
+  } finally {
+    pool.close();
+  }
+});
