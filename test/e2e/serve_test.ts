@@ -23,19 +23,43 @@ async function waitUntilServing(url: string, timeoutMs = 20_000): Promise<void> 
   throw new Error(`nothing answered at ${url} within ${timeoutMs} ms; did \`npm run serve\` start?`);
 }
 
-Deno.test("npm run serve answers /kmeans with dist/kmeans.html on the port in PORT", async () => {
+/**
+ * Runs `npm run <script>` with PORT set, calls `check` once it answers, then stops it and checks that
+ * the port is free again. Returns what the script printed.
+ */
+async function whileServing(
+  script: string,
+  check: (origin: string) => Promise<void>,
+  timeoutMs = 20_000,
+): Promise<string> {
   const port = freePort();
   const origin = `http://127.0.0.1:${port}`;
   // In a session of its own (setsid), so that the whole group (npm, its shell, sirv) can be stopped:
   // npm does not pass SIGTERM on to the script it runs.
   const server = new Deno.Command("setsid", {
-    args: ["npm", "run", "--silent", "serve"],
+    args: ["npm", "run", "--silent", script],
     env: { PORT: String(port) },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const printed = new Response(server.stdout).text();
   try {
-    await waitUntilServing(`${origin}/`);
+    await waitUntilServing(`${origin}/`, timeoutMs);
+    await check(origin);
+  } finally {
+    Deno.kill(-server.pid, "SIGTERM");
+    await server.stderr.cancel();
+    await server.status;
+  }
+  // The server is gone with its group: the port is free again.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const again = Deno.listen({ hostname: "127.0.0.1", port });
+  again.close();
+  return await printed;
+}
+
+Deno.test("npm run serve answers /kmeans with dist/kmeans.html on the port in PORT", async () => {
+  await whileServing("serve", async (origin) => {
     const expected = await Deno.readTextFile("dist/kmeans.html");
     const kmeans = await fetch(`${origin}/kmeans`);
     assert.equal(kmeans.status, 200);
@@ -46,14 +70,14 @@ Deno.test("npm run serve answers /kmeans with dist/kmeans.html on the port in PO
     const missing = await fetch(`${origin}/no-such-page`);
     assert.equal(missing.status, 404);
     await missing.body?.cancel();
-  } finally {
-    Deno.kill(-server.pid, "SIGTERM");
-    await server.stdout.cancel();
-    await server.stderr.cancel();
-    await server.status;
-  }
-  // The server is gone with its group: the port is free again.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const again = Deno.listen({ hostname: "127.0.0.1", port });
-  again.close();
+  });
+});
+
+Deno.test("npm start serves the built site, building first only if dist/ is stale", async () => {
+  const printed = await whileServing("start", async (origin) => {
+    const kmeans = await fetch(`${origin}/kmeans`);
+    assert.equal(await kmeans.text(), await Deno.readTextFile("dist/kmeans.html"));
+  }, 300_000);
+  // The e2e task builds just before the tests: dist/ is newer than every source, so no rebuild.
+  assert.match(printed, /dist\/ is up to date with the sources/);
 });
