@@ -144,8 +144,6 @@ export class TrainingPool {
   readonly #backends: BackendName[];
   #data?: { train: Matrix; valid: Matrix };
   #nextId = 1;
-  readonly #memory = new Map<number, (count: number) => void>();
-  readonly #memorySlot = new Map<number, Slot>();
   #resolveBackend!: (backend: BackendInfo) => void;
   #shown?: Pick<HTMLElement, "dataset">;
   #closed = false;
@@ -262,12 +260,6 @@ export class TrainingPool {
         slot.queue.unshift(job);
       }
     }
-    for (const [id, answer] of this.#memory) {
-      if (this.#memorySlot.get(id) === slot) {
-        answer(0);
-        this.#memory.delete(id);
-      }
-    }
     this.#pump();
   }
 
@@ -378,12 +370,6 @@ export class TrainingPool {
       return;
     }
     if (message.type === "pong") return;
-    if (message.type === "memory") {
-      this.#memory.get(message.id)?.(message.numTensors);
-      this.#memory.delete(message.id);
-      this.#memorySlot.delete(message.id);
-      return;
-    }
     const job = this.#jobs.get(message.id);
     if (!job || job.isCancelled) return; // superseded: never reaches the page
     if (message.type === "snapshots" || message.type === "result") job.deliver(message);
@@ -398,21 +384,6 @@ export class TrainingPool {
       job.resolve({ status: message.status, error: message.error, ms: message.ms });
       this.#pump();
     }
-  }
-
-  /** Live TensorFlow.js tensors summed over the workers. */
-  async memory(): Promise<number> {
-    const counts = await Promise.all(this.#slots.map((slot) => {
-      const worker = slot.worker;
-      if (!worker) return 0;
-      const id = this.#nextId++;
-      return new Promise<number>((resolve) => {
-        this.#memory.set(id, resolve);
-        this.#memorySlot.set(id, slot);
-        worker.postMessage({ type: "memory", id }, []);
-      });
-    }));
-    return counts.reduce((a, b) => a + b, 0);
   }
 
   /** Jobs queued or running. */

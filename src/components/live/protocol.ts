@@ -190,7 +190,6 @@ export type ToWorker =
   | { type: "data"; train: Matrix; valid: Matrix }
   | { type: "job"; request: JobRequest }
   | { type: "cancel"; ids: number[] }
-  | { type: "memory"; id: number }
   /** Are you there? Answered with `pong` between two reports (the pool's watchdog). */
   | { type: "ping" };
 
@@ -229,8 +228,7 @@ export type FromWorker =
   | { type: "alive"; id: number }
   /** The answer to `ping`. */
   | { type: "pong"; id: -1 }
-  | { type: "end"; id: number; status: JobStatus; error?: string; ms?: number }
-  | { type: "memory"; id: number; numTensors: number };
+  | { type: "end"; id: number; status: JobStatus; error?: string; ms?: number };
 
 /** How a job ended. */
 export type JobStatus = "done" | "diverged" | "cancelled" | "error";

@@ -527,9 +527,6 @@ addEventListener("message", ({ data: message }: MessageEvent<ToWorker>) => {
     }
   } else if (message.type === "ping") {
     post({ type: "pong", id: -1 });
-  } else if (message.type === "memory") {
-    // Queued behind nothing: answers at once, between two reports of a running job.
-    post({ type: "memory", id: message.id, numTensors: tf.memory().numTensors });
   }
 });
 // Loaded: from now on the pool expects an answer to every ping between two reports.
