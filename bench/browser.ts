@@ -8,8 +8,9 @@
  *   host serves it and cross-origin isolated (COOP/COEP headers), where it may use threads;
  * - responsiveness: how long training alone holds the main thread between two reports when it
  *   reports as often as the pages do (the bench page, the default backend);
- * - the live pages (`/kmeans`, `/gmm`, each with its default engine and with the fused one, in
- *   instant mode; {@link measureLivePage}): from an input event (k 5 -> 3) to every run's
+ * - the live pages (`/kmeans`, `/gmm`, each with its default engine and with the fused one, at the
+ *   player's instant speed, `speed=instant`, since the default animation spreads a run over at least
+ *   2 s; {@link measureLivePage}): from an input event (k 5 -> 3) to every run's
  *   `data-training-state="done"` with the final model drawn, the longest main-thread task meanwhile
  *   (PerformanceObserver, "longtask"), the longest wait of a click made during training, the settle
  *   time after a 1 s drag of the epochs slider, the bytes served before the first trained model, and
@@ -243,7 +244,9 @@ function setNumber(page: Page, label: string, value: number): Promise<number> {
 }
 
 /**
- * Measures one live page in instant mode: the bytes before its first trained model, then k 5 -> 3
+ * Measures one live page at the player's instant speed (`speed=instant` is added to `path` unless it
+ * names a speed: the animated default would time the animation, not the training): the bytes
+ * before its first trained model, then k 5 -> 3
  * (time to done, longest task, clicks answered meanwhile), a 1 s drag of the epochs slider, and
  * the ONNX section's downloads.
  */
@@ -262,7 +265,9 @@ export async function measureLivePage(browser: Browser, path: string): Promise<L
   try {
     const page = await context.newPage();
     await page.addInitScript(LIVE_PAGE_PROBES);
-    await page.goto(`${server.origin}${path}`, { waitUntil: "commit" });
+    const url = new URL(path, server.origin);
+    if (!url.searchParams.has("speed")) url.searchParams.set("speed", "instant");
+    await page.goto(url.href, { waitUntil: "commit" });
     await page.waitForFunction(() => "__whenDone" in window);
     await page.evaluate(() =>
       (window as unknown as { __whenDone: (b: number[]) => Promise<number> }).__whenDone([])

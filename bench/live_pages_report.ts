@@ -3,7 +3,10 @@
  * `npm run bench` (bench/run.ts). No browser here: run.ts imports it without playwright.
  */
 
-/** One live page's figures after an input change, in instant mode (see {@link measureLivePage}). */
+/**
+ * One live page's figures after an input change, at the player's instant speed, `speed=instant`
+ * (see {@link measureLivePage}).
+ */
 export interface LivePageResult {
   /** The page and its query (e.g. `/kmeans?engine=fused`). */
   page: string;

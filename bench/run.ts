@@ -196,7 +196,9 @@ if (browser) {
       chunks.longTasks ? `, longest ${format(chunks.longestTaskMs, 0)}` : ""
     }.${chunks.error ? ` (${chunks.error})` : ""}`,
   );
-  console.log(`\nThe live pages after an input change (k 5 -> 3; instant mode; bench/browser.ts):\n`);
+  console.log(
+    `\nThe live pages after an input change (k 5 -> 3; the player's instant speed, speed=instant; bench/browser.ts):\n`,
+  );
   console.log(livePageReport(browser.livePages).table);
 
   console.log(`\n## Page weight (what each page downloads)\n`);

@@ -17,24 +17,42 @@ interface Snap {
   report?: boolean;
 }
 
-/** A fake requestAnimationFrame: `frame()` runs the callbacks asked for before it. */
+/**
+ * A fake requestAnimationFrame and clock: `settle()` runs the callbacks asked for before each frame,
+ * frame after frame, the clock (`performance.now`) moving one 60 Hz frame each; `wait(ms)` moves
+ * the clock without a frame.
+ */
 function fakeFrames() {
   let pending: (() => void)[] = [];
-  const saved = { request: globalThis.requestAnimationFrame, cancel: globalThis.cancelAnimationFrame };
-  globalThis.requestAnimationFrame = (callback) => pending.push(() => callback(0));
+  let now = 0;
+  const saved = {
+    request: globalThis.requestAnimationFrame,
+    cancel: globalThis.cancelAnimationFrame,
+    now: performance.now,
+  };
+  globalThis.requestAnimationFrame = (callback) => pending.push(() => callback(now));
   globalThis.cancelAnimationFrame = (id) => void (pending[id - 1] = () => {});
+  performance.now = () => now;
   return {
-    /** Runs frames until nothing asks for one (at most `max`). */
-    settle(max = 50) {
-      for (let i = 0; i < max && pending.length; i++) {
-        const now = pending;
+    /** Runs frames until nothing asks for one (at most `max`); returns how many ran. */
+    settle(max = 50, each?: () => void) {
+      let frames = 0;
+      for (; frames < max && pending.length; frames++) {
+        const asked = pending;
         pending = [];
-        for (const callback of now) callback();
+        now += 1000 / 60;
+        for (const callback of asked) callback();
+        each?.();
       }
+      return frames;
+    },
+    wait(ms: number) {
+      now += ms;
     },
     restore() {
       globalThis.requestAnimationFrame = saved.request;
       globalThis.cancelAnimationFrame = saved.cancel;
+      performance.now = saved.now;
     },
   };
 }
@@ -51,6 +69,7 @@ function fedRun(run: InstanceType<typeof LiveRun<Snap>>, epochs: number, onChang
   }, onChange);
   return {
     send: (epoch: number, report = true) => deliver({ epoch, diverged: false, report }),
+    sendDiverged: (epoch: number) => deliver({ epoch, diverged: true }),
     finish: async (status: JobEnd["status"] = "done") => {
       end({ status, ms: 1 });
       await ended;
@@ -68,6 +87,7 @@ Deno.test("Player: instant mode shows the start, then the last epoch once traine
     const run = new LiveRun<Snap>();
     player.runs = [run];
     const feed = fedRun(run, 10, () => player.request());
+    player.speed = "instant";
     player.restartPlayback();
     for (let epoch = 0; epoch <= 10; epoch++) feed.send(epoch);
     frames.settle();
@@ -92,6 +112,7 @@ Deno.test("Player: pause, seek, step and reset show the stored epoch in every ru
     const runs = [new LiveRun<Snap>("a"), new LiveRun<Snap>("b")];
     player.runs = runs;
     const feeds = runs.map((run) => fedRun(run, 6, () => player.request()));
+    player.speed = "instant";
     player.restartPlayback();
     for (const feed of feeds) for (let epoch = 0; epoch <= 6; epoch++) feed.send(epoch, epoch % 3 === 0);
     for (const feed of feeds) await feed.finish();
@@ -130,7 +151,7 @@ Deno.test("Player: a new run paused at once shows the new run's start, not the o
     player.restartPlayback();
     for (let epoch = 0; epoch <= 5; epoch++) first.send(epoch);
     await first.finish();
-    frames.settle();
+    frames.settle(200);
     assert.equal(drawn.at(-1)?.epoch, 5);
     const old = drawn.at(-1);
     const second = fedRun(run, 5, () => player.request());
@@ -142,6 +163,133 @@ Deno.test("Player: a new run paused at once shows the new run's start, not the o
     assert.notEqual(drawn.at(-1), old, "the old run's snapshot is gone");
     assert.equal(drawn.at(-1)?.epoch, 0, "the new run's start is drawn while paused");
     assert.equal(run.progress.dataset.trainingState, "paused");
+  } finally {
+    frames.restore();
+  }
+});
+
+/** The player's controls as a reader finds them: by their accessible name. */
+function control(player: { element: HTMLElement }, label: string): HTMLButtonElement {
+  const found = player.element.querySelector<HTMLButtonElement>(`[aria-label="${label}"]`);
+  assert.ok(found, `no control labelled "${label}"`);
+  return found;
+}
+
+Deno.test("Player: animated (the default) paces a fast run over 2 s from its first epoch, never ahead of training", async () => {
+  const frames = fakeFrames();
+  try {
+    const drawn: number[] = [];
+    const loop = new FrameLoop();
+    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
+    const run = new LiveRun<Snap>();
+    player.runs = [run];
+    const feed = fedRun(run, 150, () => player.request());
+    player.restartPlayback();
+    frames.settle(60); // a second while the worker starts: the pace waits for the first epoch
+    for (let epoch = 0; epoch <= 40; epoch++) feed.send(epoch);
+    frames.settle(60); // a second: the pace would be at epoch 75, training is at 40
+    assert.equal(drawn.at(-1), 40, "the playhead stops at the latest epoch trained");
+    assert.ok(drawn.length > 30, `${drawn.length} epochs drawn in the first second`);
+    assert.equal(run.progress.dataset.trainingState, "running");
+    assert.equal(control(player, "pause").textContent, "pause");
+    for (let epoch = 41; epoch <= 150; epoch++) feed.send(epoch);
+    await feed.finish();
+    const ran = frames.settle(400);
+    // 110 epochs more at 150 epochs per 2000 ms: 1467 ms, 88 frames (one frame either way).
+    assert.ok(Math.abs(ran - 88) <= 1, `the last 110 epochs took ${ran} frames`);
+    assert.equal(drawn.at(-1), 150);
+    assert.ok(drawn.every((epoch, i) => i === 0 || epoch > drawn[i - 1]), "epochs only go forward");
+    assert.equal(run.progress.dataset.trainingState, "done");
+    assert.equal(control(player, "replay").textContent, "replay", "after the end the button offers a replay");
+    assert.ok(control(player, "skip to the end").disabled, "nothing to skip at the end");
+  } finally {
+    frames.restore();
+  }
+});
+
+Deno.test("Player: animated, a training slower than the pace is shown as its epochs arrive", async () => {
+  const frames = fakeFrames();
+  try {
+    const drawn: number[] = [];
+    const loop = new FrameLoop();
+    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
+    const run = new LiveRun<Snap>();
+    player.runs = [run];
+    const feed = fedRun(run, 150, () => player.request());
+    player.restartPlayback();
+    // Five epochs every 200 ms (the pace would show 75).
+    for (let epoch = 0; epoch <= 150; epoch++) {
+      feed.send(epoch);
+      if (epoch % 5 === 0) {
+        frames.wait(200);
+        frames.settle(1);
+        assert.equal(drawn.at(-1), epoch, "the epoch just trained is on screen");
+      }
+    }
+    await feed.finish();
+    frames.settle(5);
+    assert.equal(run.progress.dataset.trainingState, "done");
+  } finally {
+    frames.restore();
+  }
+});
+
+Deno.test("Player: the play button says what it does: pause, play, replay; skip to end shows the result", async () => {
+  const frames = fakeFrames();
+  try {
+    const drawn: number[] = [];
+    const loop = new FrameLoop();
+    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
+    const run = new LiveRun<Snap>();
+    player.runs = [run];
+    const feed = fedRun(run, 100, () => player.request());
+    player.restartPlayback();
+    for (let epoch = 0; epoch <= 100; epoch++) feed.send(epoch);
+    await feed.finish();
+    frames.settle(30);
+    control(player, "pause").click();
+    frames.settle();
+    const paused = drawn.at(-1)!;
+    assert.ok(paused > 0 && paused < 100, `paused at ${paused}`);
+    assert.equal(run.progress.dataset.trainingState, "paused");
+    control(player, "play").click();
+    frames.settle(3);
+    assert.ok(drawn.at(-1)! > paused && drawn.at(-1)! < 100, "play goes on from where it paused, animated");
+    control(player, "skip to the end").click();
+    frames.settle();
+    assert.equal(drawn.at(-1), 100, "skip to the end shows the last epoch at once");
+    assert.equal(run.progress.dataset.trainingState, "done");
+    control(player, "replay").click();
+    frames.settle(3);
+    assert.ok(drawn.at(-1)! < 10, `replay starts again from epoch 0 (shows ${drawn.at(-1)})`);
+    assert.equal(control(player, "pause").textContent, "pause");
+    player.seek(100);
+    frames.settle();
+    assert.equal(control(player, "replay").textContent, "replay", "paused at the end: replay, not play");
+  } finally {
+    frames.restore();
+  }
+});
+
+Deno.test("Player: animated, a run that diverged ends on its last finite epoch and says diverged", async () => {
+  const frames = fakeFrames();
+  try {
+    const drawn: Snap[] = [];
+    const loop = new FrameLoop();
+    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s));
+    const run = new LiveRun<Snap>();
+    player.runs = [run];
+    const feed = fedRun(run, 150, () => player.request());
+    player.restartPlayback();
+    // Epoch 17's loss was not finite: the worker sends epoch 16 again, marked diverged.
+    for (let epoch = 0; epoch <= 17; epoch++) feed.send(epoch, epoch % 5 === 0);
+    feed.sendDiverged(16);
+    await feed.finish("diverged");
+    frames.settle(200);
+    assert.equal(drawn.at(-1)?.epoch, 16);
+    assert.equal(drawn.at(-1)?.diverged, true);
+    assert.equal(run.progress.dataset.trainingState, "diverged");
+    assert.equal(control(player, "replay").textContent, "replay");
   } finally {
     frames.restore();
   }

@@ -96,13 +96,18 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
     assert.deepEqual(scrubbed.epochs, [500, 500]);
     assert.notEqual(scrubbed.centroids, start.centroids);
 
+    // Animated (the default speed): from epoch 500 to 1000 at 1000 epochs in 2 s.
     within(await playerAction(watched, "play"), "play");
-    await waitForRunsDone(watched, 5000);
+    await waitForRunsDone(watched, 20_000);
     const played = await runsShown(watched);
     assert.deepEqual(played.epochs, [1000, 1000]);
     assert.equal(played.centroids, trained.centroids, "the trained model again, without retraining");
+    // At the end the one play button offers a replay (not "pause"), which plays from epoch 0 again.
+    within(await playerAction(watched, "replay"), "replay");
     within(await playerAction(watched, "pause"), "pause");
-    assert.deepEqual((await runsShown(watched)).states, ["paused", "paused"]);
+    const paused = await runsShown(watched);
+    assert.deepEqual(paused.states, ["paused", "paused"]);
+    assert.ok(paused.epochs.every((epoch) => epoch < 1000), `the replay paused at epochs ${paused.epochs}`);
     await assertClean(watched);
   });
 });

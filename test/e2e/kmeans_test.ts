@@ -187,8 +187,9 @@ Deno.test("the player: reset, step, play, pause and scrubbing each answer within
     assert.deepEqual([scrubbed.states, scrubbed.epochs], [["paused"], [75]]);
     assert.notEqual(scrubbed.centroids, one.centroids);
 
+    // Animated (the default speed): from epoch 75 to 150 at 150 epochs in 2 s.
     within(await playerAction(watched, "play"), "play");
-    await waitForRunsDone(watched, 5000);
+    await waitForRunsDone(watched, 20_000);
     const played = await runsShown(watched);
     assert.deepEqual([played.states, played.epochs], [["done"], [150]]);
     assert.equal(
@@ -197,8 +198,12 @@ Deno.test("the player: reset, step, play, pause and scrubbing each answer within
       "playing to the end draws the trained model again, without retraining",
     );
 
+    // At the end the one play button offers a replay (not "pause"), which plays from epoch 0 again.
+    within(await playerAction(watched, "replay"), "replay");
     within(await playerAction(watched, "pause"), "pause");
-    assert.deepEqual((await runsShown(watched)).states, ["paused"]);
+    const paused = await runsShown(watched);
+    assert.deepEqual(paused.states, ["paused"]);
+    assert.ok(paused.epochs[0] < 150, `the replay paused at epoch ${paused.epochs[0]}`);
     await assertClean(watched);
   });
 });

@@ -5,6 +5,7 @@
  * every setting.
  */
 import * as Inputs from "@observablehq/inputs";
+import { actionButton } from "./reproducibility.js";
 import { type ParameterSpec, readUrlState } from "./url_state.js";
 import { validated } from "./validated.js";
 
@@ -64,4 +65,26 @@ export function urlValues(spec: Record<string, InputSpec>, settings: Record<stri
       name,
     ) => [name, settings[name] as string]),
   );
+}
+
+/**
+ * A button putting every input of `spec` that lives in the URL back to its default, the notebook's
+ * settings (k 5, the notebook's learning rate, epochs and seed 0, ...), as if the reader had set
+ * them: the form's input event retrains. The view, a choice of what to look at, is kept;
+ * `onReset` runs first (to forget what the inputs do not hold, such as a start placed by hand).
+ */
+export function notebookSettingsButton(
+  form: HTMLElement,
+  spec: Record<string, InputSpec>,
+  { onReset }: { onReset?: () => void } = {},
+): HTMLButtonElement {
+  return actionButton("Back to the notebook's settings", () => {
+    onReset?.();
+    const inputs = form as HTMLElement & { value: Record<string, unknown> };
+    const defaults = Object.entries(spec).filter(([, s]) => s.url !== false).map((
+      [name, s],
+    ) => [name, s.value]);
+    inputs.value = { ...inputs.value, ...Object.fromEntries(defaults) };
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+  });
 }

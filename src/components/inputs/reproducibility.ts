@@ -9,22 +9,35 @@ import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
 
 /** A plain button running `action` on click (keyboard-operable, as every <button>). */
-function actionButton(label: string, action: () => unknown): HTMLButtonElement {
+export function actionButton(label: string, action: () => unknown): HTMLButtonElement {
   const button = html`<button type="button" class="action-button">${label}</button>` as HTMLButtonElement;
   button.addEventListener("click", () => void action());
   return button;
 }
 
-/** A button copying the page's current address (which holds every input) to the clipboard. */
+/** How long "Copied" stays beside the button (a later change of the inputs makes another link). */
+const COPIED_MS = 5000;
+
+/**
+ * A button copying the page's current address (which holds every input) to the clipboard, and
+ * beside it what happened: "Copied", or why not and what to do instead.
+ */
 export function copyLinkButton() {
-  return actionButton("Copy link to these settings", async () => {
+  const status = html`<span class="copy-status" role="status"></span>` as HTMLSpanElement;
+  let clear: ReturnType<typeof setTimeout> | undefined;
+  const button = actionButton("Copy link to these settings", async () => {
+    clearTimeout(clear);
     try {
       await navigator.clipboard.writeText(location.href);
+      status.textContent = "Copied: the link opens these settings.";
+      clear = setTimeout(() => (status.textContent = ""), COPIED_MS);
     } catch {
-      // No clipboard permission (e.g. an insecure origin): show the link to copy by hand.
-      prompt("Copy this link:", location.href);
+      // No clipboard (an insecure origin) or no permission: the address bar holds the same link.
+      status.textContent =
+        "Could not copy: this browser did not allow it. Copy the address bar instead, it holds the same link.";
     }
   });
+  return html`<span>${button} ${status}</span>`;
 }
 
 /** Starts a download of `content` as a file named `name`. */

@@ -67,13 +67,16 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
 }
 
 /**
- * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, and
- * the TensorFlow.js backend asked for. {@link writeUrlState} keeps them.
+ * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, the
+ * TensorFlow.js backend asked for, and the player's speed. {@link writeUrlState} keeps them.
  */
-const KEPT = ["start", "backend"] as const;
+const KEPT = ["start", "backend", "speed"] as const;
 
-/** The URL's value of a kept parameter (`start=`, `backend=`), or null. */
-export function readUrlParam(name: (typeof KEPT)[number]): string | null {
+/** A parameter kept in the URL besides the form's inputs. */
+type KeptParam = (typeof KEPT)[number];
+
+/** The URL's value of a kept parameter (`start=`, `backend=`, `speed=`), or null. */
+export function readUrlParam(name: KeptParam): string | null {
   return new URLSearchParams(globalThis.location?.search ?? "").get(name);
 }
 
@@ -97,12 +100,17 @@ export function backendsAsked<T extends string>(names: readonly T[]): T[] {
   return asked ? [asked, ...names.filter((name) => name !== asked)] : [...names];
 }
 
+/** Writes a kept parameter to the URL, or removes it (`value` undefined). */
+export function writeUrlParam(name: KeptParam, value: string | undefined): void {
+  const params = new URLSearchParams(location.search);
+  if (value === undefined) params.delete(name);
+  else params.set(name, value);
+  replaceQuery(params);
+}
+
 /** Writes the start placed by hand to the URL (`start=`), or removes it. */
 export function writeStartParam(start: number[][] | undefined): void {
-  const params = new URLSearchParams(location.search);
-  if (start) params.set("start", formatStart(start));
-  else params.delete("start");
-  replaceQuery(params);
+  writeUrlParam("start", start && formatStart(start));
 }
 
 function replaceQuery(params: URLSearchParams) {

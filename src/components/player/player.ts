@@ -14,6 +14,7 @@
  */
 import { html } from "htl";
 import type { Job, JobEnd } from "../live/pool.js";
+import { readUrlState, writeUrlParam } from "../inputs/url_state.js";
 import type { FrameLoop } from "./frame_loop.js";
 
 /** What a run's progress element says. */
@@ -99,13 +100,16 @@ export class LiveRun<S extends Snapshot> {
   /** Adds a snapshot in epoch order (replayed epochs land between reports). */
   insert(snapshot: S): void {
     const put = (list: S[]) => {
-      let at = list.length;
-      while (at > 0 && list[at - 1].epoch > snapshot.epoch) at--;
-      if (at > 0 && list[at - 1].epoch === snapshot.epoch) {
-        // A diverged run ends on its last finite epoch again, marked diverged: that one is kept.
-        if (snapshot.diverged) list[at - 1] = snapshot;
+      // A diverged run ends on its last finite epoch again, marked diverged: it ends the list (the
+      // epochs stored after it had a loss that was not finite).
+      if (snapshot.diverged) {
+        while (list.length && list[list.length - 1].epoch >= snapshot.epoch) list.pop();
+        list.push(snapshot);
         return;
       }
+      let at = list.length;
+      while (at > 0 && list[at - 1].epoch > snapshot.epoch) at--;
+      if (at > 0 && list[at - 1].epoch === snapshot.epoch) return;
       list.splice(at, 0, snapshot);
     };
     put(this.epochsStored);
@@ -145,15 +149,18 @@ export class LiveRun<S extends Snapshot> {
     return this.#state;
   }
 
-  /** Updates the progress element to `snapshot` (the one drawn) in `state`. */
-  show(snapshot: S | undefined, state: TrainingState): void {
+  /**
+   * Updates the progress element to `snapshot` in `state`: the snapshot drawn, or (`drawn` false)
+   * the latest trained while the instant speed keeps the start on screen.
+   */
+  show(snapshot: S | undefined, state: TrainingState, { drawn = true }: { drawn?: boolean } = {}): void {
     const epoch = snapshot?.epoch ?? 0;
-    // While training, the element changes at most every 100 ms (each change costs the page a style
-    // and layout pass); any other change of state or epoch shows at once.
+    // An epoch trained but not drawn changes the element at most every 100 ms (each change costs
+    // the page a style and layout pass); the epoch drawn, and any change of state, show at once.
     const now = performance.now();
     const key = `${state} ${epoch} ${this.end?.status} ${this.progress.dataset.run}`;
     if (key === this.#shownKey) return;
-    if (state === "running" && this.#state === "running" && !this.trained && now - this.#shownAt < 100) {
+    if (!drawn && state === "running" && this.#state === "running" && now - this.#shownAt < 100) {
       return;
     }
     this.#shownKey = key;
@@ -185,65 +192,108 @@ export class LiveRun<S extends Snapshot> {
   }
 }
 
-/** How a finished run is shown: the result at once, or its history spread over about two seconds. */
-type Speed = "instant" | "animated";
+/**
+ * How a run is shown: "animated" paces its epochs over about {@link ANIMATION_MS} as they arrive
+ * (never ahead of training), "instant" shows its start, then its result once trained.
+ */
+type Speed = "animated" | "instant";
 
-/** Milliseconds an animated playback of a whole run lasts. */
+/** The speed as a URL parameter (`speed=instant`; animated when absent). */
+const SPEED = { type: "option", value: "animated", options: ["animated", "instant"] } as const;
+
+/** Milliseconds an animated playback of a whole run lasts at least (a slower training sets the pace). */
 const ANIMATION_MS = 2000;
+/**
+ * The most time one frame moves the playhead by: a frame that comes late (a long task, a hidden tab)
+ * does not skip the epochs in between.
+ */
+const LATE_FRAME_MS = 250;
+
+/** What the play button does next, and says. */
+type PlayAction = "play" | "pause" | "replay";
 
 /**
- * Plays a set of runs that share an epoch axis: play/pause, step one epoch or one report, reset,
- * a scrubber over the stored history and the speed. `draw(snapshots)` gets the snapshot to show
- * for each run and is called at most once per animation frame, only when one of them changed.
+ * Plays a set of runs that share an epoch axis: one play button (play, pause, or replay once every
+ * run's end is on screen), step one epoch or one report, reset, skip to the end, a scrubber over the
+ * stored history and the speed. `draw(snapshots)` gets the snapshot to show for each run and is
+ * called at most once per animation frame, only when one of them changed.
+ *
+ * Animated, a playhead moves over the epochs at {@link ANIMATION_MS} a whole run, from the first
+ * snapshot on, and never past the latest epoch stored: a training faster than that is shown at
+ * that pace, a slower one as its epochs arrive.
  */
 export class Player<S extends Snapshot> {
   runs: LiveRun<S>[] = [];
-  speed: Speed = "instant";
+  /** How new runs are shown (from the URL's `speed=`, else animated). */
+  speed: Speed;
   paused = false;
   /** The epoch on screen when paused. */
   #cursor = 0;
-  #animationStart = 0;
+  /** Whether the playback is paced (animated, or a replay), and its playhead (an epoch, fractional). */
+  #paced = true;
+  #playhead = 0;
+  /** When the playhead last moved. */
+  #movedAt = 0;
   #drawn: (S | undefined)[] = [];
   #shownKey = "";
+  #action: PlayAction = "pause";
   readonly element: HTMLDivElement;
   readonly #scrubber: HTMLInputElement;
   readonly #playButton: HTMLButtonElement;
+  readonly #skipButton: HTMLButtonElement;
   readonly #label: HTMLElement;
 
   constructor(readonly loop: FrameLoop, readonly draw: (snapshots: (S | undefined)[]) => void) {
     loop.setPlayer(() => this.#tick());
-    const button = (label: string, text: string, action: () => void) => {
+    const { values, problems } = readUrlState({ speed: SPEED });
+    this.speed = values.speed as Speed;
+    const button = (label: string, text: string, action: () => void, title = label) => {
       const b =
-        html`<button type="button" aria-label=${label} title=${label}>${text}</button>` as HTMLButtonElement;
+        html`<button type="button" aria-label=${label} title=${title}>${text}</button>` as HTMLButtonElement;
       b.addEventListener("click", action);
       return b;
     };
-    this.#playButton = button("pause", "pause", () => (this.paused ? this.play() : this.pause()));
+    this.#playButton = button(
+      "pause",
+      "pause",
+      () => (this.#action === "pause" ? this.pause() : this.play()),
+    );
+    this.#skipButton = button("skip to the end", "skip to end", () => this.skipToEnd());
     this.#scrubber =
       html`<input type="range" min="0" max="1" step="1" value="0" aria-label="epoch shown">` as HTMLInputElement;
     this.#scrubber.addEventListener("input", () => this.seek(Number(this.#scrubber.value)));
     this.#label = html`<span class="player-epoch" data-testid="player-epoch">0</span>` as HTMLElement;
     const speed = html`<select aria-label="playback speed">
-      <option value="instant">instant</option><option value="animated">animated (2 s)</option></select>` as HTMLSelectElement;
+      <option value="animated">animated (2 s)</option><option value="instant">instant</option></select>` as HTMLSelectElement;
+    speed.value = this.speed;
     speed.addEventListener("change", () => {
       this.speed = speed.value as Speed;
+      // The default (animated) is left out of the link.
+      writeUrlParam("speed", this.speed === SPEED.value ? undefined : this.speed);
       this.restartPlayback();
     });
     this.element = html`<div class="player" role="group" aria-label="training playback">
       ${button("reset to the start", "reset", () => this.reset())}
       ${this.#playButton}
       ${button("step one epoch", "+1 epoch", () => void this.stepEpoch())}
-      ${button("step one report", "+1 report", () => this.stepReport())}
+      ${
+      button(
+        "step one report",
+        "+1 report",
+        () => this.stepReport(),
+        "Step to the next report: the epochs whose losses the worker sends and the curves draw as points (every few epochs; the epochs between are kept for +1 epoch).",
+      )
+    }
+      ${this.#skipButton}
       ${this.#scrubber} epoch ${this.#label} ${speed}
+      ${problems.length ? html`<span class="warning" role="note">${problems.join(" ")}</span>` : ""}
     </div>` as HTMLDivElement;
   }
 
-  /** Starts showing fresh runs (called after each run's `begin`). */
+  /** Starts showing fresh runs (called after each run's `begin`): from epoch 0, at the chosen speed. */
   restartPlayback(): void {
-    this.paused = false;
-    this.#animationStart = performance.now();
+    this.#playFrom(0, this.speed === "animated");
     this.#drawn = [];
-    this.request();
   }
 
   /** Asks the frame loop for a draw (every request until the next frame is one draw). */
@@ -255,13 +305,29 @@ export class Player<S extends Snapshot> {
     return Math.max(1, ...this.runs.map((run) => run.epochs));
   }
 
-  /** The epoch to show now. */
+  #playFrom(epoch: number, paced: boolean): void {
+    // Said at once: a click in the same task (a pause right after a change) does what it reads.
+    this.#showAction("pause");
+    this.paused = false;
+    this.#paced = paced;
+    this.#playhead = epoch;
+    this.#movedAt = performance.now();
+    this.request();
+  }
+
+  /** The epoch to show now (Infinity: the instant speed's start, then result). */
   #target(): number {
     if (this.paused) return this.#cursor;
-    if (this.speed === "animated") {
-      return Math.floor(this.#epochs * (performance.now() - this.#animationStart) / ANIMATION_MS);
+    if (!this.#paced) return Infinity;
+    const now = performance.now();
+    // The pace starts with the first snapshot; the playhead never passes the latest epoch stored.
+    const latest = Math.max(...this.runs.map((run) => run.epochsStored.at(-1)?.epoch ?? -1));
+    if (latest >= 0) {
+      const elapsed = Math.min(LATE_FRAME_MS, now - this.#movedAt);
+      this.#playhead = Math.min(latest, this.#playhead + this.#epochs * elapsed / ANIMATION_MS);
     }
-    return Infinity;
+    this.#movedAt = now;
+    return Math.floor(this.#playhead);
   }
 
   /** Draws the epoch to show, if it changed; true if it drew. */
@@ -292,26 +358,36 @@ export class Player<S extends Snapshot> {
       if (this.paused) run.show(snapshot, "paused");
       else if (atEnd) run.show(snapshot, run.end?.status === "diverged" ? "diverged" : "done");
       else {
-        run.show(target === Infinity ? run.last : snapshot, "running");
-        if (run.trained || this.speed === "animated") animating = true;
+        if (target === Infinity) run.show(run.last, "running", { drawn: false });
+        else run.show(snapshot, "running");
+        if (run.trained || this.#paced) animating = true;
       }
     });
+    const ended = this.runs.length > 0 &&
+      this.runs.every((run, r) => run.trained && snapshots[r] === run.last);
+    this.#showAction(ended ? "replay" : this.paused ? "play" : "pause");
     const shown = String(Math.max(0, ...snapshots.map((s) => s?.epoch ?? 0)));
-    const action = this.paused ? "play" : "pause";
     // Written only when they change: a tick comes with every snapshot, and each write costs the
     // frame a style and layout pass.
-    const key = `${this.#epochs} ${shown} ${action}`;
+    const key = `${this.#epochs} ${shown}`;
     if (key !== this.#shownKey || this.#scrubber.value !== shown) {
       this.#shownKey = key;
       this.#scrubber.max = String(this.#epochs);
       this.#scrubber.value = shown;
       this.#label.textContent = shown;
-      this.#playButton.textContent = action;
-      this.#playButton.ariaLabel = action;
-      this.#playButton.title = action;
     }
     if (animating) this.request();
     return changed >= 0;
+  }
+
+  /** Labels the play button with what it will do, and enables "skip to end" unless at the end. */
+  #showAction(action: PlayAction): void {
+    if (action === this.#action) return;
+    this.#action = action;
+    this.#playButton.textContent = action;
+    this.#playButton.setAttribute("aria-label", action);
+    this.#playButton.title = action === "replay" ? "replay the run from epoch 0, animated" : action;
+    this.#skipButton.disabled = action === "replay";
   }
 
   #shownEpoch(): number {
@@ -322,15 +398,27 @@ export class Player<S extends Snapshot> {
   pause(): void {
     this.#cursor = this.#shownEpoch();
     this.paused = true;
+    this.#showAction("play");
     this.request();
   }
 
-  /** Plays on from the epoch on screen: to the latest at once, or animated from here. */
+  /**
+   * Plays on from the epoch on screen, at the chosen speed (instant: to the latest at once); from
+   * the start again when every run's end is on screen.
+   */
   play(): void {
-    const from = this.paused && this.#cursor < this.#epochs ? this.#cursor : 0;
-    this.paused = false;
-    this.#animationStart = performance.now() - (from / this.#epochs) * ANIMATION_MS;
-    this.request();
+    if (this.#action === "replay") return this.replay();
+    this.#playFrom(this.paused ? this.#cursor : this.#shownEpoch(), this.speed === "animated");
+  }
+
+  /** Plays the runs again from epoch 0, animated (at either speed: an instant replay would show nothing). */
+  replay(): void {
+    this.#playFrom(0, true);
+  }
+
+  /** Shows the latest epoch stored at once (the result, once trained), and follows training from there. */
+  skipToEnd(): void {
+    this.#playFrom(Infinity, this.#paced);
   }
 
   /** Shows `epoch` (or the last report before it) from the history, paused. */
