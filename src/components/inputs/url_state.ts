@@ -67,12 +67,12 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
 }
 
 /**
- * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, and
- * the TensorFlow.js backend asked for. {@link writeUrlState} keeps them.
+ * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, the
+ * TensorFlow.js backend asked for, and the presentation mode. {@link writeUrlState} keeps them.
  */
-const KEPT = ["start", "backend"] as const;
+const KEPT = ["start", "backend", "present"] as const;
 
-/** The URL's value of a kept parameter (`start=`, `backend=`), or null. */
+/** The URL's value of a kept parameter (`start=`, `backend=`, `present=`), or null. */
 export function readUrlParam(name: (typeof KEPT)[number]): string | null {
   return new URLSearchParams(globalThis.location?.search ?? "").get(name);
 }
@@ -99,9 +99,14 @@ export function backendsAsked<T extends string>(names: readonly T[]): T[] {
 
 /** Writes the start placed by hand to the URL (`start=`), or removes it. */
 export function writeStartParam(start: number[][] | undefined): void {
+  writeUrlParam("start", start && formatStart(start));
+}
+
+/** Writes a kept parameter to the URL, or removes it (`value` undefined). */
+export function writeUrlParam(name: (typeof KEPT)[number], value: string | undefined): void {
   const params = new URLSearchParams(location.search);
-  if (start) params.set("start", formatStart(start));
-  else params.delete("start");
+  if (value !== undefined) params.set(name, value);
+  else params.delete(name);
   replaceQuery(params);
 }
 
