@@ -6,6 +6,12 @@
  * from it (Lloyd's steps, a gradient run). The points are drawn once with Plot; the centroids are
  * circles over them, moved in place while dragging.
  *
+ * A mouse places and drags at once. Touches (and pens) do only once the "Place centroids" toggle
+ * is on: until then a swipe over the chart scrolls the page. The keyboard works too: the chart
+ * takes focus (Tab), the arrow keys move a cursor (Shift: five times further), Enter or Space
+ * places a centroid there, a digit (1 to 9, 0 for the 10th) picks centroid j up to move it with the
+ * arrows and Enter puts it down (Escape puts it back).
+ *
  * @module
  */
 import * as Plot from "@observablehq/plot";
@@ -21,17 +27,24 @@ interface CentroidPickerOptions {
   value?: number[][];
   width?: number;
   domain?: PlotDomain;
+  /** Whether touches place centroids from the start (the toggle on). */
+  placing?: boolean;
 }
+
+/** The picker: an input whose `value` is the last complete set, and whether touches place centroids. */
+export type CentroidPicker = HTMLElement & { value: number[][]; readonly placing: boolean };
 
 const SVG = "http://www.w3.org/2000/svg";
 /** A press this close to a centroid (px) drags it rather than placing a new one. */
 const GRAB_RADIUS = 14;
+/** An arrow key moves the cursor this fraction of the axis' domain (Shift: five times as far). */
+const KEY_STEP = 1 / 50;
 
-/** A scatter where clicks place and drags move k centroids; `value` is the last complete set. */
+/** A scatter where clicks, taps once asked for, and keys place and move k centroids. */
 export function centroidPicker(
   points: Matrix,
-  { k, value = [], width = 560, domain = sharedDomain(points) }: CentroidPickerOptions,
-): HTMLElement & { value: number[][] } {
+  { k, value = [], width = 560, domain = sharedDomain(points), placing = false }: CentroidPickerOptions,
+): CentroidPicker {
   const rows = Array.from(
     { length: points.rows },
     (_, i) => [points.data[i * points.cols], points.data[i * points.cols + 1]],
@@ -40,7 +53,8 @@ export function centroidPicker(
     width,
     aspectRatio: 1,
     grid: true,
-    ariaLabel: `Click to place ${k} starting centroids; drag a centroid to move it.`,
+    ariaLabel: `Place ${k} starting centroids: click, or move the cursor with the arrow keys and press ` +
+      `Enter; a digit picks a centroid up to move it. Drag a centroid to move it.`,
     x: { label: columnName(0), domain: domain.x },
     y: { label: columnName(1), domain: domain.y },
     marks: [
@@ -54,33 +68,121 @@ export function centroidPicker(
   const layer = document.createElementNS(SVG, "g");
   layer.setAttribute("class", "picked-centroids");
   plot.append(layer);
-  plot.style.touchAction = "none"; // drags move centroids, not the page
   plot.style.cursor = "crosshair";
+  plot.setAttribute("tabindex", "0");
+  plot.setAttribute("role", "application");
 
-  const wrapper = document.createElement("div") as unknown as HTMLElement & { value: number[][] };
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "place-toggle";
+  toggle.textContent = "Place centroids";
+  const status = document.createElement("p");
+  status.className = "picker-status muted small";
+  status.setAttribute("aria-live", "polite");
+  const wrapper = document.createElement("div") as unknown as CentroidPicker & { placing: boolean };
   wrapper.className = "centroid-picker";
-  wrapper.append(plot);
+  wrapper.append(toggle, plot, status);
   let centroids = value.length === k ? value.map((row) => [...row]) : [];
   wrapper.value = centroids.map((row) => [...row]);
+  /** Touches place and drag centroids (`touch-action: none`) only while the toggle is on. */
+  const setPlacing = (on: boolean) => {
+    wrapper.placing = on;
+    toggle.setAttribute("aria-pressed", String(on));
+    plot.style.touchAction = on ? "none" : "pan-x pan-y";
+    plot.classList.toggle("placing", on);
+  };
+  setPlacing(placing);
+  toggle.addEventListener("click", () => setPlacing(!wrapper.placing));
+
+  /** The keyboard's cursor (data units), the centroid it holds (-1: none) and where that one was. */
+  const cursor = [
+    (domain.x[0] + domain.x[1]) / 2,
+    (domain.y[0] + domain.y[1]) / 2,
+  ];
+  let held = -1, heldFrom: number[] = [];
+  const ring = document.createElementNS(SVG, "circle");
+  ring.setAttribute("class", "picker-cursor");
+  ring.setAttribute("r", "10");
+  ring.setAttribute("fill", "none");
+  ring.setAttribute("stroke", "currentColor");
+  ring.setAttribute("stroke-width", "1.5");
+  ring.setAttribute("stroke-dasharray", "3 2");
 
   const draw = () => {
-    layer.replaceChildren(...centroids.map((centroid, j) => {
-      const circle = document.createElementNS(SVG, "circle");
-      circle.setAttribute("cx", String(x.apply(centroid[0])));
-      circle.setAttribute("cy", String(y.apply(centroid[1])));
-      circle.setAttribute("r", "7");
-      circle.setAttribute("fill", clusterColourOf(j));
-      circle.setAttribute("stroke", "var(--theme-background)");
-      circle.setAttribute("stroke-width", "2");
-      circle.setAttribute("data-centroid", String(j));
-      return circle;
-    }));
+    const focused = plot.matches(":focus-visible");
+    ring.setAttribute("cx", String(x.apply(cursor[0])));
+    ring.setAttribute("cy", String(y.apply(cursor[1])));
+    plot.dataset.cursor = JSON.stringify(cursor);
+    layer.replaceChildren(
+      ...(focused ? [ring] : []),
+      ...centroids.map((centroid, j) => {
+        const circle = document.createElementNS(SVG, "circle");
+        circle.setAttribute("cx", String(x.apply(centroid[0])));
+        circle.setAttribute("cy", String(y.apply(centroid[1])));
+        circle.setAttribute("r", "7");
+        circle.setAttribute("fill", clusterColourOf(j));
+        circle.setAttribute("stroke", "var(--theme-background)");
+        circle.setAttribute("stroke-width", "2");
+        circle.setAttribute("data-centroid", String(j));
+        return circle;
+      }),
+    );
   };
   const emit = () => {
     if (centroids.length !== k) return;
     wrapper.value = centroids.map((row) => [...row]);
     wrapper.dispatchEvent(new Event("input", { bubbles: true }));
   };
+  const say = () => {
+    const at = (c: number[]) => `(${c.map((v) => v.toFixed(2)).join(", ")})`;
+    status.textContent = held >= 0
+      ? `Centroid ${held + 1} picked up, at ${
+        at(cursor)
+      }: arrows move it, Enter puts it down, Escape puts it back.`
+      : `Cursor at ${at(cursor)}; ${centroids.length === k ? k : centroids.length} of ${k} centroids placed.`;
+  };
+  plot.addEventListener("focus", () => {
+    draw();
+    if (plot.matches(":focus-visible")) say();
+  });
+  plot.addEventListener("blur", () => {
+    status.textContent = "";
+    draw();
+  });
+  plot.addEventListener("keydown", (event) => {
+    const arrows: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
+    const digit = /^[0-9]$/.test(event.key) ? (Number(event.key) + 9) % 10 : -1;
+    if (event.key in arrows) {
+      const [dx, dy] = arrows[event.key], times = event.shiftKey ? 5 : 1;
+      const clamp = (v: number, [a, b]: number[]) => Math.min(Math.max(v, Math.min(a, b)), Math.max(a, b));
+      cursor[0] = clamp(cursor[0] + dx * times * KEY_STEP * (domain.x[1] - domain.x[0]), domain.x);
+      cursor[1] = clamp(cursor[1] + dy * times * KEY_STEP * (domain.y[1] - domain.y[0]), domain.y);
+      if (held >= 0) centroids[held] = [...cursor];
+    } else if (event.key === "Enter" || event.key === " ") {
+      if (held >= 0) held = -1;
+      else {
+        if (centroids.length === k) centroids = [];
+        centroids.push([...cursor]);
+      }
+      emit();
+    } else if (digit >= 0 && digit < centroids.length && held < 0) {
+      held = digit;
+      heldFrom = [...centroids[digit]];
+      cursor.splice(0, 2, ...heldFrom);
+    } else if (event.key === "Escape" && held >= 0) {
+      centroids[held] = heldFrom;
+      held = -1;
+    } else return;
+    event.preventDefault();
+    draw();
+    say();
+  });
+
   // Pointer position in the plot's own coordinates (the svg may be scaled by CSS).
   const local = (event: PointerEvent) => {
     const box = plot.getBoundingClientRect();
@@ -89,6 +191,8 @@ export function centroidPicker(
   };
   let dragging = -1;
   plot.addEventListener("pointerdown", (event) => {
+    // A touch or a pen before the toggle is on: the page scrolls (touch-action), nothing is placed.
+    if (event.pointerType !== "mouse" && !wrapper.placing) return;
     const [px, py] = local(event);
     dragging = centroids.findIndex((c) => Math.hypot(x.apply(c[0]) - px, y.apply(c[1]) - py) <= GRAB_RADIUS);
     if (dragging >= 0) {

@@ -68,14 +68,15 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
 
 /**
  * Parameters that are not inputs of the form but live in the URL too: a start placed by hand, the
- * TensorFlow.js backend asked for, and the player's speed. {@link writeUrlState} keeps them.
+ * TensorFlow.js backend asked for, the player's speed and the presentation mode. {@link writeUrlState}
+ * keeps them.
  */
-const KEPT = ["start", "backend", "speed"] as const;
+const KEPT = ["start", "backend", "speed", "present"] as const;
 
 /** A parameter kept in the URL besides the form's inputs. */
 type KeptParam = (typeof KEPT)[number];
 
-/** The URL's value of a kept parameter (`start=`, `backend=`, `speed=`), or null. */
+/** The URL's value of a kept parameter (`start=`, `backend=`, `speed=`, `present=`), or null. */
 export function readUrlParam(name: KeptParam): string | null {
   return new URLSearchParams(globalThis.location?.search ?? "").get(name);
 }

@@ -15,7 +15,7 @@ import { describePositions } from "../draw/clusters.js";
 import { divergedNote, formatScore } from "../draw/format.js";
 import { clusterName } from "../draw/palette.js";
 import { kmeansOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
-import { centroidPicker } from "../inputs/centroid_picker.js";
+import { type CentroidPicker, centroidPicker } from "../inputs/centroid_picker.js";
 import { formatStart, writeStartParam } from "../inputs/url_state.js";
 import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
 import { liveInputs, type ModelFiles } from "../live/page_parts.js";
@@ -383,7 +383,9 @@ export class KMeansModel
 
   #buildPicker(engine: KMeansEngine, key: string, width: number) {
     const { k } = engine.settings!;
-    const chart = centroidPicker(engine.validDrawn, { k, value: this.placed, width });
+    // A new picker keeps the old one's toggle, and its focus (a keyboard user goes on placing).
+    const old = this.picker.querySelector<CentroidPicker>(".centroid-picker");
+    const chart = centroidPicker(engine.validDrawn, { k, value: this.placed, width, placing: old?.placing });
     const place = (placed: number[][] | undefined) => {
       this.placed = placed;
       this.#placedFor = placed?.length;
@@ -395,12 +397,18 @@ export class KMeansModel
     const clear = html`<button type="button">Clear: start from the init again</button>` as HTMLButtonElement;
     clear.disabled = !this.placed;
     clear.addEventListener("click", () => place(undefined));
-    const note = html`<p class="muted small">${
-      this.placed
-        ? `Both runs start from the ${k} centroids placed here. Click again to place a new set; drag one to move it.`
-        : `Click ${k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centroid to move it.`
-    } ${clear}</p>`;
-    engine.loop.want("picker", () => key === this.#pickerKey && this.picker.replaceChildren(chart, note));
+    const note = html`
+      <p
+        class="muted small">${this.placed
+          ? `Both runs start from the ${k} centroids placed here. Click again to place a new set; drag one to move it.`
+          : `Click ${k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centroid to move it.`} On a touch screen, turn on "Place centroids" first. Keyboard: Tab to the chart, then arrows and Enter. ${clear}</p>
+    `;
+    engine.loop.want("picker", () => {
+      if (key !== this.#pickerKey) return;
+      const focused = !!old?.contains(document.activeElement);
+      this.picker.replaceChildren(chart, note);
+      if (focused) chart.querySelector("svg")?.focus();
+    });
   }
 }
 
