@@ -76,6 +76,17 @@ export interface ScatterPanel {
 
 type Scale = { apply(v: number): number; range: number[]; domain: number[] };
 
+/** How to paint each panel's points on a new canvas at another scale (see {@link pointsAt}). */
+const repaints = new WeakMap<HTMLCanvasElement, (scale: number) => HTMLCanvasElement>();
+
+/**
+ * The points of the panel whose canvas is `canvas`, painted anew on a canvas of `scale` device
+ * pixels per CSS pixel (an export's sharper copy); `canvas` itself if it is no panel's.
+ */
+export function pointsAt(canvas: HTMLCanvasElement, scale: number): HTMLCanvasElement {
+  return repaints.get(canvas)?.(scale) ?? canvas;
+}
+
 /** Panels built so far, for their clip paths' ids (unique in the page). */
 let clipCount = 0;
 
@@ -168,6 +179,35 @@ export function scatterPanel(
       class="layered-scatter">${title}${legend}<div class="scatter-stack" style="position: relative">${canvas}${svg}</div></figure>
   ` as HTMLElement;
   const context = canvas.getContext("2d");
+  /** Each drawn point's colour index and opacity, as last painted (for {@link pointsAt}). */
+  let painted: { colours: Int32Array; alphas: Float32Array } | undefined;
+  // Writes the points into `target`'s bitmap, drawn at `scale` device pixels per CSS pixel.
+  const paintOn = (target: CanvasRenderingContext2D, scale: number) => {
+    const w = target.canvas.width, h = target.canvas.height;
+    if (!painted) return target.clearRect(0, 0, w, h);
+    // Dots written into a bitmap and put at once: a canvas path of thousands of arcs is recorded
+    // and rasterized in the frame's paint and commit (tens of milliseconds for three panels).
+    const image = target.createImageData(w, h);
+    const pixels = image.data;
+    const rgb = new Map<number, [number, number, number]>();
+    for (let i = 0; i < n; i++) {
+      const c = painted.colours[i];
+      let tone = rgb.get(c);
+      if (!tone) rgb.set(c, tone = parseColour(target, clusterColourOf(c)));
+      const cx = x.apply(points.data[2 * i]) * scale, cy = y.apply(points.data[2 * i + 1]) * scale;
+      blendDisc(pixels, { w, h, cx, cy, r: 1.6 * scale, alpha: painted.alphas[i], rgb: tone });
+    }
+    target.putImageData(image, 0, 0);
+  };
+  repaints.set(canvas, (scale) => {
+    const copy = Object.assign(document.createElement("canvas"), {
+      width: Math.round(width * scale),
+      height: Math.round(height * scale),
+    });
+    const target = copy.getContext("2d");
+    if (target) paintOn(target, scale);
+    return copy;
+  });
   return {
     element,
     get k() {
@@ -179,27 +219,21 @@ export function scatterPanel(
       legend.replaceWith(next);
       legend = next;
       legendK = k;
+      painted = undefined;
       context?.clearRect(0, 0, canvas.width, canvas.height);
       layer.replaceChildren();
     },
     setTitle: (text) => void (title.textContent = text),
     paint(colour, opacity) {
-      if (!context) return;
-      // Dots written into a bitmap and put at once: a canvas path of thousands of arcs is recorded
-      // and rasterized in the frame's paint and commit (tens of milliseconds for three panels).
-      const image = context.createImageData(canvas.width, canvas.height);
-      const pixels = image.data, w = canvas.width, h = canvas.height;
-      const rgb = new Map<number, [number, number, number]>();
-      for (let i = 0; i < n; i++) {
-        const c = colour(i);
-        let tone = rgb.get(c);
-        if (!tone) rgb.set(c, tone = parseColour(context, clusterColourOf(c)));
+      painted = {
+        colours: Int32Array.from({ length: n }, (_, i) => colour(i)),
         // Opacity in steps of 0.2, as the dots were drawn before (0.75 without an opacity).
-        const alpha = opacity ? Math.round(Math.max(0.08, Math.min(0.9, opacity(i))) * 5) / 5 || 0.08 : 0.75;
-        const cx = x.apply(points.data[2 * i]) * ratio, cy = y.apply(points.data[2 * i + 1]) * ratio;
-        blendDisc(pixels, { w, h, cx, cy, r: 1.6 * ratio, alpha, rgb: tone });
-      }
-      context.putImageData(image, 0, 0);
+        alphas: Float32Array.from(
+          { length: n },
+          (_, i) => opacity ? Math.round(Math.max(0.08, Math.min(0.9, opacity(i))) * 5) / 5 || 0.08 : 0.75,
+        ),
+      };
+      if (context) paintOn(context, ratio);
     },
     overlay: (markup) => void (layer.innerHTML = markup),
     px: (v) => x.apply(v),

@@ -1,12 +1,13 @@
 /**
  * Controls that let a reader share and reproduce what is on screen: copy the page's link,
- * download a JSON manifest of a run, download data as CSV or JSON.
+ * download a JSON manifest of a run, download data as CSV or JSON, download the charts as SVG or PNG.
  */
 import { html } from "htl";
 import { csvFormat } from "d3-dsv";
 import type { Split } from "../../lib/random/split.js";
 import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import type { ChosenDataset } from "./dataset_store.js";
+import { hasChart, panelSvg, svgToPng } from "../draw/chart_export.js";
 
 /** A plain button running `action` on click (keyboard-operable, as every <button>). */
 export function actionButton(label: string, action: () => unknown): HTMLButtonElement {
@@ -66,52 +67,35 @@ export function csvDownloadButton(
   return actionButton(label, () => download(nameOf(name), csvFormat(make()), "text/csv"));
 }
 
+/** A panel a page exports: its name in file names, its element, and a title if it shows none. */
+export interface ExportPanel {
+  name: string;
+  element: HTMLElement;
+  title?: string;
+}
+
 /**
- * A chart as a standalone SVG file: Plot's SVG with the page's computed colours inlined (Plot
- * uses currentColor and CSS variables, which mean nothing outside the page).
+ * Two buttons downloading every panel drawn on the page, each once, as SVG files or as PNG
+ * images (see `chart_export.ts`), each named `fileName(panel's name)` plus the extension; a line
+ * after them says how many were saved.
  */
-function standaloneSvg(svg: SVGSVGElement): string {
-  const copy = svg.cloneNode(true) as SVGSVGElement;
-  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  const style = getComputedStyle(svg);
-  copy.style.color = style.color;
-  copy.style.background = getComputedStyle(document.body).backgroundColor;
-  copy.style.fontFamily = style.fontFamily;
-  return new XMLSerializer().serializeToString(copy);
-}
-
-/** The page's charts (Plot's SVGs, not legends), in document order. */
-function pageCharts(): SVGSVGElement[] {
-  return Array.from(document.querySelectorAll<SVGSVGElement>("main svg[class^='plot']"));
-}
-
-/** Renders an SVG string to a PNG blob at twice its size, for sharper images. */
-async function svgToPng(text: string, width: number, height: number): Promise<Blob> {
-  const image = new Image();
-  image.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
-  await image.decode();
-  const canvas = Object.assign(document.createElement("canvas"), { width: 2 * width, height: 2 * height });
-  canvas.getContext("2d")!.drawImage(image, 0, 0, 2 * width, 2 * height);
-  URL.revokeObjectURL(image.src);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => blob ? resolve(blob) : reject(new Error("no PNG")), "image/png")
-  );
-}
-
-/** Two buttons downloading every chart on the page, as SVG files or as PNG images. */
-export function svgDownloadButtons() {
+export function chartDownloadButtons(panels: () => ExportPanel[], fileName: (panel: string) => string) {
+  const status = html`<span class="muted small" role="status"></span>` as HTMLSpanElement;
   const each = async (format: "svg" | "png") => {
-    const charts = pageCharts();
-    for (const [i, svg] of charts.entries()) {
-      const text = standaloneSvg(svg);
-      const name = `${location.pathname.split("/").pop() || "index"}-chart-${i + 1}.${format}`;
-      if (format === "svg") download(name, text, "image/svg+xml");
-      else download(name, await svgToPng(text, svg.width.baseVal.value, svg.height.baseVal.value));
+    const drawn = panels().filter(({ element }) => hasChart(element));
+    for (const { name, element, title } of drawn) {
+      const svg = panelSvg(element, { title });
+      const file = `${fileName(name)}.${format}`;
+      if (format === "svg") download(file, svg.text, "image/svg+xml");
+      else download(file, await svgToPng(svg));
     }
+    status.textContent = drawn.length
+      ? `${drawn.length} chart${drawn.length === 1 ? "" : "s"} saved as ${format.toUpperCase()}.`
+      : "No chart is drawn yet.";
   };
   return html`<span>${actionButton("Charts (SVG)", () => each("svg"))} ${
     actionButton("Charts (PNG)", () => each("png"))
-  }</span>`;
+  } ${status}</span>`;
 }
 
 /** What every page's manifest starts with: the page, its URL, the dataset and the notebook's split of it. */

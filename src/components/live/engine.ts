@@ -163,6 +163,8 @@ export interface TableResult {
 /** A chart or a job of one model: drawn with the runs (`everyFrame`) or when its key changes. */
 export interface Extra<S extends LiveSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {
   slot: string;
+  /** The chart's title in an export (the page shows it under a heading of its own). */
+  title(settings: S): string;
   /** Rerun when this changes (a job's settings); absent: drawn with the runs. */
   key?(settings: S): string;
   start?(pool: TrainingPool, settings: S, engine: LiveEngine<S, Snap, Ref, Step>, redraw: () => void): Job;
@@ -178,7 +180,8 @@ interface LiveOptions {
   tableK: number;
 }
 
-const REFERENCE = "reference", STEPS = "steps", LOSS = "loss";
+/** The slots every live page has beside its runs': the reference, the classical steps and the gap curve. */
+export const REFERENCE = "reference", STEPS = "steps", LOSS = "loss";
 
 /** A live page's engine (see the module's description). */
 export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {

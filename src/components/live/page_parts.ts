@@ -11,17 +11,18 @@ import type { ChosenDataset } from "../inputs/dataset_store.js";
 import type { InputSpec } from "../inputs/input_spec.js";
 import { viewOptions } from "../inputs/dataset_picker.js";
 import {
+  chartDownloadButtons,
   csvDownloadButton,
   download,
+  type ExportPanel,
   jsonDownloadButton,
   manifestHeader,
-  svgDownloadButtons,
 } from "../inputs/reproducibility.js";
 import type { ExportCheck } from "../onnx/charts.js";
 import { onnxExportButton, onnxReferenceMap } from "../onnx/model_export.js";
 import type { OnnxScorer } from "../onnx/scoring.js";
 import type { Snapshot } from "../player/player.js";
-import type { HalfStep, LiveEngine, LiveSettings } from "./engine.js";
+import { type HalfStep, type LiveEngine, type LiveSettings, LOSS, REFERENCE, STEPS } from "./engine.js";
 
 /** Dataset and model facts an export records. */
 type Metadata = Record<string, string | number>;
@@ -168,15 +169,44 @@ export function trainedModelExport<S extends LiveSettings, Snap extends Snapshot
   return exporter.element;
 }
 
-/** The manifest and the CSV/JSON/SVG/PNG downloads of what is on screen. */
+/**
+ * The panels a live page exports, named for files: each shown run's by its id ("gradient",
+ * "random"), the reference's and its steps' by the classical method ("lloyd", "em-steps"), the gap
+ * curve, the model's extra charts by their slot ("restarts"), and the reference's ONNX map.
+ */
+function exportPanels<S extends LiveSettings, Snap extends Snapshot, Ref>(
+  live: Engine<S, Snap, Ref>,
+  map: HTMLElement,
+): ExportPanel[] {
+  const classic = live.model.classic.toLowerCase(), settings = live.settings!;
+  return [
+    ...live.shown.map((run) => ({ name: run.id, element: live.slots[run.id].element })),
+    { name: classic, element: live.slots[REFERENCE].element },
+    { name: `${classic}-steps`, element: live.slots[STEPS].element },
+    {
+      name: "gap",
+      element: live.slots[LOSS].element,
+      title: `Gap to ${live.model.classic}'s ${live.model.curve.quantity} (log scale)`,
+    },
+    ...(live.model.extras ?? []).map((extra) => ({
+      name: extra.slot,
+      element: live.slots[extra.slot].element,
+      title: extra.title(settings),
+    })),
+    { name: "onnx-map", element: map },
+  ];
+}
+
+/** The manifest and the CSV/JSON/SVG/PNG downloads of what is on screen; `map` is the reference's ONNX map. */
 export function downloads<S extends LiveSettings, Snap extends Snapshot, Ref>(
   live: Engine<S, Snap, Ref>,
   files: ModelFiles<S, Snap, Ref>,
-  { dataset, split, valid, versions }: {
+  { dataset, split, valid, versions, map }: {
     dataset: ChosenDataset;
     split: Split;
     valid: Matrix;
     versions: unknown;
+    map: { element: HTMLElement };
   },
 ) {
   let backend: unknown;
@@ -215,6 +245,11 @@ export function downloads<S extends LiveSettings, Snap extends Snapshot, Ref>(
           table.json(state().snapshot, { valid, split }))
     )
   }
-    ${svgDownloadButtons()}
+    ${
+    chartDownloadButtons(
+      () => live.settings ? exportPanels(live, map.element) : [],
+      (panel) => `${files.page}-k${live.settings!.k}-seed${live.settings!.seed}-${panel}`,
+    )
+  }
   </div>`;
 }

@@ -318,6 +318,8 @@ export class KMeansModel
 
   readonly extras = [{
     slot: "restarts",
+    title: ({ restarts }: KMeansSettings) =>
+      `Restarts: the validation score of each of ${restarts} seeds (ringed: the lowest training loss)`,
     /** Restarts train seeds 0..R-1 whatever the seed input: the seed does not rerun them. */
     key: ({ k, lr, epochs, init, engine, restarts }: KMeansSettings) =>
       JSON.stringify([k, lr, epochs, init, engine, restarts]),

@@ -288,6 +288,7 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
 
   readonly extras = [{
     slot: "parameters",
+    title: () => `Mixing weights and sigmas of the ${this.#focusWord()}-init run over training`,
     /** The focus run's weights and sigmas against epoch, to the epoch on screen. */
     draw: (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: MixtureEngine) => {
       const r = engine.shown.findIndex((run) => run.id === this.#focus);
