@@ -8,6 +8,7 @@ export default {
     { name: "Gaussian mixture by gradient descent", path: "/gmm" },
     { name: "Choosing k", path: "/model-selection" },
     { name: "Your data", path: "/your-data" },
+    { name: "Benchmark", path: "/bench" },
   ],
   // The default theme loads Source Serif from Google Fonts; the site must make no request
   // outside its own origin (offline builds, privacy), so use the system font stack instead.

@@ -22,10 +22,9 @@ import { integerOption, numberOption, parseCommand, UINT32_MAX, UsageError } fro
 
 const S = NOTEBOOK_SPLIT;
 
-/** A data file as read: its bytes (what export-onnx hashes) and its points. */
+/** A data file as read: its path and its points. */
 export interface Input {
   path: string;
-  bytes: Uint8Array;
   points: Matrix;
 }
 
@@ -107,7 +106,7 @@ export async function readInput(path: string, values: Record<string, unknown>): 
   const limits = { maxBytes, sizeAdvice: SIZE_ADVICE };
   if (path === "-") {
     const bytes = await readStdin(limits);
-    return { path, bytes, points: parsePoints(bytes, "standard input", { ...limits, format: "sniff" }) };
+    return { path, points: parsePoints(bytes, "standard input", { ...limits, format: "sniff" }) };
   }
   let bytes: Uint8Array;
   try {
@@ -132,7 +131,7 @@ export async function readInput(path: string, values: Record<string, unknown>): 
     const reason = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
     throw new DataError(`cannot read ${path}: ${reason}.`);
   }
-  return { path, bytes, points: parsePoints(bytes, path, limits) };
+  return { path, points: parsePoints(bytes, path, limits) };
 }
 
 /** Splits points as the notebook does, refusing data too small to leave both sets non-empty. */

@@ -73,3 +73,14 @@ export function columnMeans(points: Matrix): Float64Array {
   for (let t = 0; t < cols; t++) mean[t] /= rows;
   return mean;
 }
+
+/** The per-column minimum and maximum of the points. */
+export function columnRanges({ cols, data }: Matrix): [Float64Array, Float64Array] {
+  const low = new Float64Array(cols).fill(Infinity), high = new Float64Array(cols).fill(-Infinity);
+  for (let p = 0; p < data.length; p++) {
+    const t = p % cols;
+    low[t] = Math.min(low[t], data[p]);
+    high[t] = Math.max(high[t], data[p]);
+  }
+  return [low, high];
+}

@@ -10,6 +10,7 @@ export * from "./errors.js";
 export * from "./matrix.js";
 export * from "./io/npy.js";
 export * from "./io/csv.js";
+export * from "./io/digest.js";
 export * from "./random/random_state.js";
 export * from "./random/split.js";
 export * from "./kmeans/kmeans.js";

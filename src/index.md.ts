@@ -5,6 +5,8 @@
  * another .npy to see every figure change (the test does).
  */
 import katex from "katex";
+import { VALUES_HASH_LABEL } from "./lib/io/digest.js";
+import { EM } from "./lib/notebook_settings.js";
 import { type FormulaName, FORMULAS } from "./components/draw/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
 
@@ -39,6 +41,41 @@ const lloydWinsLarge = sum(largeK.map((row) => row.lloydBetter));
 const gaps = figures.kmeans.map((row) => row.gapPercent);
 const smallestGap = figures.kmeans[gaps.indexOf(Math.min(...gaps))];
 const largestGap = figures.kmeans[gaps.indexOf(Math.max(...gaps))];
+
+// Why the gaps: at k = 1 the one minimum, the mean, and how far the drawn run is from it; for every k, which
+// optimum the runs were heading for (Lloyd's algorithm continued from their final centroids).
+const { oneCluster } = figures;
+const p2 = (value: number) => value.toPrecision(2);
+const oneClusterFinding = `At k = 1 the loss has a single minimum, the mean of the training points, (${
+  oneCluster.mean.map(f4).join(", ")
+}), which is where Lloyd's centroid sits; the drawn gradient run (seed ${oneCluster.seed}) ends ${
+  p2(oneCluster.notebook.distance)
+} from it after ${oneCluster.notebook.epochs} epochs${
+  oneCluster.notebook.towardOrigin
+    ? " (on the origin's side: weight decay pulls every centroid toward the origin)"
+    : ""
+}, its training loss ${p2(oneCluster.notebook.trainLossAbove)} above the minimum's, and ${
+  p2(oneCluster.longer.distance)
+} from it after ${oneCluster.longer.epochs.toLocaleString("en-US")} epochs: ${
+  oneCluster.longer.distance < oneCluster.notebook.distance
+    ? "the gap at k = 1 is AdamW not having converged in " + oneCluster.notebook.epochs +
+      " epochs, not a better optimum found by Lloyd."
+    : "longer training does not close the gap at k = 1."
+}`;
+const reachingLloyd = figures.kmeans.filter((row) => row.sameOptimum === runsPerK).map((row) => row.k);
+const missingLloyd = figures.kmeans.filter((row) => row.sameOptimum < runsPerK);
+const optimumFinding =
+  `Lloyd's algorithm continued from a gradient run's final centroids shows which optimum the run was
+heading for: it ends at Lloyd's own optimum (within ${100 * settings.sameOptimumTolerance}%) for ${
+    [
+      ...(reachingLloyd.length ? [`all ${runsPerK} seeds at k = ${reachingLloyd.join(", ")}`] : []),
+      ...missingLloyd.map((row) => `${row.sameOptimum} of ${runsPerK} at k = ${row.k}`),
+    ].join(", and ")
+  }. ${
+    missingLloyd.length
+      ? "The other runs were heading for worse local optima; the rest of the gap is training that has not finished (neither method is guaranteed the global optimum)."
+      : "So the whole gap is training that has not finished, not worse optima (neither method is guaranteed the global optimum)."
+  }`;
 
 // Part 2 findings.
 const k5 = byK(figures.mixture, Math.max(...settings.ks));
@@ -90,8 +127,8 @@ ${live}.
 <div class="card">\${resize((width) => mixtureGap(${k}, width))}</div>
 <p class="chart-caption">The drawn runs' training NLL minus EM's (${
     f5(row.em.trainNLL)
-  } on the training points), per epoch, on a log scale. Where a run goes below EM (EM stopped in a worse
-local optimum), its points are drawn hollow on the dashed floor line: a log scale has no room for zero or less.</p>
+  } on the training points), per epoch, on a log scale. Where a run goes below EM (EM stopped short of where
+the run ends), its points are drawn hollow on the dashed floor line: a log scale has no room for zero or less.</p>
 `;
 };
 
@@ -177,8 +214,8 @@ retrain the models live; [Choosing k](./model-selection) compares the criteria f
 
 <div class="note" role="note">This report shows the course's dataset, <strong>${datasetName}</strong> (${
   figures.dataset.rows.toLocaleString("en-US")
-} points in ${figures.dataset.cols} dimensions, SHA-256 ${
-  figures.dataset.sha256.slice(0, 12)
+} points in ${figures.dataset.cols} dimensions; ${VALUES_HASH_LABEL} ${
+  figures.dataset.sha256.slice(0, 16)
 }…), computed once when the site was built. Data you choose on <a href="./your-data">Your data</a> stays in your
 browser and is used by the live pages only; this report does not change with it.</div>
 
@@ -201,8 +238,7 @@ ${smallK.length * runsPerK} runs; for k = 4 and 5, in ${lloydWinsLarge} of ${
   largeK.length * runsPerK
 }. The median gap
 is smallest at k = ${smallestGap.k} (${pct(smallestGap.gapPercent)}) and largest at k = ${largestGap.k}
-(${pct(largestGap.gapPercent)}): gradient descent gets close, but Lloyd, keeping the best of 10 starts, finds
-a lower local optimum (neither method is guaranteed the global one).
+(${pct(largestGap.gapPercent)}). ${oneClusterFinding} ${optimumFinding}
 
 | k | Lloyd | gradient, median | gradient, worst | gap | Lloyd better |
 |---|---|---|---|---|---|
@@ -256,8 +292,8 @@ const stepStart = Generators.input(stepStartInput);
 Gradient descent fits an isotropic mixture (a mean, a sigma and a mixing weight per component) with Adam (learning
 rate ${settings.gmm.lr}, ${settings.gmm.epochs} epochs) on the mean negative log-likelihood (NLL), from random
 parameters or from Lloyd's centroids. EM (scikit-learn's \`GaussianMixture(covariance_type="spherical")\`) is the
-classical method to compare with: it climbs to a local optimum, and the table shows where gradient descent does
-better. Scores are the NLL of the
+classical method to compare with: it climbs toward a local optimum and stops once an iteration gains less than
+${EM.tol} in log-likelihood per point, and the table shows where gradient descent ends lower. Scores are the NLL of the
 ${
   Math.trunc(figures.dataset.rows / settings.gmm.validDivisor).toLocaleString("en-US")
 } validation points (lower is better).
@@ -270,11 +306,20 @@ ${formula("emMStep")}
 random init in ${k5.random.reachesEM} of ${gmmSeeds}. EM's validation NLL is lowest at k = ${bestK.k}
 (${f5(bestK.em.nll)}).${
   emLocal.length
-    ? ` At k = ${
-      emLocal.map((r) => r.k).join(", ")
-    }, EM stops in a worse local optimum than gradient descent from the K-means init (${
-      emLocal.map((r) => `EM ${f4(r.em.nll)} against ${f4(r.kmeans.median)}`).join("; ")
-    }): EM is not guaranteed the best likelihood either.`
+    ? ` At k = ${emLocal.map((r) => r.k).join(", ")}, EM ends above gradient descent from the K-means init (${
+      emLocal.map((r) =>
+        `EM ${f4(r.em.nll)} after ${r.em.iterations} iterations against ${f4(r.kmeans.median)}`
+      ).join("; ")
+    }). The stopping rule of scikit-learn ends EM once an iteration improves the training log-likelihood by less than
+${EM.tol} per point; run on until it moves by less than ${settings.emOnwardTol}, EM reaches ${
+      emLocal.map((r) =>
+        `${f4(r.em.onward.nll)} (${r.em.onward.iterations.toLocaleString("en-US")} iterations)`
+      ).join(" and ")
+    }${
+      emLocal.every((r) => r.em.onward.nll <= r.kmeans.median + settings.reachTolerance)
+        ? ": EM stopped early, not in a worse optimum."
+        : ". Where it stays above, EM is in a worse local optimum: it is not guaranteed the best likelihood either."
+    }`
     : ""
 }
 
@@ -311,7 +356,9 @@ const emStep = view(Inputs.range([0, emHalfSteps.length - 1], {step: 1, value: 0
 <p class="chart-caption" aria-live="polite">Half-step \${emStep} of \${emHalfSteps.length - 1}
 (\${emHalfSteps[emStep].phase}): training NLL <strong data-testid="em-step-nll">\${emHalfSteps[emStep].nll.toFixed(6)}</strong>\${emHalfSteps[emStep].converged && emHalfSteps[emStep].phase === "M" ? "; converged: the likelihood moved by less than 0.001" : ""}.</p>
 
-<small>Dataset SHA-256 ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${settings.kmeans.seeds[0]}–${
-  settings.kmeans.seeds.at(-1)
-}, mixture seeds ${settings.gmm.seeds[0]}–${settings.gmm.seeds.at(-1)}.</small>
+<small>Dataset ${datasetName}, ${VALUES_HASH_LABEL} ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${
+  settings.kmeans.seeds[0]
+}–${settings.kmeans.seeds.at(-1)}, mixture seeds ${settings.gmm.seeds[0]}–${
+  settings.gmm.seeds.at(-1)
+}.</small>
 `);

@@ -2,7 +2,7 @@
 // .npy fixtures), the refusal corpus in testdata/bad/, and a fuzz of arbitrary strings.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isDecimal, parseCsv } from "../lib/io/csv.js";
+import { isDecimal, NOT_NUMERIC, parseCsv } from "../lib/io/csv.js";
 import { parseNpy } from "../lib/io/npy.js";
 import { DataError } from "../lib/errors.js";
 import { listTestdata, readJson, readTestdata } from "./_testdata.js";
@@ -84,6 +84,21 @@ Deno.test("parseCsv() gives each malformed CSV in testdata/bad/ exactly its expe
       assertDataError(() => parseCsv(readText(`bad/${name}`)), expectedMessages[name], name);
     });
   }
+});
+
+Deno.test("parseCsv() says text is not numeric data, and keeps the precise sentence for flawed numbers", () => {
+  const texts = [
+    "hello world\n", // one line of text: not "a header but no rows"
+    "Dear reader\nThank you, and see you soon.\n", // not "line 2 has 2 values, expected 1"
+    "Chapter 1\nIt was 1999.\nThe end\n", // words around a number are still text
+    "Grüße\nÀ bientôt\n", // letters of any script
+  ];
+  for (const text of texts) assertDataError(() => parseCsv(text), NOT_NUMERIC, JSON.stringify(text));
+  // Numbers with a flaw name the line and column: a comma as the decimal mark, a hex cell.
+  assert.throws(() => parseCsv("x;y\n1,5;2,5\n"), /line 2, column 1 of the CSV is "1,5", not a number/);
+  assert.throws(() => parseCsv("1,2\nabc,3\n"), /line 2, column 1 of the CSV is "abc", not a number/);
+  // A header of several columns and no rows keeps its own sentence.
+  assert.throws(() => parseCsv("x,y\n"), /has a header but no rows/);
 });
 
 Deno.test("parseCsv() counts non-finite cells and names the first line holding one", () => {

@@ -48,7 +48,11 @@ Deno.test("cli export-onnx writes each model, scoring the validation split as it
         const { metadata } = describeOnnxModel(bytes);
         assert.equal(metadata.model, model);
         assert.equal(metadata.dataset, "data2D.npy");
-        assert.equal(metadata.dataset_sha256, await sha256Hex(dataBytes));
+        // The values' hash: data2D is little-endian float64 in C order, so its values are the file's last bytes.
+        assert.equal(
+          metadata.dataset_sha256,
+          await sha256Hex(dataBytes.subarray(dataBytes.length - data2D.data.length * 8)),
+        );
         assert.deepEqual(JSON.parse(metadata.split), { seed: 45689, validDivisor: divisor });
         assert.equal(JSON.parse(metadata.training).k, Number(options[1]));
 

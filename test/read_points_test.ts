@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { DataError } from "../lib/errors.js";
 import { byteOrderMark, checkBeforeReading, parsePoints } from "../lib/io/read_points.js";
+import { NOT_NUMERIC } from "../lib/io/csv.js";
 import { utf16 } from "./_text.ts";
 
 const CSV = "x,y\r\n0.5,-1.25\r\n3e2,4\r\n-0.000001,7.5\r\n";
@@ -55,4 +56,15 @@ Deno.test("binary data keeps its NUL-byte sentence; UTF-16 without a mark, or br
     refusal(Uint8Array.of(0xff, 0xfe, 0x31, 0, 0x00, 0xd8, 0x32, 0)),
     "data.csv is not UTF-16LE text; save it as a UTF-8 CSV file.",
   );
+});
+
+Deno.test("parsePoints() tells a text file, in UTF-8 or UTF-16, that it is not numeric data", () => {
+  const letter = "Dear reader,\nthank you for your letter.\n";
+  for (const bytes of [utf8(letter), utf16(letter, "le")]) {
+    assert.throws(() => parsePoints(bytes, "letter.txt"), (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.equal(error.message, NOT_NUMERIC);
+      return true;
+    });
+  }
 });

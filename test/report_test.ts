@@ -6,6 +6,7 @@ import { makeBlobs } from "../lib/random/synthetic.js";
 import { takeRows } from "../lib/matrix.js";
 import { split } from "../lib/random/split.js";
 import { npyBytes, repoFile } from "./_testdata.js";
+import { assertGapFindings } from "./_report_claims.ts";
 
 Deno.test("the report page loader prints the figures of the dataset it is given", async () => {
   const { points } = makeBlobs({ n: 400, k: 4, d: 2, spread: 0.6, seed: 3 });
@@ -35,6 +36,7 @@ Deno.test("the report page loader prints the figures of the dataset it is given"
       markdown.includes("the same 400\npoints") || markdown.includes("the same 400 points"),
       "the point count",
     );
+    await assertGapFindings(markdown, takeRows(points, train));
     // data2D's figures appear nowhere: the text follows the data.
     assert.ok(!markdown.includes("0.26439"), "data2D's Lloyd score is gone");
     assert.ok(!markdown.includes("10,000"), "data2D's size is gone");

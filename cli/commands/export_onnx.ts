@@ -1,5 +1,6 @@
 /** `export-onnx FILE --model M -o OUT.onnx`: trains a model as its own command does and writes it as ONNX. */
 import { DataError } from "../../lib/errors.js";
+import { valuesSha256 } from "../../lib/io/digest.js";
 import { fromRows } from "../../lib/matrix.js";
 import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import { kmeansToOnnx, mixtureToOnnx, ONNX_IR_VERSION, ONNX_OPSET } from "../../lib/onnx/onnx_export.js";
@@ -45,8 +46,8 @@ function optionMetadata(values: Record<string, unknown>, names: readonly string[
 
 /**
  * Trains a model exactly as its own command does (same options, same defaults, same split),
- * then writes it as an ONNX scorer (lib/onnx/onnx_export.ts) with its settings and the data's
- * SHA-256 in the metadata.
+ * then writes it as an ONNX scorer (lib/onnx/onnx_export.ts) with its settings and the SHA-256 of
+ * the data's values (lib/io/digest.ts) in the metadata.
  */
 export async function exportOnnx(args: string[]): Promise<Output> {
   const { values, positionals } = parseCommand(args, {
@@ -73,14 +74,11 @@ export async function exportOnnx(args: string[]): Promise<Output> {
     if (typeof values[name] === "string") trainingArgs.push(`--${name}`, values[name] as string);
   }
   await refuseOverwritingInput(positionals[0], output);
-  // The file is read once, here: the model is trained on, and the hash taken of, the same bytes
+  // The file is read once, here: the model is trained on, and the hash taken of, the same values
   // (a pipe or standard input cannot be read twice). The training command validates the rest.
   const input = await readInput(positionals[0], values);
   const fit = await TRAINERS[model](trainingArgs, input) as Record<string, unknown>;
   checkFiniteResult(model, fit);
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", input.bytes as Uint8Array<ArrayBuffer>),
-  );
   const isMixture = model === "em" || model === "gradient-gmm";
   const validDivisor = numberOption(
     values,
@@ -96,7 +94,7 @@ export async function exportOnnx(args: string[]): Promise<Output> {
       validDivisor,
     },
     dataset: positionals[0] === "-" ? "standard input" : positionals[0].split(/[\\/]/).pop(),
-    dataset_sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+    dataset_sha256: await valuesSha256(input.points),
     ...(isMixture ? { valid_nll: fit.validNLL } : { valid_score: fit.validScore }),
   };
   const description = `${model} (k = ${fit.k}) trained by deno task cli on ${metadata.dataset}.`;

@@ -68,6 +68,20 @@ function numeric(cell: string): number | undefined {
   return undefined;
 }
 
+/** What a text file that is not numeric data (prose, a list of words) is told. */
+export const NOT_NUMERIC =
+  "the file holds text, not numeric data: none of its rows is a list of numbers; save one point per row, its coordinates as numbers separated by commas, tabs or semicolons (a first row of column names is optional).";
+
+/**
+ * Whether rows that should hold the points are text rather than numbers with a flaw: not one of
+ * their cells is a number, and some hold letters. A flawed numeric file (a comma as the decimal
+ * mark, one bad cell) keeps its more precise sentence, naming the line and column.
+ */
+function isText(rows: { cells: string[] }[]): boolean {
+  if (rows.some(({ cells }) => cells.some((cell) => numeric(cell) !== undefined))) return false;
+  return rows.some(({ cells }) => cells.some((cell) => /\p{L}/u.test(cell)));
+}
+
 /** Picks the delimiter from the first line: tab or semicolon when it has those and no comma. */
 function sniffDelimiter(firstLine: string): string {
   if (firstLine.includes(",")) return ",";
@@ -78,8 +92,9 @@ function sniffDelimiter(firstLine: string): string {
 
 /**
  * Parses numeric delimited text (one point per row) into a row-major float64 matrix. A first
- * row with any non-numeric cell is taken as a header. Refuses, with one sentence naming the
- * row and column: an empty file, ragged rows, non-numeric cells, non-finite values.
+ * row with any non-numeric cell is taken as a header. Refuses, with one sentence: an empty file,
+ * text that is not numeric data ({@link NOT_NUMERIC}), and, naming the row and column, ragged rows,
+ * non-numeric cells, non-finite values.
  *
  * @example
  * ```ts
@@ -99,6 +114,10 @@ export function parseCsv(text: string, { header = "auto" }: CsvOptions = {}): Cs
   const columns = hasHeader ? first.map((cell) => cell.trim()) : undefined;
   const pointRows = hasHeader ? lines.slice(1) : lines;
   const cols = first.length;
+  // One line of text (one cell) is prose, not a header; several cells on one line are column names.
+  if (pointRows.length === 0 ? cols === 1 && isText(lines) : isText(pointRows)) {
+    throw new DataError(NOT_NUMERIC);
+  }
   if (pointRows.length === 0) {
     throw new DataError("the CSV file has a header but no rows; it needs at least one point.");
   }

@@ -28,7 +28,7 @@ import { DataError } from "../errors.js";
 import { fusedEngine, kmeansLossAndGradient } from "../gradient/fused.js";
 import { checkBatchSize } from "../gradient/_mini_batches.js";
 import { kmeansPlusPlus, validationScore } from "./kmeans.js";
-import type { Matrix } from "../matrix.js";
+import { columnRanges, type Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS, REPORT_EVERY } from "../notebook_settings.js";
 import { RandomState } from "../random/random_state.js";
 
@@ -41,9 +41,10 @@ import { RandomState } from "../random/random_state.js";
 export type CentroidInit = "uniform" | "kmeans++" | "points";
 
 /**
- * The box `"uniform"` draws in: `"unit"`, the notebook's [0, 1) in every coordinate (right for
- * data2D, which lies in the unit square); `"data"`, each coordinate between the training points'
- * minimum and maximum in that column, for data elsewhere.
+ * The box `"uniform"` draws in: `"unit"`, the notebook's [0, 1) in every coordinate (on data2D,
+ * whose columns span about -3.6..3.9 and -4.9..1.9, a small patch of the data, so every start
+ * bunches there); `"data"`, each coordinate between the training points' minimum and maximum in
+ * that column.
  */
 export type UniformBox = "unit" | "data";
 
@@ -191,17 +192,6 @@ export function initialCentroids(
     chosen.forEach((row, j) => data.set(points.data.subarray(row * d, (row + 1) * d), j * d));
   }
   return { rows: k, cols: d, data };
-}
-
-/** The per-column minimum and maximum of the points. */
-function columnRanges({ cols, data }: Matrix): [Float64Array, Float64Array] {
-  const low = new Float64Array(cols).fill(Infinity), high = new Float64Array(cols).fill(-Infinity);
-  for (let p = 0; p < data.length; p++) {
-    const t = p % cols;
-    low[t] = Math.min(low[t], data[p]);
-    high[t] = Math.max(high[t], data[p]);
-  }
-  return [low, high];
 }
 
 /**

@@ -2,6 +2,7 @@
  * Shared by the data loaders: reads the shipped dataset once and splits it as the notebook does.
  * Loaders run with the repository root as working directory (Framework runs them from there).
  */
+import { valuesSha256 } from "../lib/io/digest.js";
 import { parseNpy } from "../lib/io/npy.js";
 import { NOTEBOOK_SPLIT_SEED, split } from "../lib/random/split.js";
 import { takeRows } from "../lib/matrix.js";
@@ -10,14 +11,10 @@ import type { Matrix } from "../lib/matrix.js";
 /** Path of the dataset every page uses by default, relative to the repository root. */
 export const DATASET_PATH = "src/data/data2D.npy";
 
-/** The dataset's bytes, its points, and its SHA-256 (hex), so results say what they were computed on. */
+/** The dataset's points and the SHA-256 of their values (hex), so results say what they were computed on. */
 export async function loadDataset(path = DATASET_PATH): Promise<{ points: Matrix; sha256: string }> {
-  const bytes = await Deno.readFile(path);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return {
-    points: parseNpy(bytes),
-    sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
-  };
+  const points = parseNpy(await Deno.readFile(path));
+  return { points, sha256: await valuesSha256(points) };
 }
 
 /** The notebook's split of `points` into training and validation sets, with the indices. */

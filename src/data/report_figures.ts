@@ -12,7 +12,8 @@ import { fitGradientKMeans } from "../lib/kmeans/gradient_kmeans.js";
 import { lloyd, validationScore } from "../lib/kmeans/kmeans.js";
 import { matchCentroids } from "../lib/kmeans/match_centroids.js";
 import type { Matrix } from "../lib/matrix.js";
-import { toRows } from "../lib/matrix.js";
+import { columnMeans, fromRows, toRows } from "../lib/matrix.js";
+import { lloydSteps } from "../lib/kmeans/lloyd_steps.js";
 import {
   GRADIENT_KMEANS,
   GRADIENT_MIXTURE,
@@ -43,6 +44,17 @@ export const REPORT_SETTINGS = {
   },
   /** A gradient mixture "reaches EM" when its validation NLL is at most EM's plus this (nats per point). */
   reachTolerance: 1e-3,
+  /**
+   * A gradient run is "headed for Lloyd's optimum" when Lloyd's algorithm, continued from the run's
+   * final centroids, ends within this fraction of Lloyd's own loss (continued to convergence too).
+   * On data2D the runs that do end 1e-7 to 1e-5 from it (a few boundary points assigned otherwise);
+   * the others end 3e-4 to 1e-2 above it.
+   */
+  sameOptimumTolerance: 1e-4,
+  /** The tolerance EM is run on with, to show where scikit-learn's `tol` (1e-3) stopped it. */
+  emOnwardTol: 1e-9,
+  /** The k = 1 run is trained again for this many times the notebook's epochs, to show the gap closing. */
+  longerTraining: 10,
 };
 
 /** Index of the run with the median value (the lower middle for an even count): the one drawn. */
@@ -62,6 +74,43 @@ function coloursMatching(reference: Matrix, model: Matrix): number[] {
 
 /** Report curves every this many epochs for the drawn runs' gap curves (a point per 1% of training). */
 const curvePoints = (epochs: number) => Math.max(1, Math.round(epochs / 100));
+
+/**
+ * Why k = 1 has a gap: its loss has one minimum, the mean of the training points (Lloyd's centroid),
+ * and the drawn gradient run has not reached it after the notebook's epochs; trained
+ * `longerTraining` times longer, it ends closer.
+ */
+async function oneClusterGap(train: Matrix, seed: number) {
+  const mean = columnMeans(train);
+  const { epochs, lr, init } = REPORT_SETTINGS.kmeans;
+  const distanceAfter = async (runEpochs: number) => {
+    const fit = await fitGradientKMeans(train, {
+      k: 1,
+      seed,
+      lr,
+      init,
+      epochs: runEpochs,
+      reportEvery: runEpochs,
+    });
+    const centroid = fit.centroids.data;
+    return {
+      epochs: runEpochs,
+      centroid: Array.from(centroid),
+      distance: Math.hypot(...Array.from(mean, (value, t) => centroid[t] - value)),
+      /** Whether the run stopped on the origin's side of the mean in every coordinate (weight decay's pull). */
+      towardOrigin: Array.from(mean).every((value, t) => Math.abs(centroid[t]) <= Math.abs(value)),
+      /** Its training loss minus the mean's (the loss's minimum). */
+      trainLossAbove: validationScore(train, fit.centroids) -
+        validationScore(train, fromRows([Array.from(mean)])),
+    };
+  };
+  return {
+    seed,
+    mean: Array.from(mean),
+    notebook: await distanceAfter(epochs),
+    longer: await distanceAfter(epochs * REPORT_SETTINGS.longerTraining),
+  };
+}
 
 /** Computes the report's figures on the dataset at `path` (relative to the repository root). */
 export async function computeReportFigures(path?: string) {
@@ -90,6 +139,12 @@ export async function computeReportFigures(path?: string) {
       );
     }
     const scores = fits.map((fit) => validationScore(kmeansSplit.valid, fit.centroids));
+    // Which optimum each run was heading for: Lloyd's algorithm continued from its final centroids.
+    const lloydEnd = (start: Matrix) => lloydSteps(kmeansSplit.train, start).at(-1)!.loss;
+    const lloydOptimum = lloydEnd(reference.centroids);
+    const sameOptimum = fits.filter((fit) =>
+      lloydEnd(fit.centroids) <= lloydOptimum * (1 + REPORT_SETTINGS.sameOptimumTolerance)
+    ).length;
     const typical = typicalIndex(scores);
     // The drawn run again, reporting its training loss often enough to draw its curve.
     const curve = await fitGradientKMeans(kmeansSplit.train, {
@@ -108,7 +163,11 @@ export async function computeReportFigures(path?: string) {
       median: median(scores),
       worst: Math.max(...scores),
       gapPercent: (100 * (median(scores) - lloydScore)) / lloydScore,
-      lloydBetter: scores.filter((score) => lloydScore < score).length,
+      lloydBetter: scores.filter((score) =>
+        lloydScore < score
+      ).length,
+      /** Runs from which Lloyd's algorithm ends at Lloyd's own optimum (see `sameOptimumTolerance`). */
+      sameOptimum,
       typicalSeed: km.seeds[typical],
       typicalScore: scores[typical],
       typicalCentroids: toRows(fits[typical].centroids),
@@ -121,10 +180,17 @@ export async function computeReportFigures(path?: string) {
   }
 
   const gmmSplit = splitPoints(points, gmm.validDivisor);
+  const oneCluster = await oneClusterGap(kmeansSplit.train, kmeans.find((row) => row.k === 1)!.typicalSeed);
   const mixture = [];
   for (const k of REPORT_SETTINGS.ks) {
     const em = emGaussianMixture(gmmSplit.train, { k });
     const emNLL = gmmNLL(gmmSplit.valid, em);
+    // EM again, run on until it stops moving: where its own stopping rule (tol) left it short.
+    const emOnward = emGaussianMixture(gmmSplit.train, {
+      k,
+      tol: REPORT_SETTINGS.emOnwardTol,
+      maxIter: 100_000,
+    });
     const byInit = {} as Record<"random" | "kmeans", {
       nll: number[];
       median: number;
@@ -188,6 +254,10 @@ export async function computeReportFigures(path?: string) {
         weights: Array.from(em.weights),
         /** EM's training NLL, the reference of the gap curves. */
         trainNLL: gmmNLL(gmmSplit.train, em),
+        /** EM's iterations before its tolerance stopped it (the kept restart). */
+        iterations: em.iterations,
+        /** Validation NLL of EM run on with `emOnwardTol`, and its iterations. */
+        onward: { nll: gmmNLL(gmmSplit.valid, emOnward), iterations: emOnward.iterations },
       },
       ...byInit,
     });
@@ -196,6 +266,7 @@ export async function computeReportFigures(path?: string) {
     dataset: { path: path ?? "src/data/data2D.npy", sha256, rows: points.rows, cols: points.cols },
     settings: REPORT_SETTINGS,
     kmeans,
+    oneCluster,
     mixture,
   };
 }

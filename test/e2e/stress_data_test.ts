@@ -123,7 +123,8 @@ Deno.test("a UTF-16 CSV upload (LE or BE, with its mark) is read as the same num
     const watched = await openPage(site, "/your-data", /In use: data2D\.npy/);
     const { page } = watched;
     const checksum = async () =>
-      /SHA-256 of the values: ([0-9a-f]{16})/.exec(await page.evaluate(() => document.body.innerText))?.[1];
+      /SHA-256 of the values[^:]*: ([0-9a-f]{16})/.exec(await page.evaluate(() => document.body.innerText))
+        ?.[1];
     const upload = async (name: string, buffer: Uint8Array) => {
       await page.locator("input[type=file]").setInputFiles({
         name,

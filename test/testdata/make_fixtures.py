@@ -396,6 +396,7 @@ def bad_fixtures():
         "hex_cell.csv": b"1,2\n0x10,3\n",
         "nan.csv": ("x,y,z\n" + csv_lines[0] + "\n" + csv_lines[1] + "\n1.0,NaN,2.0\nnan,inf,-Infinity\n").encode(),
         "comma_decimal.csv": b"x;y\n1,5;2,5\n3,0;4,0\n",
+        "prose.csv": b"Dear reader\nThank you for your letter, which arrived today.\nWe will write again soon, as promised.\n",
     })
     for name, data in files.items():
         write(os.path.join(directory, name), data)

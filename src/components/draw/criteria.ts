@@ -2,14 +2,12 @@
  * The model-selection chart: one criterion against k, with the k it picks marked.
  */
 import * as Plot from "@observablehq/plot";
-import { CLUSTER_COLOURS } from "./palette.js";
 import { formatScore } from "./format.js";
 
 /** One criterion's value at one k, for {@link criterionPlot}. */
 interface CriterionPoint {
   k: number;
   value: number;
-  series?: string;
 }
 
 /**
@@ -23,8 +21,9 @@ export function criterionTickFormat(values: number[]): string {
 
 /**
  * A criterion against k, the picked k ringed; one label per pick in the top margin, stacked, so
- * labels never cover the curve nor each other; several series share the axes. The chart's
- * `aria-label` lists every value and the picks.
+ * labels never cover the curve nor each other. One criterion per chart: two criteria of similar
+ * values (BIC and AIC) drawn on one axis hide each other. The chart's `aria-label` lists every
+ * value and the picks.
  */
 export function criterionPlot(
   points: CriterionPoint[],
@@ -33,6 +32,7 @@ export function criterionPlot(
     height = 240,
     picks = [],
     yLabel = "criterion",
+    yDomain,
     format = (v: number) => formatScore(v, { digits: 4 }),
   }: {
     width?: number;
@@ -40,18 +40,16 @@ export function criterionPlot(
     /** The points to mark, e.g. the elbow or the minimum. */
     picks?: CriterionPoint[];
     yLabel?: string;
+    /**
+     * The y axis's extent, where the values' own extent would exaggerate small differences (the
+     * silhouette, between -1 and 1, is drawn from 0 to 1). Default: the values' extent.
+     */
+    yDomain?: [number, number];
     format?: (value: number) => string;
   } = {},
 ) {
-  const names = [...new Set(points.map((p) => p.series ?? ""))];
-  const series = names.length > 1;
-  const pickText = (p: CriterionPoint) =>
-    `${p.series ? `${p.series} picks` : "picks"} k = ${p.k} (${format(p.value)})`;
-  const describe = names.map((name) =>
-    `${name ? `${name}: ` : ""}${
-      points.filter((p) => (p.series ?? "") === name).map((p) => `k = ${p.k}: ${format(p.value)}`).join(", ")
-    }`
-  ).join("; ");
+  const pickText = (p: CriterionPoint) => `picks k = ${p.k} (${format(p.value)})`;
+  const describe = points.map((p) => `k = ${p.k}: ${format(p.value)}`).join(", ");
   const lineHeight = 15;
   return Plot.plot({
     width,
@@ -62,13 +60,15 @@ export function criterionPlot(
     grid: true,
     ariaLabel: `${yLabel} against k. ${describe}. ${picks.map(pickText).join("; ")}.`,
     x: { label: "k", ticks: points.map((p) => p.k), tickFormat: "d" },
-    y: { label: yLabel, labelAnchor: "center", tickFormat: criterionTickFormat(points.map((p) => p.value)) },
-    color: series
-      ? { legend: true, domain: names, range: CLUSTER_COLOURS.slice(0, names.length) }
-      : undefined,
+    y: {
+      label: yLabel,
+      labelAnchor: "center",
+      domain: yDomain,
+      tickFormat: criterionTickFormat([...points.map((p) => p.value), ...(yDomain ?? [])]),
+    },
     marks: [
-      Plot.line(points, { x: "k", y: "value", stroke: series ? "series" : "currentColor", z: "series" }),
-      Plot.dot(points, { x: "k", y: "value", fill: series ? "series" : "currentColor", r: 3 }),
+      Plot.line(points, { x: "k", y: "value", stroke: "currentColor" }),
+      Plot.dot(points, { x: "k", y: "value", fill: "currentColor", r: 3 }),
       Plot.dot(picks, { x: "k", y: "value", r: 9, stroke: "var(--theme-red)", strokeWidth: 2 }),
       // The labels sit in the top margin, one line each, right-aligned above the frame.
       ...picks.map((pick, i) =>
@@ -86,7 +86,7 @@ export function criterionPlot(
         Plot.pointerX({
           x: "k",
           y: "value",
-          title: (p: CriterionPoint) => `${p.series ? `${p.series}\n` : ""}k = ${p.k}\n${format(p.value)}`,
+          title: (p: CriterionPoint) => `k = ${p.k}\n${format(p.value)}`,
         }),
       ),
     ],

@@ -8,7 +8,8 @@ import type { Matrix } from "../../lib/matrix.js";
 import { columnProjection, pcaProjection, type Projection } from "../../lib/projection.js";
 import { checkBeforeReading, parsePoints, PREFIX_BYTES } from "../../lib/io/read_points.js";
 import { makeBlobs } from "../../lib/random/synthetic.js";
-import { type ChosenDataset, digestPoints } from "./dataset_store.js";
+import { type ChosenDataset } from "./dataset_store.js";
+import { valuesSha256 } from "../../lib/io/digest.js";
 import { checkName, checkShape, checkUsable, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
 export { MAX_UPLOAD_BYTES } from "./dataset_checks.js";
@@ -25,7 +26,7 @@ export async function datasetFromFile(file: File): Promise<ChosenDataset> {
   checkShape(points, file.name);
   const columns = "columns" in points ? (points as { columns?: string[] }).columns : undefined;
   const data = { rows: points.rows, cols: points.cols, data: points.data };
-  return { name: file.name, source: "upload", points: data, columns, sha256: await digestPoints(data) };
+  return { name: file.name, source: "upload", points: data, columns, sha256: await valuesSha256(data) };
 }
 
 /** Seeded blobs as a dataset. */
@@ -36,7 +37,7 @@ export async function datasetFromBlobs(
   checkUsable(points);
   const { n, k, d, spread, seed } = options;
   const name = `blobs (n = ${n}, k = ${k}, d = ${d}, spread = ${spread}, seed = ${seed})`;
-  return { name, source: "synthetic", points, sha256: await digestPoints(points) } satisfies ChosenDataset;
+  return { name, source: "synthetic", points, sha256: await valuesSha256(points) } satisfies ChosenDataset;
 }
 
 /**

@@ -8,6 +8,7 @@ import { DataError } from "../../lib/errors.js";
 import { type Matrix, takeRows } from "../../lib/matrix.js";
 import { type Split, split } from "../../lib/random/split.js";
 import { nextTask } from "../live/next_task.js";
+import { valuesSha256 } from "../../lib/io/digest.js";
 import { megabytes, parseNpy } from "../../lib/io/npy.js";
 import { DEFAULT_MAX_BYTES } from "../../lib/io/read_points.js";
 import { checkColumns, checkName, checkPoints, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
@@ -23,7 +24,7 @@ export interface ChosenDataset {
   points: Matrix;
   /** Column names from a CSV header, when there was one. */
   columns?: string[];
-  /** SHA-256 of the points' float64 bytes, hex: identifies the data in manifests. */
+  /** The SHA-256 of the values (lib/io/digest.ts), hex: identifies the data in manifests. */
   sha256: string;
   /** Why the stored dataset was not used (one sentence), when data2D stands in for it. */
   note?: string;
@@ -33,13 +34,6 @@ export interface ChosenDataset {
 const STORED_UNREADABLE = "The dataset stored in this browser was unreadable";
 
 const KEY = "gradient-clustering:chosen-dataset";
-
-/** SHA-256 (hex) of the points' row-major float64 bytes. */
-export async function digestPoints(points: Matrix): Promise<string> {
-  const bytes = new Uint8Array(points.data.buffer, points.data.byteOffset, points.data.byteLength);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes.slice()));
-  return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Values per stored piece: 4 Mi float64 = 32 MB, well under the largest single value Chromium's
@@ -83,7 +77,7 @@ export async function loadChosenDataset(readData2D: () => Promise<ArrayBuffer>):
     }
   }
   const points = parseNpy(new Uint8Array(await readData2D()));
-  return { name: "data2D.npy", source: "data2D", points, sha256: await digestPoints(points), note };
+  return { name: "data2D.npy", source: "data2D", points, sha256: await valuesSha256(points), note };
 }
 
 const SOURCES: readonly DatasetSource[] = ["data2D", "upload", "synthetic"];
@@ -118,7 +112,7 @@ async function checkStored(value: unknown): Promise<ChosenDataset> {
   const points = { rows, cols, data };
   checkPoints(points, what, maxBytes);
   checkColumns(stored.columns, cols, what);
-  if (await digestPoints(points) !== stored.sha256) {
+  if (await valuesSha256(points) !== stored.sha256) {
     throw new DataError(`${what}'s values do not match their SHA-256 checksum.`);
   }
   return {
