@@ -9,6 +9,7 @@ import { VALUES_HASH_LABEL } from "./lib/io/digest.js";
 import { EM } from "./lib/notebook_settings.js";
 import { type FormulaName, FORMULAS } from "./components/draw/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
+import { kmeansScenarios, mixtureScenarios, scenarioHref } from "./components/models/scenarios.js";
 
 const figures: ReportFigures = await computeReportFigures(Deno.env.get("REPORT_DATASET") || undefined);
 const { settings } = figures;
@@ -29,6 +30,21 @@ const formula = (name: FormulaName) =>
     })
   }<figcaption>${FORMULAS[name].caption}</figcaption></figure>`;
 const datasetName = figures.dataset.path.split("/").at(-1);
+// The live pages' lessons (data2D only: their links place starts in data2D's plane), ranked by this
+// report's ten seeds at k = 5.
+const lessonSeeds = byK(figures.kmeans, 5).scores.map((validScore, i) => ({
+  seed: settings.kmeans.seeds[i],
+  validScore,
+}));
+const lessonLinks = (page: string, scenarios: { title: string; params: Record<string, string | number> }[]) =>
+  scenarios.map((scenario) =>
+    `[${scenario.title.replace(/[[\]]/g, "\\$&")}](${scenarioHref(page, scenario)})`
+  ).join(" · ");
+const lessons = datasetName === "data2D.npy"
+  ? `\n**Lessons**, one click each, each run explained by its own figures: K-means, ${
+    lessonLinks("kmeans", kmeansScenarios(lessonSeeds))
+  }; the mixture, ${lessonLinks("gmm", mixtureScenarios())}.\n`
+  : "";
 /** The k of the step-through sections. */
 const STEP_K = 3;
 
@@ -211,7 +227,7 @@ scikit-learn. This report rebuilds it, correct and computed: the same ${
 points, the same seeded split (NumPy's, bit for bit), Lloyd's algorithm and EM as the classical methods to compare
 with, and every figure below computed when the site was built. The [K-means](./kmeans) and [mixture](./gmm) pages
 retrain the models live; [Choosing k](./model-selection) compares the criteria for k.
-
+${lessons}
 <div class="note" role="note">This report shows the course's dataset, <strong>${datasetName}</strong> (${
   figures.dataset.rows.toLocaleString("en-US")
 } points in ${figures.dataset.cols} dimensions; ${VALUES_HASH_LABEL} ${

@@ -27,6 +27,14 @@ import { inTask } from "../live/next_task.js";
 import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
 import type { KMeansSnapshot, LloydStepSummary, RestartsResult } from "../live/protocol.js";
 import { deadCentroidNote, restartsPlot, summaryTable } from "./kmeans_report.js";
+import {
+  type KMeansLessonRun,
+  kmeansLessonRun,
+  type Lessons,
+  nearestCounts,
+  type SeedScore,
+} from "./scenarios.js";
+import { deadCentroidWhy, jumpsAndCrawls, stillFalling, unownedWarning, whyNote } from "./why_notes.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
 const onnxExport = () => import("../../lib/onnx/onnx_export.js");
@@ -57,6 +65,9 @@ interface KMeansModelOptions {
   uniformBox: "unit" | "data";
   /** A start placed by hand, from the URL (k rows, validated), for the k the page opens with. */
   start?: number[][];
+  /** The page's lessons (data2D), and the Report's ten seeds they rank a run among. */
+  lessons?: Lessons<KMeansLessonRun>;
+  tenSeeds?: SeedScore[];
 }
 
 const RUN: RunSpec = { id: "gradient", name: "", slot: 0 };
@@ -80,6 +91,11 @@ export class KMeansModel
   #pickerKey = "";
   readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
   readonly restartsText = html`<p></p>` as HTMLParagraphElement;
+  /** The notes beside the gap curve: why the finished run on screen looks as it does. */
+  readonly why = html`<div class="why-notes"></div>` as HTMLDivElement;
+  #runKey = "";
+  /** The finished run as the lessons read it (without the restarts, which come later). */
+  #lessonRun?: KMeansLessonRun;
 
   constructor(readonly options: KMeansModelOptions) {
     this.placed = options.start;
@@ -97,7 +113,22 @@ export class KMeansModel
       this.placed = undefined;
       writeStartParam(undefined);
     }
-    return JSON.stringify([k, lr, epochs, seed, init, engine, this.placed ?? null]);
+    const key = JSON.stringify([k, lr, epochs, seed, init, engine, this.placed ?? null]);
+    if (key !== this.#runKey) {
+      this.#runKey = key;
+      this.#lessonRun = undefined;
+      this.why.replaceChildren();
+      this.#showLesson(settings);
+    }
+    return key;
+  }
+
+  /** The settings a lesson is told apart by: the inputs and the start placed by hand ("" if none). */
+  #showLesson(settings: KMeansSettings) {
+    this.options.lessons?.show(
+      { ...settings, start: this.placed ? formatStart(this.placed) : "" },
+      this.#lessonRun && { ...this.#lessonRun, restarts: this.#restarts },
+    );
   }
 
   train(
@@ -287,12 +318,19 @@ export class KMeansModel
       })),
   };
 
-  /** After a run that ended well: the dead-centroid note and the matching with Lloyd's centroids. */
+  /**
+   * After a run that ended: the lesson's why; once it ended well, the notes beside the gap curve, the
+   * dead-centroid warnings and the matching with Lloyd's centroids.
+   */
   final(finished: { snapshot: KMeansSnapshot; status: string }[], engine: KMeansEngine): Node[] {
     const [{ snapshot, status }] = finished;
     this.drawPicker(engine);
+    const run = this.#finishedRun(engine);
+    this.#lessonRun = run;
+    this.#showLesson(engine.settings!);
     if (status !== "done") {
       this.matching.replaceChildren();
+      this.why.replaceChildren();
       return [];
     }
     const counts = Array.from(snapshot.counts ?? new Int32Array(snapshot.centroids.rows));
@@ -313,7 +351,48 @@ export class KMeansModel
         { format: { distance: (v: number) => v.toFixed(4) }, select: false },
       ));
     }
-    return [deadCentroidNote(counts)];
+    if (run) {
+      const history = engine.runs.get(RUN.id)!.history;
+      this.why.replaceChildren(
+        ...[
+          jumpsAndCrawls(run),
+          stillFalling(
+            { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainLoss) },
+            run.lloyd.trainLoss,
+            { gap: "the gap to Lloyd's training loss" },
+          ),
+          deadCentroidWhy(run),
+        ].map(whyNote),
+      );
+    }
+    return [
+      deadCentroidNote(counts),
+      unownedWarning(nearestCounts(engine.options.valid, snapshot.centroids), {
+        names: Array.from(engine.colours(snapshot.centroids), clusterName),
+        noun: "centroid",
+        rows: engine.options.valid.rows,
+      }),
+    ];
+  }
+
+  /** The run on screen, finished, as the lessons and notes read it (undefined before Lloyd's run is in). */
+  #finishedRun(engine: KMeansEngine): KMeansLessonRun | undefined {
+    const lloyd = engine.reference, settings = engine.settings!, live = engine.runs.get(RUN.id)!;
+    const last = live.last;
+    if (!lloyd || lloyd.centroids.length !== settings.k || live.epochsStored[0]?.epoch !== 0 || !last) {
+      return undefined;
+    }
+    // Every epoch stored, ending on the run's final report (a diverged run's says so).
+    const steps = [...live.epochsStored.filter((s) => s.epoch < last.epoch), last];
+    const { train, valid } = engine.options;
+    return kmeansLessonRun(steps, {
+      train,
+      valid,
+      settings,
+      lloyd: { trainLoss: this.curve.reference(lloyd, train), validScore: lloyd.validScore },
+      names: Array.from(engine.colours(last.centroids), clusterName),
+      tenSeeds: this.options.tenSeeds,
+    });
   }
 
   readonly extras = [{
@@ -323,7 +402,7 @@ export class KMeansModel
     /** Restarts train seeds 0..R-1 whatever the seed input: the seed does not rerun them. */
     key: ({ k, lr, epochs, init, engine, restarts }: KMeansSettings) =>
       JSON.stringify([k, lr, epochs, init, engine, restarts]),
-    start: (pool: TrainingPool, settings: KMeansSettings, _engine: KMeansEngine, redraw: () => void) => {
+    start: (pool: TrainingPool, settings: KMeansSettings, live: KMeansEngine, redraw: () => void) => {
       const { k, lr, epochs, init, engine, restarts } = settings;
       this.#restarts = undefined;
       return pool.start("restarts", {
@@ -341,6 +420,7 @@ export class KMeansModel
         onResult: (result) => {
           this.#restarts = result;
           redraw();
+          this.#showLesson(live.settings!);
         },
       });
     },

@@ -27,6 +27,8 @@ import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
 import type { EMStepSummary, MixtureSnapshot } from "../live/protocol.js";
 import { collapseWarning, mixtureSummaryTable } from "./mixture_report.js";
 import { divergedNote, formatScore } from "../draw/format.js";
+import { type Lessons, mixtureLessonInit, type MixtureLessonRun } from "./scenarios.js";
+import { stillFalling, unownedWarning, whyNote } from "./why_notes.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
 const onnxExport = () => import("../../lib/onnx/onnx_export.js");
@@ -75,8 +77,16 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
   #focus: "random" | "kmeans" = "kmeans";
   /** The data's spread (the root of the mean feature variance): what "a collapsing sigma" is measured against. */
   readonly dataScale: number;
+  /** The notes beside the gap curve: why the finished runs on screen look as they do. */
+  readonly why = html`<div class="why-notes"></div>` as HTMLDivElement;
+  /** The training settings of the runs, and those with the init shown (what a lesson is told by). */
+  #trainedKey = "";
+  #lessonKey = "";
 
-  constructor(readonly options: { train: Matrix; built?: EMRun[] }) {
+  /** `lessons`: the page's lessons (data2D). */
+  constructor(
+    readonly options: { train: Matrix; built?: EMRun[]; lessons?: Lessons<MixtureLessonRun> },
+  ) {
     this.dataScale = Math.sqrt(meanFeatureVariance(options.train));
   }
 
@@ -102,8 +112,54 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     return label;
   }
 
-  runKey({ k, lr, epochs, seed, engine }: MixtureSettings): string {
-    return JSON.stringify([k, lr, epochs, seed, engine]);
+  runKey(settings: MixtureSettings, _run: RunSpec, engine: MixtureEngine): string {
+    const { k, lr, epochs, seed, engine: trainer, init } = settings;
+    const key = JSON.stringify([k, lr, epochs, seed, trainer]);
+    if (JSON.stringify([key, init]) !== this.#lessonKey) {
+      // A new init shown over runs already trained is explained at once; a retrain, once it ends.
+      const retrains = key !== this.#trainedKey;
+      this.#trainedKey = key;
+      this.#lessonKey = JSON.stringify([key, init]);
+      this.#explain(engine, retrains ? undefined : this.#finishedRun(engine));
+    }
+    return key;
+  }
+
+  /** The shown runs, all trained, as the lessons read them (undefined before, or before EM is in). */
+  #finishedRun(engine: MixtureEngine): MixtureLessonRun | undefined {
+    const settings = engine.settings!, em = engine.reference, { train, valid } = engine.options;
+    const runs = engine.shown.map((run) => ({ run, live: engine.runs.get(run.id)! }));
+    if (!em || em.means.length !== settings.k || runs.some(({ live }) => !live.trained || !live.last)) {
+      return undefined;
+    }
+    return {
+      ...settings,
+      runs: runs.map(({ run, live }) =>
+        mixtureLessonInit(run.name, live.last!, {
+          valid,
+          names: Array.from(engine.colours(live.last!.means), componentName),
+        })
+      ),
+      em: { validNLL: em.validNLL, trainNLL: this.curve.reference(em, train), iterations: em.iterations },
+      validRows: valid.rows,
+    };
+  }
+
+  /** The lesson's why and the notes beside the gap curve, for the finished runs (none: cleared). */
+  #explain(engine: MixtureEngine, run: MixtureLessonRun | undefined) {
+    this.options.lessons?.show({ ...engine.settings }, run);
+    this.why.replaceChildren(
+      ...(run ? engine.shown : []).map((shown) => {
+        const history = engine.runs.get(shown.id)!.history;
+        return whyNote(
+          stillFalling(
+            { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainNLL) },
+            run!.em.trainNLL,
+            { gap: `the ${shown.name}'s gap to EM's training NLL` },
+          ),
+        );
+      }),
+    );
   }
 
   train(
@@ -279,11 +335,26 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
       })),
   };
 
-  /** After runs that ended well: a warning for each whose components collapse or vanish. */
-  final(finished: { run: RunSpec; snapshot: MixtureSnapshot; status: string }[]): Node[] {
-    return finished.filter(({ status }) => status === "done").map(({ run, snapshot }) =>
-      collapseWarning(snapshot, { name: capital(run.name), dataScale: this.dataScale })
-    );
+  /**
+   * After runs that ended: the lesson's why and the notes; for each that ended well, a warning when
+   * its components collapse or vanish, or one owns no validation point.
+   */
+  final(
+    finished: { run: RunSpec; snapshot: MixtureSnapshot; status: string }[],
+    engine: MixtureEngine,
+  ): Node[] {
+    const run = this.#finishedRun(engine);
+    this.#explain(engine, run);
+    const valid = engine.options.valid;
+    return finished.filter(({ status }) => status === "done").flatMap(({ run, snapshot }) => [
+      collapseWarning(snapshot, { name: capital(run.name), dataScale: this.dataScale }),
+      unownedWarning(mixtureLessonInit(run.name, snapshot, { valid }).validCounts, {
+        names: Array.from(engine.colours(snapshot.means), componentName),
+        noun: "component",
+        rows: valid.rows,
+        who: capital(run.name),
+      }),
+    ]);
   }
 
   readonly extras = [{
