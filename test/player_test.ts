@@ -168,6 +168,24 @@ Deno.test("Player: a new run paused at once shows the new run's start, not the o
   }
 });
 
+/**
+ * A player (the default speed) of one run of `epochs` epochs, fed by hand, started: the epochs it
+ * draws and the snapshots, in order.
+ */
+function playerOfOne(epochs: number) {
+  const drawn: number[] = [], snapshots: Snap[] = [];
+  const player = new Player<Snap>(new FrameLoop(), ([s]) => {
+    if (!s) return;
+    drawn.push(s.epoch);
+    snapshots.push(s);
+  });
+  const run = new LiveRun<Snap>();
+  player.runs = [run];
+  const feed = fedRun(run, epochs, () => player.request());
+  player.restartPlayback();
+  return { drawn, snapshots, player, run, feed };
+}
+
 /** The player's controls as a reader finds them: by their accessible name. */
 function control(player: { element: HTMLElement }, label: string): HTMLButtonElement {
   const found = player.element.querySelector<HTMLButtonElement>(`[aria-label="${label}"]`);
@@ -178,13 +196,7 @@ function control(player: { element: HTMLElement }, label: string): HTMLButtonEle
 Deno.test("Player: animated (the default) paces a fast run over 2 s from its first epoch, never ahead of training", async () => {
   const frames = fakeFrames();
   try {
-    const drawn: number[] = [];
-    const loop = new FrameLoop();
-    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
-    const run = new LiveRun<Snap>();
-    player.runs = [run];
-    const feed = fedRun(run, 150, () => player.request());
-    player.restartPlayback();
+    const { drawn, player, run, feed } = playerOfOne(150);
     frames.settle(60); // a second while the worker starts: the pace waits for the first epoch
     for (let epoch = 0; epoch <= 40; epoch++) feed.send(epoch);
     frames.settle(60); // a second: the pace would be at epoch 75, training is at 40
@@ -210,13 +222,7 @@ Deno.test("Player: animated (the default) paces a fast run over 2 s from its fir
 Deno.test("Player: animated, a training slower than the pace is shown as its epochs arrive", async () => {
   const frames = fakeFrames();
   try {
-    const drawn: number[] = [];
-    const loop = new FrameLoop();
-    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
-    const run = new LiveRun<Snap>();
-    player.runs = [run];
-    const feed = fedRun(run, 150, () => player.request());
-    player.restartPlayback();
+    const { drawn, player, run, feed } = playerOfOne(150);
     // Five epochs every 200 ms (the pace would show 75).
     for (let epoch = 0; epoch <= 150; epoch++) {
       feed.send(epoch);
@@ -237,13 +243,7 @@ Deno.test("Player: animated, a training slower than the pace is shown as its epo
 Deno.test("Player: the play button says what it does: pause, play, replay; skip to end shows the result", async () => {
   const frames = fakeFrames();
   try {
-    const drawn: number[] = [];
-    const loop = new FrameLoop();
-    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s.epoch));
-    const run = new LiveRun<Snap>();
-    player.runs = [run];
-    const feed = fedRun(run, 100, () => player.request());
-    player.restartPlayback();
+    const { drawn, player, run, feed } = playerOfOne(100);
     for (let epoch = 0; epoch <= 100; epoch++) feed.send(epoch);
     await feed.finish();
     frames.settle(30);
@@ -274,20 +274,14 @@ Deno.test("Player: the play button says what it does: pause, play, replay; skip 
 Deno.test("Player: animated, a run that diverged ends on its last finite epoch and says diverged", async () => {
   const frames = fakeFrames();
   try {
-    const drawn: Snap[] = [];
-    const loop = new FrameLoop();
-    const player = new Player<Snap>(loop, ([s]) => s && drawn.push(s));
-    const run = new LiveRun<Snap>();
-    player.runs = [run];
-    const feed = fedRun(run, 150, () => player.request());
-    player.restartPlayback();
+    const { drawn, player, run, feed, snapshots } = playerOfOne(150);
     // Epoch 17's loss was not finite: the worker sends epoch 16 again, marked diverged.
     for (let epoch = 0; epoch <= 17; epoch++) feed.send(epoch, epoch % 5 === 0);
     feed.sendDiverged(16);
     await feed.finish("diverged");
     frames.settle(200);
-    assert.equal(drawn.at(-1)?.epoch, 16);
-    assert.equal(drawn.at(-1)?.diverged, true);
+    assert.equal(drawn.at(-1), 16);
+    assert.equal(snapshots.at(-1)?.diverged, true);
     assert.equal(run.progress.dataset.trainingState, "diverged");
     assert.equal(control(player, "replay").textContent, "replay");
   } finally {

@@ -281,7 +281,7 @@ export class Player<S extends Snapshot> {
         "step one report",
         "+1 report",
         () => this.stepReport(),
-        "Step to the next report: the epochs whose losses the worker sends and the curves draw as points (every few epochs; the epochs between are kept for +1 epoch).",
+        "Step to the next report. A report is an epoch whose losses are recorded and drawn as a point of the curves, every few epochs; +1 epoch steps through the epochs in between.",
       )
     }
       ${this.#skipButton}
