@@ -133,6 +133,11 @@ Deno.test("/gmm?present=1: a link opens in presentation mode (no fullscreen with
     for (const [part, box] of Object.entries(boxes)) {
       assert.ok(box.bottom <= PROJECTOR.height, `${part} ends at ${box.bottom} px`);
     }
+    assert.equal(
+      await watched.page.evaluate(() => document.documentElement.scrollHeight),
+      PROJECTOR.height,
+      "nothing below the fold",
+    );
     await assertClean(watched);
   });
 });

@@ -124,8 +124,19 @@ export function centroidPicker(
         circle.setAttribute("stroke", "var(--theme-background)");
         circle.setAttribute("stroke-width", "2");
         circle.setAttribute("data-centroid", String(j));
-        return circle;
-      }),
+        // Its number, the digit that picks it up from the keyboard.
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String(x.apply(centroid[0])));
+        label.setAttribute("y", String(y.apply(centroid[1])));
+        label.setAttribute("dy", "0.35em");
+        label.setAttribute("text-anchor", "middle");
+        label.setAttribute("font-size", "9");
+        label.setAttribute("font-weight", "700");
+        label.setAttribute("fill", "white");
+        label.setAttribute("pointer-events", "none");
+        label.textContent = String((j + 1) % 10);
+        return [circle, label];
+      }).flat(),
     );
   };
   const emit = () => {
