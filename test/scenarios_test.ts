@@ -88,7 +88,7 @@ Deno.test("the ten seeds pick the lessons: seed 0 is the worst (the notebook's),
     "median-seed",
     "dead-centroid",
     "large-lr",
-    "uniform-corner",
+    "uniform-patch",
     "restarts",
   ]);
   assert.deepEqual(scenarios[1].params, { seed: sorted[4].seed });
@@ -102,7 +102,7 @@ Deno.test("a lesson matches its settings only: defaults fill what its link leave
   assert.equal(at({ seed: scenarios[1].params.seed }), "median-seed");
   assert.equal(at({ start: DEAD_START }), "dead-centroid");
   assert.equal(at({ lr: 1000 }), "large-lr");
-  assert.equal(at({ k: 10 }), "uniform-corner");
+  assert.equal(at({ k: 10 }), "uniform-patch");
   assert.equal(at({ init: "kmeans++" }), "restarts");
   assert.equal(at({ seed: 3 }), undefined);
   assert.equal(at({ k: 10, seed: 1 }), undefined);
@@ -167,11 +167,11 @@ Deno.test("too large a learning rate: weight decay's factor −9, the growth mea
   assert.equal(jumpsAndCrawls(run), undefined, "Adam's steps are not bounded by lr here: nothing is said");
 });
 
-Deno.test("uniform in [0, 1) starts in a corner of data2D", async () => {
+Deno.test("uniform in [0, 1) starts in one small patch of data2D", async () => {
   const run = await kmeansRun({ k: 10 });
-  const text = why("uniform-corner", run);
+  const text = why("uniform-patch", run);
   assert.match(text, /x₀ from -3\.\d\d to 3\.\d\d and x₁ from -4\.\d\d to 1\.\d\d/);
-  assert.match(text, /in one corner, right of and above the data's mean \(0\.\d\d, -1\.\d\d\)/);
+  assert.match(text, /in one small patch, right of and above the data's mean \(0\.\d\d, -1\.\d\d\)/);
   assert.match(
     text,
     new RegExp(

@@ -97,7 +97,7 @@ Deno.test("every /kmeans lesson link opens, trains to its end and explains that 
           why,
         );
       }
-      if (id === "uniform-corner") {
+      if (id === "uniform-patch") {
         // data2D's training points span these (lib's split, min and max per column).
         const column = (t: number) => Array.from({ length: train.rows }, (_, i) => train.data[2 * i + t]);
         const spans = [0, 1].map((t) =>

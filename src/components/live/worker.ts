@@ -11,7 +11,6 @@
  * options in, its snapshots and results out through its {@link JobContext}. Whatever is transferred
  * is a copy made for the message: nothing the worker reads again is ever detached.
  */
-import * as tf from "@tensorflow/tfjs-core";
 import { selectBackend } from "./tf_backend.js";
 // Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
 // that a page downloads what it trains.

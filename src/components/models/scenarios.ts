@@ -271,8 +271,8 @@ export function kmeansScenarios(tenSeeds: SeedScore[]): Scenario<KMeansLessonRun
       },
     },
     {
-      id: "uniform-corner",
-      title: "Uniform in [0, 1) starts in a corner (k = 10)",
+      id: "uniform-patch",
+      title: "Uniform in [0, 1) starts in one small patch (k = 10)",
       params: { k: 10 },
       why: (run) => {
         const start = toRows(run.steps[0].centroids), d = run.box.mean.length;
@@ -290,7 +290,7 @@ export function kmeansScenarios(tenSeeds: SeedScore[]): Scenario<KMeansLessonRun
           spans.join(" and ")
         }: the ${run.k} starts lie between ${point(low)} and ${
           point(high)
-        }, in one corner, ${side} the data's mean ${
+        }, in one small patch, ${side} the data's mean ${
           point(run.box.mean)
         }. Centroids far from the clouds must crawl to them at about lr = ${run.lr} a step; after ${
           run.steps.at(-1)!.epoch
