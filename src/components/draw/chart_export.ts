@@ -98,7 +98,7 @@ function textLines(node: Text): { text: string; x: number; y: number }[] {
   const style = getComputedStyle(node.parentElement!);
   const measure = document.createElement("canvas").getContext("2d")!;
   measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-  // A line box's top is its font's ascent above the baseline.
+  // A text range's box starts its font's ascent above the baseline.
   const ascent = measure.measureText(node.data).fontBoundingBoxAscent;
   const range = document.createRange();
   const lines: { text: string; x: number; y: number; top: number; height: number }[] = [];
@@ -108,14 +108,11 @@ function textLines(node: Text): { text: string; x: number; y: number }[] {
     const rect = range.getBoundingClientRect();
     if (!rect.width) continue;
     const last = lines.at(-1);
-    if (last && Math.abs(rect.top - last.top) < last.height / 2) last.text += ` ${word[0]}`;
-    else {lines.push({
-        text: word[0],
-        x: rect.left,
-        y: rect.top + ascent,
-        top: rect.top,
-        height: rect.height,
-      });}
+    if (last && Math.abs(rect.top - last.top) < last.height / 2) {
+      last.text += ` ${word[0]}`;
+      continue;
+    }
+    lines.push({ text: word[0], x: rect.left, y: rect.top + ascent, top: rect.top, height: rect.height });
   }
   return lines;
 }
