@@ -327,8 +327,18 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       if (!extra.key || !extra.start) continue;
       if (before && extra.key(before) === extra.key(settings)) continue;
       this.#extraJobs.get(extra.slot)?.cancel();
-      this.#extraJobs.set(extra.slot, extra.start(this.pool, settings, this, () => this.#drawExtra(extra)));
+      const job = extra.start(this.pool, settings, this, () => this.#drawExtra(extra));
+      this.#extraJobs.set(extra.slot, job);
       this.#drawExtra(extra);
+      // A job that fails (its worker died twice, say) says so in its slot, in place of "trains after…".
+      job.ended.then(({ status, error }) => {
+        if (status !== "error" || this.#extraJobs.get(extra.slot) !== job) return;
+        this.slots[extra.slot].show(
+          html`<p class="warning" role="note">This chart could not be computed. ${
+            error ?? "the worker failed"
+          }</p>`,
+        );
+      });
     }
   }
 
