@@ -433,13 +433,18 @@ export class Lessons<R> {
     { spec, trained }: { spec: Record<string, { value: string | number }>; trained: string[] },
   ) {
     this.defaults = { ...Object.fromEntries(trained.map((name) => [name, spec[name].value])), start: "" };
-    this.list = html`<nav class="lessons" aria-label="Lessons"><strong>Lessons, one click each:</strong> ${
-      scenarios.map((scenario, i) =>
-        html`${i ? " · " : ""}<a href=${
-          scenarioHref(page, scenario)
-        } data-lesson=${scenario.id}>${scenario.title}</a>`
-      )
-    }</nav>`;
+    // Folded on a phone, so that the first chart stays on the first screen; open elsewhere.
+    const narrow = globalThis.matchMedia?.("(max-width: 640px)").matches ?? false;
+    this.list = html`
+      <details class="lessons-details" open=${!narrow}>
+        <summary><strong>Lessons, one click each</strong> (${scenarios.length})</summary>
+        <nav class="lessons" aria-label="Lessons">${scenarios.map((scenario, i) =>
+          html`${i ? " · " : ""}<a href=${
+            scenarioHref(page, scenario)
+          } data-lesson=${scenario.id}>${scenario.title}</a>`
+        )}</nav>
+      </details>
+    `;
   }
 
   /** Shows the matching scenario's why for the finished `run`, or that it waits for the run. */
