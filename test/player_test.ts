@@ -222,7 +222,7 @@ Deno.test("Player: animated (the default) paces a fast run over 2 s from its fir
 Deno.test("Player: animated, a training slower than the pace is shown as its epochs arrive", async () => {
   const frames = fakeFrames();
   try {
-    const { drawn, player, run, feed } = playerOfOne(150);
+    const { drawn, run, feed } = playerOfOne(150);
     // Five epochs every 200 ms (the pace would show 75).
     for (let epoch = 0; epoch <= 150; epoch++) {
       feed.send(epoch);
