@@ -288,3 +288,31 @@ Deno.test("Player: animated, a run that diverged ends on its last finite epoch a
     frames.restore();
   }
 });
+
+Deno.test("Player: pause right after replay freezes every run at the replay's epoch, not the old end", async () => {
+  const frames = fakeFrames();
+  try {
+    const drawn: (number | undefined)[][] = [];
+    const player = new Player<Snap>(
+      new FrameLoop(),
+      (snapshots) => drawn.push(snapshots.map((s) => s?.epoch)),
+    );
+    const runs = [new LiveRun<Snap>("a"), new LiveRun<Snap>("b")];
+    player.runs = runs;
+    const feeds = runs.map((run) => fedRun(run, 100, () => player.request()));
+    player.restartPlayback();
+    for (const feed of feeds) for (let epoch = 0; epoch <= 100; epoch++) feed.send(epoch);
+    for (const feed of feeds) await feed.finish();
+    frames.settle(200);
+    assert.deepEqual(drawn.at(-1), [100, 100]);
+    player.replay();
+    frames.settle(1); // one run's panel a frame: run a at the start, run b still at its end
+    assert.deepEqual(drawn.at(-1), [0, 100]);
+    player.pause();
+    frames.settle();
+    assert.deepEqual(drawn.at(-1), [0, 0]);
+    assert.ok(runs.every((run) => run.progress.dataset.trainingState === "paused"));
+  } finally {
+    frames.restore();
+  }
+});

@@ -12,15 +12,20 @@ const VIEWPORT = { width: 1400, height: 900 };
 const WAIT = 90_000;
 const site = (body: (site: Site) => Promise<void>) => withSite(body, { viewport: VIEWPORT });
 
-/** One frame's reading of every run's progress element: when, and the state and epoch of each. */
+/**
+ * One frame's reading: when, each run's progress element (state, epoch, run count), and the epoch
+ * each run's panel has painted.
+ */
 interface Sample {
   t: number;
   runs: { state: string; epoch: number; run: string }[];
+  panels: number[];
 }
 
 /**
  * Installed before the page's scripts: reads every progress element's `data-training-state` and
- * `data-epoch` in every animation frame from the start, into `window.__samples`.
+ * `data-epoch`, and every run panel's `data-epoch` (the epoch painted), in every animation frame
+ * from the start, into `window.__samples`.
  */
 function sampleEveryFrame() {
   const samples: Sample[] = [];
@@ -31,16 +36,18 @@ function sampleEveryFrame() {
       epoch: Number(el.dataset.epoch),
       run: el.dataset.run ?? "",
     }));
-    if (runs.length) samples.push({ t, runs });
+    const panels = [...document.querySelectorAll<HTMLElement>("[data-epoch]:has(> figure.layered-scatter)")];
+    if (runs.length) samples.push({ t, runs, panels: panels.map((el) => Number(el.dataset.epoch)) });
     requestAnimationFrame(read);
   };
   requestAnimationFrame(read);
 }
 
-/** What a visitor saw of the first run of each progress element, from the frames sampled. */
+/** What a visitor saw of the first run of each progress element, and of its panel, from the frames sampled. */
 function seen(samples: Sample[]) {
   const first = samples.filter((s) => s.runs.every((r) => r.run === "1"));
   const count = first[0]?.runs.length ?? 0;
+  const between = (epochs: number[], last: number) => new Set(epochs.filter((e) => e > 0 && e < last)).size;
   return Array.from({ length: count }, (_, i) => {
     const epochs = first.map((s) => s.runs[i].epoch);
     const doneAt = first.find((s) => s.runs[i].state === "done");
@@ -49,7 +56,9 @@ function seen(samples: Sample[]) {
     return {
       last,
       done: !!doneAt,
-      intermediate: new Set(epochs.filter((e) => e > 0 && e < last)).size,
+      intermediate: between(epochs, last),
+      /** The same count for the epochs the run's panel painted. */
+      painted: between(first.flatMap((s) => s.panels.length === count ? [s.panels[i]] : []), last),
       /** Milliseconds from the first epoch after 0 on screen to "done". */
       onScreenMs: doneAt && movedAt ? doneAt.t - movedAt.t : NaN,
       /** Whether the epoch on screen ever went back. */
@@ -76,21 +85,21 @@ for (const path of ["/kmeans", "/gmm"]) {
         (window as unknown as { __samples: Sample[] }).__samples
       );
       const runs = seen(samples);
-      console.log(
-        `${path}: ${samples.length} frames sampled; per run: ${
-          runs.map((r) =>
-            `${r.intermediate} distinct epochs between 0 and ${r.last}, on screen ${
-              r.onScreenMs.toFixed(0)
-            } ms`
-          ).join("; ")
-        }`,
+      const said = runs.map((r) =>
+        `${r.intermediate} distinct epochs between 0 and ${r.last} (${r.painted} painted), ` +
+        `${r.onScreenMs.toFixed(0)} ms from the first to done`
       );
+      console.log(`${path}: ${samples.length} frames sampled; per run: ${said.join("; ")}`);
       assert.ok(runs.length > 0, "no run sampled");
       for (const [i, run] of runs.entries()) {
         assert.ok(run.done, `run ${i} never said done`);
         assert.ok(
           run.intermediate >= 10,
-          `run ${i} showed ${run.intermediate} epochs between 0 and ${run.last}`,
+          `run ${i} said ${run.intermediate} epochs between 0 and ${run.last}`,
+        );
+        assert.ok(
+          run.painted >= 10,
+          `run ${i}'s panel painted ${run.painted} epochs between 0 and ${run.last}`,
         );
         assert.ok(!run.backwards, `run ${i}'s epoch went back while it played`);
         // The pace: a whole run over about 2 s (or longer, when training is slower): not a jump.

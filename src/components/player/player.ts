@@ -394,9 +394,13 @@ export class Player<S extends Snapshot> {
     return Math.max(0, ...this.#drawn.map((snapshot) => snapshot?.epoch ?? 0));
   }
 
-  /** Freezes the view at the epoch on screen (training goes on in the worker). */
+  /** Freezes the view at the epoch playing (training goes on in the worker). */
   pause(): void {
-    this.#cursor = this.#shownEpoch();
+    // Paced, the playhead's epoch: the runs' panels follow it one a frame, and the one drawn last
+    // may still show where the playback was before.
+    this.#cursor = this.#paced && Number.isFinite(this.#playhead)
+      ? Math.min(this.#epochs, Math.floor(this.#playhead))
+      : this.#shownEpoch();
     this.paused = true;
     this.#showAction("play");
     this.request();
