@@ -58,7 +58,7 @@ function figure(text: string, label: RegExp): string {
 
 Deno.test("every /kmeans lesson link opens, trains to its end and explains that run with its figures", async () => {
   await withSite(async (site) => {
-    const watched = await openPage(site, "/kmeans", /Lessons, one click each/);
+    const watched = await openPage(site, "/kmeans", /Lessons \(\d+\)/);
     const ids = (await lessonLinks(watched.page)).map((link) => link.id);
     // Exactly the scenarios module's lessons, ranked by the ten seeds built with the site.
     const built = [...Deno.readDirSync("dist/_file/data")].find((entry) =>
@@ -125,7 +125,7 @@ Deno.test("every /kmeans lesson link opens, trains to its end and explains that 
 
 Deno.test("every /gmm lesson link opens, trains to its end and explains those runs with their figures", async () => {
   await withSite(async (site) => {
-    const watched = await openPage(site, "/gmm", /Lessons, one click each/);
+    const watched = await openPage(site, "/gmm", /Lessons \(\d+\)/);
     const ids = (await lessonLinks(watched.page)).map((link) => link.id);
     assert.deepEqual(ids, mixtureScenarios().map((scenario) => scenario.id));
     const { train, valid } = splitOf(3);
@@ -189,7 +189,7 @@ Deno.test("a centroid or a component that owns no validation point is flagged, i
     const kmeans = await openPage(
       site,
       `/kmeans?engine=fused&start=${DEAD_START}`,
-      /Lessons, one click each/,
+      /Lessons \(\d+\)/,
     );
     await waitForRunsDone(kmeans, 180_000);
     const centroidWarning = kmeans.page.locator('[data-warning="no-validation-point"]');
@@ -200,7 +200,7 @@ Deno.test("a centroid or a component that owns no validation point is flagged, i
     );
     await assertClean(kmeans);
 
-    const gmm = await openPage(site, "/gmm?engine=fused", /Lessons, one click each/);
+    const gmm = await openPage(site, "/gmm?engine=fused", /Lessons \(\d+\)/);
     await waitForRunsDone(gmm, 180_000);
     const componentWarning = gmm.page.locator('[data-warning="no-validation-point"]');
     await componentWarning.first().waitFor({ timeout: 60_000 });

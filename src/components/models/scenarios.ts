@@ -437,7 +437,7 @@ export class Lessons<R> {
     const narrow = globalThis.matchMedia?.("(max-width: 640px)").matches ?? false;
     this.list = html`
       <details class="lessons-details" open=${!narrow}>
-        <summary><strong>Lessons, one click each</strong> (${scenarios.length})</summary>
+        <summary><strong>Lessons</strong> (${scenarios.length})</summary>
         <nav class="lessons" aria-label="Lessons">${scenarios.map((scenario, i) =>
           html`${i ? " · " : ""}<a href=${
             scenarioHref(page, scenario)
