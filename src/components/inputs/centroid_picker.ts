@@ -35,6 +35,14 @@ interface CentroidPickerOptions {
 export type CentroidPicker = HTMLElement & { value: number[][]; readonly placing: boolean };
 
 const SVG = "http://www.w3.org/2000/svg";
+
+/** An SVG element with `attributes`. */
+function svgElement(tag: string, attributes: Record<string, string | number>): SVGElement {
+  const element = document.createElementNS(SVG, tag) as SVGElement;
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  return element;
+}
+
 /** A press this close to a centroid (px) drags it rather than placing a new one. */
 const GRAB_RADIUS = 14;
 /** An arrow key moves the cursor this fraction of the axis' domain (Shift: five times as far). */
@@ -100,13 +108,14 @@ export function centroidPicker(
     (domain.y[0] + domain.y[1]) / 2,
   ];
   let held = -1, heldFrom: number[] = [];
-  const ring = document.createElementNS(SVG, "circle");
-  ring.setAttribute("class", "picker-cursor");
-  ring.setAttribute("r", "10");
-  ring.setAttribute("fill", "none");
-  ring.setAttribute("stroke", "currentColor");
-  ring.setAttribute("stroke-width", "1.5");
-  ring.setAttribute("stroke-dasharray", "3 2");
+  const ring = svgElement("circle", {
+    class: "picker-cursor",
+    r: 10,
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": 1.5,
+    "stroke-dasharray": "3 2",
+  });
 
   const draw = () => {
     const focused = plot.matches(":focus-visible");
@@ -116,24 +125,27 @@ export function centroidPicker(
     layer.replaceChildren(
       ...(focused ? [ring] : []),
       ...centroids.map((centroid, j) => {
-        const circle = document.createElementNS(SVG, "circle");
-        circle.setAttribute("cx", String(x.apply(centroid[0])));
-        circle.setAttribute("cy", String(y.apply(centroid[1])));
-        circle.setAttribute("r", "7");
-        circle.setAttribute("fill", clusterColourOf(j));
-        circle.setAttribute("stroke", "var(--theme-background)");
-        circle.setAttribute("stroke-width", "2");
-        circle.setAttribute("data-centroid", String(j));
+        const [cx, cy] = [x.apply(centroid[0]), y.apply(centroid[1])];
+        const circle = svgElement("circle", {
+          cx,
+          cy,
+          r: 7,
+          fill: clusterColourOf(j),
+          stroke: "var(--theme-background)",
+          "stroke-width": 2,
+          "data-centroid": j,
+        });
         // Its number, the digit that picks it up from the keyboard.
-        const label = document.createElementNS(SVG, "text");
-        label.setAttribute("x", String(x.apply(centroid[0])));
-        label.setAttribute("y", String(y.apply(centroid[1])));
-        label.setAttribute("dy", "0.35em");
-        label.setAttribute("text-anchor", "middle");
-        label.setAttribute("font-size", "9");
-        label.setAttribute("font-weight", "700");
-        label.setAttribute("fill", "white");
-        label.setAttribute("pointer-events", "none");
+        const label = svgElement("text", {
+          x: cx,
+          y: cy,
+          dy: "0.35em",
+          "text-anchor": "middle",
+          "font-size": 9,
+          "font-weight": 700,
+          fill: "white",
+          "pointer-events": "none",
+        });
         label.textContent = String((j + 1) % 10);
         return [circle, label];
       }).flat(),
