@@ -15,7 +15,7 @@ import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import { takeRows } from "../../lib/matrix.js";
 import { silhouetteScore } from "../../lib/model_selection.js";
 import { split } from "../../lib/random/split.js";
-import { EM, LLOYD } from "../../lib/notebook_settings.js";
+import { EM, GRADIENT_KMEANS, GRADIENT_MIXTURE, LLOYD } from "../../lib/notebook_settings.js";
 
 const data2D = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));
 const kmeansSplit = split(data2D.rows, { validDivisor: 4 });
@@ -209,5 +209,30 @@ Deno.test("/kmeans and /gmm quote Lloyd's and EM's settings from lib, and /gmm's
     assert.ok(gmmNLL(valid, early) - gmmNLL(valid, on) > 0.1);
     await assertClean(kmeans);
     await assertClean(gmm);
+  });
+});
+
+Deno.test("/bench quotes what it times from lib: k, epochs, training points and seeds", async () => {
+  await withSite(async (site) => {
+    const watched = await openPage(site, "/bench", /timed runs/);
+    const text = oneLine(await watched.page.locator("main").innerText());
+    const mixtureTrain = split(data2D.rows, { validDivisor: 3 }).train.length;
+    assert.ok(
+      text.includes(
+        `gradient K-means (k = 5, ${GRADIENT_KMEANS.epochs} epochs, ${
+          kmeansSplit.train.length.toLocaleString("en-US")
+        } points)`,
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes(
+        `mixture (k = 5, ${GRADIENT_MIXTURE.epochs} epochs, random init, ${
+          mixtureTrain.toLocaleString("en-US")
+        } points), one warm-up then 3 timed runs (seeds 0, 1, 2)`,
+      ),
+      text,
+    );
+    await assertClean(watched);
   });
 });

@@ -21,6 +21,9 @@ interface SplitPoints {
   valid: Matrix;
 }
 
+/** The number of clusters the benchmark trains (the notebook's k). */
+export const BENCHMARK_K = 5;
+
 /** Timings and scores of one configuration. */
 export interface TrainingTimes {
   /** Milliseconds of each timed run, in order. */
@@ -90,7 +93,7 @@ export async function benchmarkBackend(
   { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
   {
     runs = 5,
-    k = 5,
+    k = BENCHMARK_K,
     kmeansEpochs = GRADIENT_KMEANS.epochs,
     gmmEpochs = GRADIENT_MIXTURE.epochs,
     only = ["kmeans", "gmm"],
@@ -152,7 +155,7 @@ export interface ChunkTimes {
  */
 export async function trainingChunks(
   { kmeans, gmm }: { kmeans: SplitPoints; gmm: SplitPoints },
-  { k = 5, kmeansReportEvery = 5, gmmReportEvery = 25, engine = "autodiff" as Engine } = {},
+  { k = BENCHMARK_K, kmeansReportEvery = 5, gmmReportEvery = 25, engine = "autodiff" as Engine } = {},
 ): Promise<{ backend: BackendInfo; kmeans: ChunkTimes; gmm: ChunkTimes }> {
   const backend = await selectBackend(); // what a page picks
   const measure = async (reportEvery: number, steps: AsyncGenerator<unknown>): Promise<ChunkTimes> => {
