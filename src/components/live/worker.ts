@@ -21,7 +21,8 @@ const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
 const emStepsModule = () => import("../../lib/mixture/em_steps.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
-import type { GradientKMeansRestartsStep } from "../../lib/kmeans/gradient_kmeans.js";
+import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
+import type { GradientMixtureStep } from "../../lib/mixture/gradient_mixture.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { LLOYD } from "../../lib/notebook_settings.js";
 import { sampleRows } from "../../lib/projection.js";
@@ -35,8 +36,6 @@ import type {
   JobResult,
   JobSnapshot,
   JobStatus,
-  KMeansSnapshot,
-  MixtureSnapshot,
   TableResult,
   ToWorker,
 } from "./protocol.js";
@@ -87,18 +86,26 @@ class JobContext<K extends JobKind> {
     this.batchSize = batchSizeFor(train.rows);
   }
 
+  /** What every gradient run of the job is given besides its settings. */
+  get common(): { valid: Matrix; signal: AbortSignal; batchSize: number | undefined } {
+    return { valid: this.valid, signal: this.signal, batchSize: this.batchSize };
+  }
+
   /** Throws when the job was cancelled. */
   check(): void {
     if (cancelled.has(this.id)) throw new Cancelled();
   }
 
   /**
-   * Adds a snapshot to the next message. `transfer` must hold only buffers made for this snapshot
-   * (they are detached once posted).
+   * Adds `snapshot` to the next message, transferring the buffers of `copies`: arrays made for this
+   * snapshot only (they are detached once posted), so that the run's own are never detached.
    */
-  snapshot(snapshot: JobSnapshot<K>, transfer: ArrayBuffer[]): void {
+  snapshot(
+    snapshot: JobSnapshot<K>,
+    copies: (Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | undefined)[],
+  ) {
     this.#snapshots.push(snapshot);
-    this.#transfer.push(...transfer);
+    for (const copy of copies) if (copy) this.#transfer.push(copy.buffer);
   }
 
   /** Posts the snapshots added since the last flush, in one message. */
@@ -178,60 +185,26 @@ function copy({ rows, cols, data }: Matrix): Matrix & { data: Float64Array<Array
   return { rows, cols, data: Float64Array.from(data) };
 }
 
-interface KMeansStep {
-  epoch: number;
-  trainLoss: number;
-  validScore?: number;
-  centroids: Matrix;
-  diverged: boolean;
-}
-
-/** Adds a K-means snapshot of `step` (its centroids copied, so the run's own are never detached). */
+/** Adds a K-means snapshot of `step` (with the training points each centroid owns when `final`). */
 function kmeansSnapshot(
   job: JobContext<"kmeans">,
-  step: KMeansStep,
+  { epoch, trainLoss, validScore = NaN, diverged, centroids: run }: GradientKMeansStep,
   { final = false, report = true }: { final?: boolean; report?: boolean } = {},
 ) {
-  const centroids = copy(step.centroids), owned = final ? counts(job.train, step.centroids) : undefined;
-  const snapshot: KMeansSnapshot = {
-    epoch: step.epoch,
-    trainLoss: step.trainLoss,
-    validScore: step.validScore ?? NaN,
-    diverged: step.diverged,
-    centroids,
-    counts: owned,
-    report,
-  };
-  job.snapshot(snapshot, owned ? [centroids.data.buffer, owned.buffer] : [centroids.data.buffer]);
+  const centroids = copy(run), owned = final ? counts(job.train, run) : undefined;
+  const snapshot = { epoch, trainLoss, validScore, diverged, centroids, counts: owned, report };
+  job.snapshot(snapshot, [centroids.data, owned]);
 }
 
-/** Adds a mixture snapshot of `step` (its arrays copied). */
-function mixtureSnapshot(
-  job: JobContext<"mixture">,
-  step: {
-    epoch: number;
-    trainNLL: number;
-    validNLL?: number;
-    diverged: boolean;
-    means: Matrix;
-    sigmas: ArrayLike<number>;
-    weights: ArrayLike<number>;
-  },
-  report = true,
-) {
-  const means = copy(step.means), sigmas = Float64Array.from(step.sigmas);
-  const weights = Float64Array.from(step.weights);
-  const snapshot: MixtureSnapshot = {
-    epoch: step.epoch,
-    trainNLL: step.trainNLL,
-    validNLL: step.validNLL ?? NaN,
-    diverged: step.diverged,
-    means,
+/** Adds a mixture snapshot of `step`. */
+function mixtureSnapshot(job: JobContext<"mixture">, step: GradientMixtureStep, report = true) {
+  const { epoch, trainNLL, validNLL = NaN, diverged } = step, means = copy(step.means);
+  const sigmas = Float64Array.from(step.sigmas), weights = Float64Array.from(step.weights);
+  job.snapshot({ epoch, trainNLL, validNLL, diverged, means, sigmas, weights, report }, [
+    means.data,
     sigmas,
     weights,
-    report,
-  };
-  job.snapshot(snapshot, [means.data.buffer, sigmas.buffer, weights.buffer]);
+  ]);
 }
 
 /** Runs one gradient training per k of `ks` and posts each k's final score. */
@@ -266,7 +239,7 @@ type Handlers = { [K in JobKind]: (options: JobOptions<K>, job: JobContext<K>) =
 const handlers: Handlers = {
   async kmeans(o, job) {
     const { initialCentroids, trainGradientKMeans } = await kmeansModule();
-    const { train, valid, signal, batchSize } = job;
+    const { train, valid } = job;
     // The start (epoch 0), so that reset and scrubbing can show it; then every epoch, posted at
     // each report (a replay, `skipStart`, asks for its last epoch only).
     if (!o.skipStart) {
@@ -285,23 +258,9 @@ const handlers: Handlers = {
     const begun = performance.now();
     const cost = `kmeans:${o.engine}`, work = o.k * train.rows;
     const every = job.reportEvery(cost, work, o.reportEvery);
-    const { k, lr, epochs, seed, init, uniformBox, engine, initial } = o;
-    const steps = trainGradientKMeans(train, {
-      k,
-      lr,
-      epochs,
-      seed,
-      init,
-      uniformBox,
-      engine,
-      initial,
-      batchSize,
-      reportEvery: o.skipStart ? every : 1,
-      valid,
-      signal,
-    });
+    const steps = trainGradientKMeans(train, { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 });
     // Each step is added once the next one came (the last is added with its counts).
-    let last: KMeansStep | undefined;
+    let last: GradientKMeansStep | undefined;
     await job.drain(steps, (step) => {
       if (last) kmeansSnapshot(job, last, { report: last.epoch % every === 0 });
       last = step;
@@ -318,7 +277,7 @@ const handlers: Handlers = {
 
   async mixture(o, job) {
     const { initialMixture, trainGradientMixture } = await mixtureModule();
-    const { train, valid, signal, batchSize } = job;
+    const { train, valid } = job;
     if (!o.skipStart) {
       const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
       const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
@@ -336,20 +295,8 @@ const handlers: Handlers = {
     const begun = performance.now();
     const cost = `mixture:${o.engine}`, work = o.k * train.rows;
     const every = job.reportEvery(cost, work, o.reportEvery);
-    const { k, lr, seed, init, engine } = o;
     // Every epoch recorded (a replay, `skipStart`, asks for its last epoch only), posted at each report.
-    const steps = trainGradientMixture(train, {
-      k,
-      lr,
-      epochs: o.epochs,
-      seed,
-      init,
-      engine,
-      batchSize,
-      reportEvery: o.skipStart ? every : 1,
-      valid,
-      signal,
-    });
+    const steps = trainGradientMixture(train, { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 });
     await job.drain(steps, (step) => {
       const report = step.epoch % every === 0 || step.epoch === o.epochs || step.diverged;
       mixtureSnapshot(job, step, report);
@@ -365,23 +312,11 @@ const handlers: Handlers = {
 
   async restarts(o, job) {
     const { trainGradientKMeansRestarts } = await kmeansModule();
-    const { train, valid, signal, batchSize } = job;
+    const { train } = job;
     const cost = `restarts:${o.engine}`, work = o.k * train.rows * o.restarts;
     const begun = performance.now();
-    const { k, lr, epochs, init, uniformBox, engine, restarts } = o;
-    const steps = trainGradientKMeansRestarts(train, {
-      k,
-      lr,
-      epochs,
-      init,
-      uniformBox,
-      engine,
-      restarts,
-      batchSize,
-      reportEvery: job.reportEvery(cost, work, o.reportEvery),
-      valid,
-      signal,
-    });
+    const reportEvery = job.reportEvery(cost, work, o.reportEvery);
+    const steps = trainGradientKMeansRestarts(train, { ...o, ...job.common, reportEvery });
     let last: GradientKMeansRestartsStep | undefined;
     await job.drain(steps, (step) => {
       last = step;
@@ -396,45 +331,18 @@ const handlers: Handlers = {
 
   async "kmeans-table"(o, job) {
     const { trainGradientKMeans } = await kmeansModule();
-    const { train, valid, signal, batchSize } = job;
-    const { lr, epochs, seed, init, uniformBox, engine } = o;
     await table(job, o, "kmeans", (k, reportEvery) =>
       mapSteps(
-        trainGradientKMeans(train, {
-          k,
-          lr,
-          epochs,
-          seed,
-          init,
-          uniformBox,
-          engine,
-          batchSize,
-          reportEvery,
-          valid,
-          signal,
-        }),
+        trainGradientKMeans(job.train, { ...o, ...job.common, k, reportEvery }),
         (step) => ({ diverged: step.diverged, score: step.validScore }),
       ));
   },
 
   async "mixture-table"(o, job) {
     const { trainGradientMixture } = await mixtureModule();
-    const { train, valid, signal, batchSize } = job;
-    const { lr, epochs, seed, init, engine } = o;
     await table(job, o, "mixture", (k, reportEvery) =>
       mapSteps(
-        trainGradientMixture(train, {
-          k,
-          lr,
-          epochs,
-          seed,
-          init,
-          engine,
-          batchSize,
-          reportEvery,
-          valid,
-          signal,
-        }),
+        trainGradientMixture(job.train, { ...o, ...job.common, k, reportEvery }),
         (step) => ({ diverged: step.diverged, score: step.validNLL }),
       ));
   },
