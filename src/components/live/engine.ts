@@ -72,8 +72,8 @@ export interface HalfStep {
 
 /** A model, described: everything the engine needs to train, draw and compare it. */
 export interface ModelDescriptor<S extends LiveSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {
-  /** A legend entry ("cluster 2", "component 2"). */
-  legend: (j: number) => string;
+  /** What one of the k is called ("cluster", "component"): legends say "cluster 2". */
+  noun: string;
   /** The optimizer ("AdamW") and the classical method ("Lloyd"), as the text names them. */
   optimizer: string;
   classic: string;
@@ -433,7 +433,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
         view,
         slot: this.slots[name],
         axisLabels: axisNames(view, this.options.columns),
-        name: this.model.legend,
+        name: (j) => `${this.model.noun} ${j + 1}`,
       });
       if (name !== REFERENCE && name !== STEPS) this.#painted.delete(name);
     }
@@ -616,9 +616,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       `${model.classic} step by step, ${what}: ${model.curve.quantity} ${value.toFixed(5)}${
         step.converged ? " (converged)" : ""
       }`,
-      `Half-step ${index} of ${steps.length - 1}; ${
-        describePositions(parameters, colourOf, model.legend(0).split(" ")[0])
-      }.`,
+      `Half-step ${index} of ${steps.length - 1}; ${describePositions(parameters, colourOf, model.noun)}.`,
     );
     Object.assign(this.stepper.element.dataset, {
       value: value.toFixed(6),

@@ -76,7 +76,7 @@ const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 30));
 /** The K-means descriptor, with the page's state of it: the start placed by hand, the picker. */
 export class KMeansModel
   implements ModelDescriptor<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary> {
-  readonly legend = clusterName;
+  readonly noun = "cluster";
   readonly optimizer = "AdamW";
   readonly classic = "Lloyd";
   readonly scoreName = "score";

@@ -67,7 +67,7 @@ const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** The mixture descriptor. */
 export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary> {
-  readonly legend = componentName;
+  readonly noun = "component";
   readonly optimizer = "Adam";
   readonly classic = "EM";
   readonly scoreName = "NLL";
