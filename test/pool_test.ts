@@ -86,16 +86,16 @@ function fakePool(size: number, silenceMs = 60_000, aliveMs?: number) {
   return { pool, workers };
 }
 
-const KMEANS: KMeansJobOptions = {
-  k: 2,
+/** The settings a K-means run and a K-means table share. */
+const SETTINGS = {
   lr: 0.1,
   epochs: 3,
   seed: 0,
   init: "uniform",
   engine: "fused",
   uniformBox: "unit",
-  reportEvery: 1,
-};
+} as const;
+const KMEANS: KMeansJobOptions = { ...SETTINGS, k: 2, reportEvery: 1 };
 
 function snapshot(epoch: number): KMeansSnapshot {
   return {
@@ -108,15 +108,7 @@ function snapshot(epoch: number): KMeansSnapshot {
 }
 
 const table = (k: number): TableResult => ({ k, score: 0.5, diverged: false, ms: 1 });
-const tableOptions: KMeansTableJobOptions = {
-  lr: 0.1,
-  epochs: 3,
-  seed: 0,
-  init: "uniform",
-  engine: "fused",
-  uniformBox: "unit",
-  ks: [1],
-};
+const tableOptions: KMeansTableJobOptions = { ...SETTINGS, ks: [1] };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const kinds = (worker: FakeWorker): JobKind[] => worker.jobs.map((job) => job.kind);
 
