@@ -128,7 +128,8 @@ function control(player: { element: HTMLElement }, label: string): HTMLButtonEle
 frameTest(
   "Player: instant mode shows the start, then the last epoch once trained, and says done",
   async (frames) => {
-    const { run, feed, epochs } = fedPlayer(10, { speed: "instant" });
+    const { run, feed, drawn } = fedPlayer(10, { speed: "instant" });
+    const epochs = () => drawn.map(([s]) => s?.epoch);
     for (let epoch = 0; epoch <= 10; epoch++) feed.send(epoch);
     frames.settle();
     assert.deepEqual(epochs(), [0], "while training, instant mode keeps the start on screen");
