@@ -3,8 +3,9 @@
  * appears, then check that no error cell, console error or off-site request happened.
  */
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { launchBrowser, openWatchedPage, serveStatic, type WatchedPage } from "./_browser.ts";
+import { makeBlobs } from "../../lib/random/synthetic.js";
 
 /** A served site and the browser context its pages open in (one storage, like one browser profile). */
 export interface Site {
@@ -328,4 +329,47 @@ export function marksOutsideFrames(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** A CSV of `n` seeded blobs in 3 dimensions with a header, as a user would export it, lines ended by `newline`. */
+export function blobsCsv({ n, seed, newline = "\n" }: { n: number; seed: number; newline?: string }): string {
+  const { points } = makeBlobs({ n, k: 3, d: 3, spread: 0.5, seed });
+  const rows = ["alpha,beta,gamma"];
+  for (let i = 0; i < points.rows; i++) {
+    rows.push(Array.from(points.data.subarray(3 * i, 3 * i + 3)).join(","));
+  }
+  return rows.join(newline);
+}
+
+/**
+ * Clicks a Plot chart (`chart`, an svg) where a reader would to place points at `fractions` of its x
+ * and y domains: data to screen through the chart's own scales. Gives the points clicked (data units)
+ * and one pixel's worth of data, the tolerance of a click.
+ */
+export async function clickChartAt(
+  chart: Locator,
+  fractions: number[][],
+  timeout = 60_000,
+): Promise<{ wanted: number[][]; pixel: number }> {
+  await chart.waitFor({ timeout });
+  await chart.scrollIntoViewIfNeeded();
+  const geometry = await chart.evaluate((element, fractions) => {
+    const chart = element as unknown as SVGSVGElement & {
+      scale(name: string): { apply(v: number): number; domain: number[]; range: number[] };
+    };
+    const x = chart.scale("x"), y = chart.scale("y");
+    const box = element.getBoundingClientRect();
+    const ratio = box.width / chart.viewBox.baseVal.width;
+    const at = (s: { domain: number[] }, f: number) => s.domain[0] + f * (s.domain[1] - s.domain[0]);
+    const wanted = fractions.map(([a, b]) => [at(x, a), at(y, b)]);
+    const span = (s: { domain: number[]; range: number[] }) =>
+      Math.abs((s.domain[1] - s.domain[0]) / (s.range[1] - s.range[0]));
+    return {
+      wanted,
+      clicks: wanted.map(([a, b]) => [box.left + x.apply(a) * ratio, box.top + y.apply(b) * ratio]),
+      pixel: Math.max(span(x), span(y)) / ratio,
+    };
+  }, fractions);
+  for (const [cx, cy] of geometry.clicks) await chart.page().mouse.click(cx, cy);
+  return { wanted: geometry.wanted, pixel: geometry.pixel };
 }

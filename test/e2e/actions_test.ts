@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   assertClean,
+  clickChartAt,
   type LiveView,
   liveView,
   marksOutsideFrames,
@@ -142,29 +143,11 @@ Deno.test("/kmeans: three clicks on the start picker train from the clicked cent
     const { page } = watched;
     await settle(watched, (view) => runsAre(view, "done"), { what: "the first run" });
     const before = (await liveView(watched)).runs[0].run;
-    const svg = page.locator(".centroid-picker svg").first();
-    await svg.waitFor({ timeout: WAIT });
-    await svg.scrollIntoViewIfNeeded();
-    // Where to click, as fractions of the picker's x and y domains; data to screen through its own
-    // Plot scales, and a pixel's worth of data is the tolerance.
-    const geometry = await svg.evaluate((element, fractions) => {
-      const chart = element as unknown as SVGSVGElement & {
-        scale(name: string): { apply(v: number): number; domain: number[]; range: number[] };
-      };
-      const x = chart.scale("x"), y = chart.scale("y");
-      const box = element.getBoundingClientRect();
-      const ratio = box.width / chart.viewBox.baseVal.width;
-      const at = (s: { domain: number[] }, f: number) => s.domain[0] + f * (s.domain[1] - s.domain[0]);
-      const wanted = fractions.map(([a, b]) => [at(x, a), at(y, b)]);
-      const span = (s: { domain: number[]; range: number[] }) =>
-        Math.abs((s.domain[1] - s.domain[0]) / (s.range[1] - s.range[0]));
-      return {
-        wanted,
-        clicks: wanted.map(([a, b]) => [box.left + x.apply(a) * ratio, box.top + y.apply(b) * ratio]),
-        pixel: Math.max(span(x), span(y)) / ratio,
-      };
-    }, [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]]);
-    for (const [cx, cy] of geometry.clicks) await page.mouse.click(cx, cy);
+    const geometry = await clickChartAt(
+      page.locator(".centroid-picker svg").first(),
+      [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]],
+      WAIT,
+    );
     await page.waitForFunction(() => /[?&]start=/.test(location.search), null, { timeout: WAIT });
     const urlStart = new URL(page.url()).searchParams.get("start")!.split(";").map((row) =>
       row.split(",").map(Number)

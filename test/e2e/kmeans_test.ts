@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import {
   assertClean,
+  clickChartAt,
   liveTensors,
   openPage,
   playerAction,
@@ -276,31 +277,8 @@ Deno.test("/kmeans: three centroids placed by clicking start both the gradient r
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
     const { page } = watched;
-    const svg = page.locator(".centroid-picker svg");
-    await svg.waitFor({ timeout: 60_000 });
-    await svg.scrollIntoViewIfNeeded();
-    // Where to click, as fractions of the chart's x and y domains; data to screen pixels through the
-    // chart's own scales, and one pixel's worth in data units is the tolerance.
-    const fractions = [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]];
-    const geometry = await svg.evaluate((element, points) => {
-      const chart = element as unknown as SVGSVGElement & {
-        scale(name: string): { apply(v: number): number; domain: number[]; range: number[] };
-      };
-      const x = chart.scale("x"), y = chart.scale("y");
-      const box = element.getBoundingClientRect();
-      const ratio = box.width / chart.viewBox.baseVal.width;
-      const at = (s: { domain: number[] }, f: number) => s.domain[0] + f * (s.domain[1] - s.domain[0]);
-      const wanted = points.map(([a, b]) => [at(x, a), at(y, b)]);
-      const span = (s: { domain: number[]; range: number[] }) =>
-        Math.abs((s.domain[1] - s.domain[0]) / (s.range[1] - s.range[0]));
-      return {
-        wanted,
-        clicks: wanted.map(([a, b]) => [box.left + x.apply(a) * ratio, box.top + y.apply(b) * ratio]),
-        pixel: Math.max(span(x), span(y)) / ratio,
-      };
-    }, fractions);
-    const { wanted } = geometry;
-    for (const [cx, cy] of geometry.clicks) await page.mouse.click(cx, cy);
+    const picker = page.locator(".centroid-picker svg");
+    const { wanted, pixel } = await clickChartAt(picker, [[0.25, 0.3], [0.7, 0.25], [0.5, 0.8]]);
     await page.waitForFunction(() => /[?&]start=/.test(location.search));
     await page.waitForFunction(
       () =>
@@ -312,8 +290,8 @@ Deno.test("/kmeans: three centroids placed by clicking start both the gradient r
       rows.forEach((row, j) =>
         row.forEach((v, t) =>
           assert.ok(
-            Math.abs(v - wanted[j][t]) <= geometry.pixel,
-            `${what} centroid ${j}: ${v} vs ${wanted[j][t]} (± ${geometry.pixel})`,
+            Math.abs(v - wanted[j][t]) <= pixel,
+            `${what} centroid ${j}: ${v} vs ${wanted[j][t]} (± ${pixel})`,
           )
         )
       );

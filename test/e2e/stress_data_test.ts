@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
-import { openPage, waitForText, withSite } from "./_browser_helpers.ts";
+import { blobsCsv, openPage, waitForText, withSite } from "./_browser_helpers.ts";
 import type { WatchedPage } from "./_browser.ts";
 import { makeBlobs } from "../../lib/random/synthetic.js";
 import { utf16 } from "../_text.ts";
@@ -107,18 +107,8 @@ Deno.test("a stored dataset that fails an upload's checks is cleared: data2D wit
   });
 });
 
-/** A CSV of seeded blobs with a header, and its UTF-16 twins. */
-function blobsCsv(): string {
-  const { points } = makeBlobs({ n: 300, k: 3, d: 3, spread: 0.5, seed: 5 });
-  const rows = ["alpha,beta,gamma"];
-  for (let i = 0; i < points.rows; i++) {
-    rows.push(Array.from(points.data.subarray(3 * i, 3 * i + 3)).join(","));
-  }
-  return rows.join("\r\n");
-}
-
 Deno.test("a UTF-16 CSV upload (LE or BE, with its mark) is read as the same numbers as its UTF-8 twin", async () => {
-  const csv = blobsCsv();
+  const csv = blobsCsv({ n: 300, seed: 5, newline: "\r\n" });
   await withSite(async (site) => {
     const watched = await openPage(site, "/your-data", /In use: data2D\.npy/);
     const { page } = watched;

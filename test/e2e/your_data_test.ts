@@ -3,24 +3,15 @@
 // Needs `npm run build` and Debian's chromium.
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { assertClean, openPage, waitForText, withSite } from "./_browser_helpers.ts";
+import { assertClean, blobsCsv, openPage, waitForText, withSite } from "./_browser_helpers.ts";
 import { npyBytes } from "../_testdata.ts";
-import { makeBlobs } from "../../lib/random/synthetic.js";
 import { parsePoints } from "../../lib/io/read_points.js";
 import { RandomState } from "../../lib/random/random_state.js";
 import { MAX_UPLOAD_BYTES } from "../../src/components/inputs/dataset_picker.ts";
 import { checkName } from "../../src/components/inputs/dataset_checks.ts";
 import { readJson, repoFile } from "../_testdata.ts";
 
-/** A CSV of seeded blobs with a header, as a user would export it. */
-function blobsCsv(): string {
-  const { points } = makeBlobs({ n: 600, k: 3, d: 3, spread: 0.5, seed: 4 });
-  const rows = ["alpha,beta,gamma"];
-  for (let i = 0; i < points.rows; i++) {
-    rows.push(Array.from(points.data.subarray(3 * i, 3 * i + 3)).join(","));
-  }
-  return rows.join("\n");
-}
+const blobs = () => blobsCsv({ n: 600, seed: 4 });
 
 Deno.test("an uploaded CSV is used by the K-means page; bad files are refused and the data stays", async () => {
   const expected = readJson<Record<string, string>>("bad/expected.json");
@@ -33,7 +24,7 @@ Deno.test("an uploaded CSV is used by the K-means page; bad files are refused an
     await page.locator("input[type=file]").setInputFiles({
       name: "my-blobs.csv",
       mimeType: "text/csv",
-      buffer: Buffer.from(blobsCsv()),
+      buffer: Buffer.from(blobs()),
     });
     await waitForText(watched, /Every page now uses my-blobs\.csv: 600 points in 3 dimensions\./);
     await waitForText(watched, /In use: my-blobs\.csv/);
@@ -112,7 +103,7 @@ Deno.test("hostile uploads are refused with the CLI's sentences, the data stays,
       const { page } = watched;
       const input = page.locator("input[type=file]");
       // A file name with markup in it is refused in a sentence (uploads and stored data share the check)...
-      const htmlCsv = ["<b>alpha</b>,beta,gamma", ...blobsCsv().split("\n").slice(1)].join("\n");
+      const htmlCsv = ["<b>alpha</b>,beta,gamma", ...blobs().split("\n").slice(1)].join("\n");
       await input.setInputFiles({
         name: "<i>blobs</i>.csv",
         mimeType: "text/csv",
@@ -174,7 +165,7 @@ Deno.test("hostile uploads are refused with the CLI's sentences, the data stays,
           );
         };
       });
-      await input.setInputFiles({ name: "fine.csv", mimeType: "text/csv", buffer: Buffer.from(blobsCsv()) });
+      await input.setInputFiles({ name: "fine.csv", mimeType: "text/csv", buffer: Buffer.from(blobs()) });
       await check(
         "fine.csv (storage refused)",
         "That data was refused: this browser would not store the data (1 MB as float64; it allows about 127 MB here); upload a sample of it, or free some of this site's storage.",
