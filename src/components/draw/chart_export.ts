@@ -7,7 +7,7 @@
 import { pointsAt } from "./scatter_layers.js";
 
 /** Device pixels per CSS pixel of an export: sharp on a slide or a high-density screen. */
-export const EXPORT_SCALE = 2;
+const EXPORT_SCALE = 2;
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Height in px of the title line added above a panel that shows no heading of its own. */

@@ -37,7 +37,7 @@ interface TexOptions {
 }
 
 /** A TeX formula as an element, typeset when it first comes into view. */
-export function tex(source: string, { stylesheet, display = true }: TexOptions): HTMLElement {
+function tex(source: string, { stylesheet, display = true }: TexOptions): HTMLElement {
   const element = document.createElement(display ? "div" : "span");
   element.className = "formula";
   element.textContent = source; // readable, if raw, until KaTeX arrives (and if it never does)

@@ -27,6 +27,7 @@ import { LiveRun, Player, type Snapshot, subsampleNote } from "../player/player.
 import { Stepper } from "../player/stepper.js";
 import { largeDataNote } from "./large_data.js";
 import { type Job, TrainingPool } from "./pool.js";
+import type { TableResult } from "./protocol.js";
 
 /** The inputs every live page has. */
 export interface LiveSettings {
@@ -150,14 +151,6 @@ export interface ModelDescriptor<S extends LiveSettings, Snap extends Snapshot, 
   extras?: Extra<S, Snap, Ref, Step>[];
   /** The run whose model the page exports and downloads (default: the first shown). */
   readonly focus?: string;
-}
-
-/** One row's result of a k = 1..K table job. */
-export interface TableResult {
-  k: number;
-  score: number;
-  diverged: boolean;
-  ms: number;
 }
 
 /** A chart or a job of one model: drawn with the runs (`everyFrame`) or when its key changes. */
