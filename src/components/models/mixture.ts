@@ -27,7 +27,7 @@ import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
 import type { EMStepSummary, MixtureSnapshot } from "../live/protocol.js";
 import { collapseWarning, mixtureSummaryTable } from "./mixture_report.js";
 import { divergedNote, formatScore } from "../draw/format.js";
-import { type Lessons, mixtureLessonInit, type MixtureLessonRun } from "./scenarios.js";
+import { capital, type Lessons, mixtureLessonInit, type MixtureLessonRun } from "./scenarios.js";
 import { stillFalling, unownedWarning, whyNote } from "./why_notes.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
@@ -63,7 +63,6 @@ const emModel = (em: EMRun): SphericalGaussianMixture => ({
   sigmas: Float64Array.from(em.sigmas),
   weights: Float64Array.from(em.weights),
 });
-const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** The mixture descriptor. */
 export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary> {

@@ -9,10 +9,11 @@
 import { html } from "htl";
 import { accumulateClusterSums, assign } from "../../lib/kmeans/kmeans.js";
 import { gmmPredict, type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
-import { columnMeans, type Matrix, toRows } from "../../lib/matrix.js";
+import type { GradientKMeansStep as KMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
+import { columnMeans, columnRanges, type Matrix, toRows } from "../../lib/matrix.js";
 import { EM, GRADIENT_KMEANS, LLOYD } from "../../lib/notebook_settings.js";
 import { formatScore } from "../draw/format.js";
-import { columnName } from "../draw/palette.js";
+import { clusterName, columnName } from "../draw/palette.js";
 import { deadCentroidWhy, decayFactor } from "./why_notes.js";
 
 /** A lesson: its link's words, the URL parameters that open it (beyond the defaults), and its why. */
@@ -22,15 +23,6 @@ export interface Scenario<R> {
   params: Record<string, string | number>;
   /** Two or three sentences from the finished run, or undefined while a part it needs is still training. */
   why(run: R): string | undefined;
-}
-
-/** One epoch of a gradient K-means run: what the page's snapshots and `lib/`'s steps both carry. */
-interface KMeansStep {
-  epoch: number;
-  trainLoss: number;
-  centroids: Matrix;
-  diverged: boolean;
-  validScore?: number;
 }
 
 /** A seed's final validation score. */
@@ -103,9 +95,7 @@ export function kmeansLessonRun(
     restarts?: KMeansLessonRun["restarts"];
   },
 ): KMeansLessonRun {
-  const start = steps[0].centroids, last = steps.at(-1)!;
-  const columns = Array.from({ length: train.cols }, (_, t) => t);
-  const column = (t: number) => Array.from({ length: train.rows }, (_, i) => train.data[i * train.cols + t]);
+  const start = steps[0].centroids, last = steps.at(-1)!, [min, max] = columnRanges(train);
   return {
     ...settings,
     steps,
@@ -116,13 +106,9 @@ export function kmeansLessonRun(
     trainCounts: nearestCounts(train, last.centroids),
     validCounts: nearestCounts(valid, last.centroids),
     validRows: valid.rows,
-    box: {
-      min: columns.map((t) => column(t).reduce((a, b) => Math.min(a, b))),
-      max: columns.map((t) => column(t).reduce((a, b) => Math.max(a, b))),
-      mean: Array.from(columnMeans(train)),
-    },
+    box: { min: Array.from(min), max: Array.from(max), mean: Array.from(columnMeans(train)) },
     lloydFirstMove: lloydFirstMove(train, start),
-    names: names ?? Array.from({ length: settings.k }, (_, j) => `cluster ${j + 1}`),
+    names: names ?? Array.from({ length: settings.k }, (_, j) => clusterName(j)),
     tenSeeds,
     restarts,
   };
@@ -173,7 +159,11 @@ const ordinal = (n: number) =>
   `${n}${
     n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th"
   }`;
-const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
+export const capital = (text: string) => text[0].toUpperCase() + text.slice(1);
+/** The lower middle of values sorted in increasing order. */
+const lowerMedian = <T>(sorted: T[]): T => sorted[(sorted.length - 1) >> 1];
+/** The Report's ten seeds, best (lowest validation score) first. */
+const bySeedScore = (tenSeeds: SeedScore[]) => [...tenSeeds].sort((a, b) => a.validScore - b.validScore);
 
 /** Where the run ends against Lloyd's: "validation score 0.27539, 3.85% above Lloyd's 0.26516". */
 function againstLloyd(run: KMeansLessonRun): string {
@@ -186,10 +176,10 @@ function againstLloyd(run: KMeansLessonRun): string {
 /** The seed's rank among the Report's ten seeds, and where this run ends. */
 function seedRank(run: KMeansLessonRun): string {
   const ten = run.tenSeeds;
-  const sorted = ten ? [...ten].sort((a, b) => a.validScore - b.validScore) : [];
+  const sorted = ten ? bySeedScore(ten) : [];
   const rank = sorted.findIndex((s) => s.seed === run.seed) + 1;
   if (!ten || rank === 0) return `The run ends at ${againstLloyd(run)}.`;
-  const median = sorted[(sorted.length - 1) >> 1];
+  const median = lowerMedian(sorted);
   const where = rank === sorted.length ? " (the worst)" : rank === 1 ? " (the best)" : "";
   const numbers = ten.map((s) => s.seed);
   return `Of the Report's ${sorted.length} seeds (${Math.min(...numbers)} to ${
@@ -201,18 +191,13 @@ function seedRank(run: KMeansLessonRun): string {
   }. Here the run ends at ${againstLloyd(run)}.`;
 }
 
-/** The lower middle of the ten seeds sorted by score (the Report's drawn run) and the worst. */
-function medianAndWorst(tenSeeds: SeedScore[]) {
-  const sorted = [...tenSeeds].sort((a, b) => a.validScore - b.validScore);
-  return { median: sorted[(sorted.length - 1) >> 1].seed, worst: sorted.at(-1)!.seed };
-}
-
 /** A start placed by hand with one centroid far from every point of data2D (k = 5). */
 export const DEAD_START = "-2,-3;2,-3;0,0;2,1;6,5";
 
 /** The K-means lessons, for data2D with the Report's ten seeds (`tenSeeds`, built with the site). */
 export function kmeansScenarios(tenSeeds: SeedScore[]): Scenario<KMeansLessonRun>[] {
-  const { median, worst } = medianAndWorst(tenSeeds);
+  // The lower median is the Report's drawn run.
+  const sorted = bySeedScore(tenSeeds), median = lowerMedian(sorted).seed, worst = sorted.at(-1)!.seed;
   const seedScenario = (id: string, title: string, seed: number): Scenario<KMeansLessonRun> => ({
     id,
     title,
@@ -275,9 +260,7 @@ export function kmeansScenarios(tenSeeds: SeedScore[]): Scenario<KMeansLessonRun
       title: "Uniform in [0, 1) starts in one small patch (k = 10)",
       params: { k: 10 },
       why: (run) => {
-        const start = toRows(run.steps[0].centroids), d = run.box.mean.length;
-        const low = Array.from({ length: d }, (_, t) => Math.min(...start.map((row) => row[t])));
-        const high = Array.from({ length: d }, (_, t) => Math.max(...start.map((row) => row[t])));
+        const [low, high] = columnRanges(run.steps[0].centroids), d = low.length;
         const spans = run.box.min.map((min, t) =>
           `${columnName(t)} from ${min.toFixed(2)} to ${run.box.max[t].toFixed(2)}`
         );
@@ -313,7 +296,7 @@ export function kmeansScenarios(tenSeeds: SeedScore[]): Scenario<KMeansLessonRun
         }) train at once, and the one with the lowest training loss, seed ${best.seed}, scores ${
           f5(best.validScore ?? NaN)
         } against Lloyd's ${f5(run.lloyd.validScore)}; the median restart scores ${
-          f5(sorted[(sorted.length - 1) >> 1])
+          f5(lowerMedian(sorted))
         }. This page's own run (seed ${run.seed}) ends at ${againstLloyd(run)}.`;
       },
     },
