@@ -203,7 +203,7 @@ Deno.test("a cancelled job ends at once, and nothing it sends afterwards reaches
   worker.end(id, "cancelled");
   assert.deepEqual(seen, [0, 1]);
   assert.ok(!worker.terminated, "an asynchronous job stops at its next report: the worker stays");
-  assert.equal(pool.busy, false);
+  assert.equal(pool.jobs, 0);
   pool.close();
 });
 
@@ -269,7 +269,7 @@ Deno.test("a job whose worker dies twice ends with status error, and the next jo
   assert.deepEqual(kinds(workers[2]), ["lloyd"]);
   workers[2].end(workers[2].jobs[0].id);
   assert.equal((await next.ended).status, "done");
-  assert.equal(pool.busy, false);
+  assert.equal(pool.jobs, 0);
   pool.close();
 });
 

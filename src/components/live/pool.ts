@@ -203,10 +203,15 @@ export class TrainingPool {
     worker.postMessage({ type: "data", train: t, valid: v }, [t.data.buffer, v.data.buffer]);
   }
 
-  /** Ends `slot`'s worker (its messages are ignored from now on); a fresh one is made when needed. */
-  #stop(slot: Slot) {
+  /** Stops the watchdog of `slot`. */
+  #unwatch(slot: Slot) {
     clearTimeout(slot.timer);
     slot.timer = undefined;
+  }
+
+  /** Ends `slot`'s worker (its messages are ignored from now on); a fresh one is made when needed. */
+  #stop(slot: Slot) {
+    this.#unwatch(slot);
     slot.worker?.terminate();
     slot.worker = undefined;
   }
@@ -217,8 +222,7 @@ export class TrainingPool {
    * are counted on the page's own timer, so a page too busy to read the answers misses no deadline.
    */
   #watch(slot: Slot) {
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
+    this.#unwatch(slot);
     const job = slot.running;
     if (!job) return;
     if (!slot.loaded || (slot.started && SYNCHRONOUS_JOBS.includes(job.kind))) {
@@ -249,16 +253,12 @@ export class TrainingPool {
     this.#stop(slot);
     const job = slot.running;
     slot.running = undefined;
-    if (job) {
+    if (job && ++job.deaths >= 2) {
       this.#jobs.delete(job.wireId);
-      job.deaths++;
-      if (job.deaths >= 2) {
-        job.resolve({ status: "error", error: WORKER_DIED_TWICE });
-      } else {
-        job.wireId = this.#nextId++;
-        this.#jobs.set(job.wireId, job);
-        slot.queue.unshift(job);
-      }
+      job.resolve({ status: "error", error: WORKER_DIED_TWICE });
+    } else if (job) {
+      this.#renumber(job);
+      slot.queue.unshift(job);
     }
     this.#pump();
   }
@@ -322,8 +322,7 @@ export class TrainingPool {
 
   /** Stops `job`, running on `slot`: a cancel message, or a new worker for a synchronous job. */
   #halt(slot: Slot, job: PoolJob) {
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
+    this.#unwatch(slot);
     if (SYNCHRONOUS_JOBS.includes(job.kind)) {
       this.#stop(slot);
       if (!this.#closed) this.#spawn(slot);
@@ -337,12 +336,17 @@ export class TrainingPool {
    * again (it starts over; its callbacks stay).
    */
   #preempt(slot: Slot, job: PoolJob) {
-    this.#jobs.delete(job.wireId);
     slot.running = undefined;
     this.#halt(slot, job);
+    this.#renumber(job);
+    slot.queue.push(job);
+  }
+
+  /** Gives `job` a new wire id: what its worker sends under the old one is dropped. */
+  #renumber(job: PoolJob) {
+    this.#jobs.delete(job.wireId);
     job.wireId = this.#nextId++;
     this.#jobs.set(job.wireId, job);
-    slot.queue.push(job);
   }
 
   #pump() {
@@ -377,8 +381,7 @@ export class TrainingPool {
       this.#jobs.delete(job.wireId);
       if (slot.running === job) {
         slot.running = undefined;
-        clearTimeout(slot.timer);
-        slot.timer = undefined;
+        this.#unwatch(slot);
       }
       if (message.status === "error") console.warn(`training job ${job.kind}: ${message.error}`);
       job.resolve({ status: message.status, error: message.error, ms: message.ms });
@@ -389,11 +392,6 @@ export class TrainingPool {
   /** Jobs queued or running. */
   get jobs(): number {
     return this.#jobs.size;
-  }
-
-  /** Whether any job is queued or running. */
-  get busy(): boolean {
-    return this.#jobs.size > 0;
   }
 
   /**
