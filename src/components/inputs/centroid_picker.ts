@@ -47,6 +47,12 @@ function svgElement(tag: string, attributes: Record<string, string | number>): S
 const GRAB_RADIUS = 14;
 /** An arrow key moves the cursor this fraction of the axis' domain (Shift: five times as far). */
 const KEY_STEP = 1 / 50;
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, 1],
+  ArrowDown: [0, -1],
+};
 
 /** A scatter where clicks, taps once asked for, and keys place and move k centroids. */
 export function centroidPicker(
@@ -73,8 +79,7 @@ export function centroidPicker(
   // No title nor legend: the chart is the svg itself.
   const plot = chart as unknown as SVGSVGElement;
   const x = chart.scale("x")!, y = chart.scale("y")!;
-  const layer = document.createElementNS(SVG, "g");
-  layer.setAttribute("class", "picked-centroids");
+  const layer = svgElement("g", { class: "picked-centroids" });
   plot.append(layer);
   plot.style.cursor = "crosshair";
   plot.setAttribute("tabindex", "0");
@@ -151,6 +156,11 @@ export function centroidPicker(
       }).flat(),
     );
   };
+  /** Adds a centroid at `point` (data units); once all k are placed, it starts a new set. */
+  const place = (point: number[]) => {
+    if (centroids.length === k) centroids = [];
+    centroids.push(point);
+  };
   const emit = () => {
     if (centroids.length !== k) return;
     wrapper.value = centroids.map((row) => [...row]);
@@ -162,7 +172,7 @@ export function centroidPicker(
       ? `Centroid ${held + 1} picked up, at ${
         at(cursor)
       }: arrows move it, Enter puts it down, Escape puts it back.`
-      : `Cursor at ${at(cursor)}; ${centroids.length === k ? k : centroids.length} of ${k} centroids placed.`;
+      : `Cursor at ${at(cursor)}; ${centroids.length} of ${k} centroids placed.`;
   };
   plot.addEventListener("focus", () => {
     draw();
@@ -173,25 +183,16 @@ export function centroidPicker(
     draw();
   });
   plot.addEventListener("keydown", (event) => {
-    const arrows: Record<string, [number, number]> = {
-      ArrowLeft: [-1, 0],
-      ArrowRight: [1, 0],
-      ArrowUp: [0, 1],
-      ArrowDown: [0, -1],
-    };
     const digit = /^[0-9]$/.test(event.key) ? (Number(event.key) + 9) % 10 : -1;
-    if (event.key in arrows) {
-      const [dx, dy] = arrows[event.key], times = event.shiftKey ? 5 : 1;
+    if (event.key in ARROWS) {
+      const [dx, dy] = ARROWS[event.key], times = event.shiftKey ? 5 : 1;
       const clamp = (v: number, [a, b]: number[]) => Math.min(Math.max(v, Math.min(a, b)), Math.max(a, b));
       cursor[0] = clamp(cursor[0] + dx * times * KEY_STEP * (domain.x[1] - domain.x[0]), domain.x);
       cursor[1] = clamp(cursor[1] + dy * times * KEY_STEP * (domain.y[1] - domain.y[0]), domain.y);
       if (held >= 0) centroids[held] = [...cursor];
     } else if (event.key === "Enter" || event.key === " ") {
       if (held >= 0) held = -1;
-      else {
-        if (centroids.length === k) centroids = [];
-        centroids.push([...cursor]);
-      }
+      else place([...cursor]);
       emit();
     } else if (digit >= 0 && digit < centroids.length && held < 0) {
       held = digit;
@@ -222,8 +223,7 @@ export function centroidPicker(
       plot.setPointerCapture(event.pointerId);
       return;
     }
-    if (centroids.length === k) centroids = [];
-    centroids.push([x.invert!(px), y.invert!(py)]);
+    place([x.invert!(px), y.invert!(py)]);
     draw();
     emit();
   });

@@ -14,7 +14,8 @@ import { DEFAULT_MAX_BYTES } from "../../lib/io/read_points.js";
 import { checkColumns, checkName, checkPoints, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
 /** Where the chosen dataset came from. */
-type DatasetSource = "data2D" | "upload" | "synthetic";
+const SOURCES = ["data2D", "upload", "synthetic"] as const;
+type DatasetSource = typeof SOURCES[number];
 
 /** A dataset as the pages use it. */
 export interface ChosenDataset {
@@ -80,8 +81,6 @@ export async function loadChosenDataset(readData2D: () => Promise<ArrayBuffer>):
   return { name: "data2D.npy", source: "data2D", points, sha256: await valuesSha256(points), note };
 }
 
-const SOURCES: readonly DatasetSource[] = ["data2D", "upload", "synthetic"];
-
 /**
  * A stored dataset as the pages use it, after exactly the checks an upload gets: a name that is
  * plain text, a known source, the shape and size, finite values, the scale float64 holds, column
@@ -124,9 +123,8 @@ async function checkStored(value: unknown): Promise<ChosenDataset> {
   };
 }
 
-/** The values of a stored dataset, joined from their pieces, or undefined if any is missing. */
+/** The values of a stored dataset (of a valid shape), joined from their pieces, or undefined if any is missing. */
 async function storedValues(stored: StoredDataset): Promise<Float64Array | undefined> {
-  if (!(stored.rows > 0 && stored.cols > 0)) return undefined;
   const size = stored.rows * stored.cols;
   if (stored.data instanceof Float64Array) return stored.data.length === size ? stored.data : undefined;
   if (!Array.isArray(stored.chunks) || stored.chunks.some((key) => typeof key !== "string")) return undefined;
