@@ -31,11 +31,12 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
     const raw = params.get(name);
     values[name] = parameter.value;
     if (raw === null) continue;
+    const shown = JSON.stringify(raw.slice(0, 30));
     if (parameter.type === "option") {
       if (parameter.options.includes(raw)) values[name] = raw;
       else {
         problems.push(
-          `${name}=${JSON.stringify(raw.slice(0, 30))} in the link is not one of ${
+          `${name}=${shown} in the link is not one of ${
             parameter.options.join(", ")
           }; using ${parameter.value}.`,
         );
@@ -44,9 +45,7 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
     }
     const number = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(number)) {
-      problems.push(
-        `${name}=${JSON.stringify(raw.slice(0, 30))} in the link is not a number; using ${parameter.value}.`,
-      );
+      problems.push(`${name}=${shown} in the link is not a number; using ${parameter.value}.`);
       continue;
     }
     let value = parameter.integer ? Math.round(number) : number;

@@ -14,7 +14,7 @@
  */
 import * as ort from "onnxruntime-web/wasm";
 import { DataError } from "../../lib/errors.js";
-import type { Matrix } from "../../lib/matrix.js";
+import { columnRanges, type Matrix } from "../../lib/matrix.js";
 import { describeOnnxModel, type OnnxModelDescription } from "../../lib/onnx/onnx_export.js";
 
 // Framework rewrites this to the copy it puts in the build (a .wasm is not a module, so nothing
@@ -184,14 +184,7 @@ export async function scoreGrid(
       `a grid is drawn in 2-D, but the points have ${points.cols} columns and the model scores ${scorer.description.d}-D points.`,
     );
   }
-  let x1 = Infinity, x2 = -Infinity, y1 = Infinity, y2 = -Infinity;
-  for (let i = 0; i < points.rows; i++) {
-    const x = points.data[2 * i], y = points.data[2 * i + 1];
-    if (x < x1) x1 = x;
-    if (x > x2) x2 = x;
-    if (y < y1) y1 = y;
-    if (y > y2) y2 = y;
-  }
+  const [[x1, y1], [x2, y2]] = columnRanges(points);
   const px = (x2 - x1) * padding || 1, py = (y2 - y1) * padding || 1;
   const grid = gridPoints([x1 - px, x2 + px], [y1 - py, y2 + py], { width, height });
   return { grid, scores: await scorer.score(grid.points) };
