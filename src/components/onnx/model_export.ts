@@ -12,6 +12,16 @@ import { PanelSlot } from "../draw/panel_slot.js";
 
 const scoring = () => import("./scoring.js");
 
+/** Runs `use` on a scorer of the model `bytes` (onnxruntime-web loaded on first use), then frees it. */
+async function withScorer<T>(bytes: Uint8Array, use: (scorer: OnnxScorer) => Promise<T>): Promise<T> {
+  const scorer = await (await scoring()).loadOnnxScorer(bytes);
+  try {
+    return await use(scorer);
+  } finally {
+    await scorer.release();
+  }
+}
+
 /** Options of {@link onnxReferenceMap}. */
 interface ReferenceMapOptions {
   /** The reference model's bytes for k (a FileAttachment's, or exported in the tab). */
@@ -26,10 +36,7 @@ interface ReferenceMapOptions {
 /** A reference model's map over a grid, scored by onnxruntime-web once it is wanted. */
 export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: ReferenceMapOptions) {
   const bytes = new Map<number, Promise<Uint8Array>>();
-  const scored = new Map<
-    string,
-    Promise<Awaited<ReturnType<typeof import("./scoring.js").scoreGrid>>>
-  >();
+  const scored = new Map<string, ReturnType<typeof import("./scoring.js").scoreGrid>>();
   let wanted = false, k = 0, shownKey = "";
   const slot = new PanelSlot(() => {
     shownKey = "";
@@ -51,18 +58,9 @@ export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: Refere
     const kk = k;
     if (!bytes.has(kk)) bytes.set(kk, bytesFor(kk));
     if (!scored.has(key)) {
-      scored.set(
-        key,
-        (async () => {
-          const { loadOnnxScorer, scoreGrid } = await scoring();
-          const scorer = await loadOnnxScorer(await bytes.get(kk)!);
-          try {
-            return await scoreGrid(scorer, points, { width: grid });
-          } finally {
-            await scorer.release();
-          }
-        })(),
-      );
+      const scoreGrid = async (scorer: OnnxScorer) =>
+        (await scoring()).scoreGrid(scorer, points, { width: grid });
+      scored.set(key, bytes.get(kk)!.then((model) => withScorer(model, scoreGrid)));
     }
     const map = await scored.get(key)!;
     if (k !== kk) return;
@@ -127,13 +125,7 @@ export function onnxExportButton({ label, make, check, download }: ExportOptions
     const model = await make();
     if (!model) return;
     download(model.name, new Blob([model.bytes as BlobPart], { type: "application/octet-stream" }));
-    const { loadOnnxScorer } = await scoring();
-    const scorer = await loadOnnxScorer(model.bytes);
-    try {
-      note.replaceChildren(exportCheckNote(await check(scorer)));
-    } finally {
-      await scorer.release();
-    }
+    note.replaceChildren(exportCheckNote(await withScorer(model.bytes, check)));
   });
   return {
     element: html`<div>${button}${note}</div>` as HTMLDivElement,
