@@ -53,7 +53,7 @@ export function assignedLoss(points: Matrix, labels: Int32Array, centroids: Matr
  * points farthest from their centroids; returns the new centroids and the labels they were averaged
  * over (the assignment's, after relocation).
  */
-export function updateCentroids(
+function updateCentroids(
   points: Matrix,
   { labels, centroids }: { labels: Int32Array; centroids: Matrix },
 ): { centroids: Matrix; labels: Int32Array; relocated: number } {

@@ -34,7 +34,7 @@ export const ONNX_IR_VERSION = 8;
 /** The version of the default ("ai.onnx") operator set the graphs use (ONNX 1.12's newest). */
 export const ONNX_OPSET = 17;
 /** `producer_name` of exported files. */
-export const ONNX_PRODUCER = "gradient-clustering";
+const ONNX_PRODUCER = "gradient-clustering";
 
 /** What a model scores: nearest centroids, or mixture posteriors. */
 export type OnnxModelKind = "kmeans" | "spherical_gaussian_mixture";
