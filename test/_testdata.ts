@@ -90,3 +90,13 @@ export function npyBytes(rows: number, cols: number, values: Float64Array): Uint
   bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 128);
   return bytes;
 }
+
+/** One case of testdata/shuffle.json: NumPy's shuffle of 0..n-1 under `seed`, by hash and in part. */
+export interface ShuffleFixture {
+  n: number;
+  seed: number;
+  sha256: string;
+  order?: number[];
+  first20?: number[];
+  last20?: number[];
+}

@@ -5,6 +5,7 @@ import "@tensorflow/tfjs-backend-cpu";
 // (a devDependency, never bundled into pages) registers every gradient on the same tfjs-core.
 import "@tensorflow/tfjs";
 import { AdamWOptimizer } from "../lib/gradient/adamw.js";
+import { notebookKMeansLoss } from "./_notebook_loss.js";
 
 await tf.setBackend("cpu");
 
@@ -56,17 +57,6 @@ function assertClose(actual: ArrayLike<number>, expected: number[][], what: stri
     );
   }
   return worst;
-}
-
-/** The notebook's K-means loss, written as tensors the way the notebook writes it. */
-function notebookKMeansLoss(points: tf.Tensor2D, centroids: tf.Variable): tf.Scalar {
-  const k = centroids.shape[0];
-  const perCentroid = Array.from(
-    { length: k },
-    // tf.squaredDifference's gradient mishandles broadcasting (tfjs 4.22), so square a difference.
-    (_, i) => tf.sum(tf.square(tf.sub(points, tf.slice(centroids, [i, 0], [1, -1]))), 1),
-  );
-  return tf.mean(tf.min(tf.stack(perCentroid), 0));
 }
 
 Deno.test("AdamWOptimizer defaults are PyTorch's", () => {

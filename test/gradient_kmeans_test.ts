@@ -22,6 +22,7 @@ import { fromRows, type Matrix, takeRows } from "../lib/matrix.js";
 import { parseNpy } from "../lib/io/npy.js";
 import { RandomState } from "../lib/random/random_state.js";
 import { split } from "../lib/random/split.js";
+import { notebookKMeansLoss } from "./_notebook_loss.js";
 
 await tf.setBackend("cpu");
 
@@ -81,16 +82,6 @@ function blobs(): Matrix {
   );
 }
 
-/** The notebook's loss, as the notebook writes it (per-centroid squared distances, min, mean), for autodiff. */
-function notebookLoss(points: tf.Tensor2D, centroids: tf.Tensor2D): tf.Scalar {
-  const k = centroids.shape[0];
-  const perCentroid = Array.from(
-    { length: k },
-    (_, j) => tf.sum(tf.square(tf.sub(points, tf.slice(centroids, [j, 0], [1, -1]))), 1),
-  );
-  return tf.mean(tf.min(tf.stack(perCentroid), 0));
-}
-
 Deno.test("both engines' K-means losses and gradients equal the notebook's loss and its autodiff gradient", () => {
   const rng = new RandomState(3);
   const n = 200, d = 3;
@@ -106,7 +97,7 @@ Deno.test("both engines' K-means losses and gradients equal the notebook's loss 
       tf.tidy(() => {
         const c = tf.tensor2d(Float32Array.from(centroids.subarray(r * k * d, (r + 1) * k * d)), [k, d]);
         const { value, grad } = tf.valueAndGrad((m: tf.Tensor) =>
-          notebookLoss(tf.tensor2d(Float32Array.from(x), [n, d]), m as tf.Tensor2D)
+          notebookKMeansLoss(tf.tensor2d(Float32Array.from(x), [n, d]), m as tf.Tensor2D)
         )(c);
         return { loss: value.dataSync()[0], gradient: grad.dataSync() };
       }));

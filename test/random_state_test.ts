@@ -3,16 +3,8 @@
 import assert from "node:assert/strict";
 import { RandomState } from "../lib/random/random_state.js";
 import { DataError } from "../lib/errors.js";
-import { assertRelativelyClose, readJson, sha256Int32LE } from "./_testdata.js";
+import { assertRelativelyClose, readJson, sha256Int32LE, type ShuffleFixture } from "./_testdata.js";
 
-interface ShuffleFixture {
-  n: number;
-  seed: number;
-  sha256: string;
-  order?: number[];
-  first20?: number[];
-  last20?: number[];
-}
 interface Fixtures {
   shuffles: ShuffleFixture[];
   raw_uint32: { seed: number; first10: number[]; sha256_2000: string }[];

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { NOTEBOOK_SPLIT_SEED, split } from "../lib/random/split.js";
 import { parseNpy } from "../lib/io/npy.js";
 import { DataError } from "../lib/errors.js";
-import { readJson, repoFile, sha256Int32LE } from "./_testdata.js";
+import { readJson, repoFile, sha256Int32LE, type ShuffleFixture } from "./_testdata.js";
 
 const data2D = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));
 
@@ -52,15 +52,6 @@ Deno.test("split() defaults to the notebook's seed 45689 and the K-means divisor
   assert.equal(train.length, 7500);
   assert.deepEqual(Array.from(valid.subarray(0, 10)), DATA2D_FIRST_TEN);
 });
-
-interface ShuffleFixture {
-  n: number;
-  seed: number;
-  sha256: string;
-  order?: number[];
-  first20?: number[];
-  last20?: number[];
-}
 
 Deno.test("split() takes int(n / validDivisor) of NumPy's shuffle for every fixture (n, seed)", async (t) => {
   const { shuffles } = readJson<{ shuffles: ShuffleFixture[] }>("shuffle.json");
