@@ -19,11 +19,11 @@ export function collapseWarning(
   model: { sigmas: ArrayLike<number>; weights: ArrayLike<number> },
   { name, dataScale }: { name: string; dataScale: number },
 ) {
-  const collapsed = Array.from(model.sigmas).flatMap((
-    s,
-    j,
-  ) => (Math.abs(s) < SIGMA_COLLAPSE * dataScale ? [j + 1] : []));
-  const vanished = Array.from(model.weights).flatMap((w, j) => (w < WEIGHT_VANISH ? [j + 1] : []));
+  /** The components (1-based) whose value passes `test`. */
+  const where = (values: ArrayLike<number>, test: (v: number) => boolean) =>
+    Array.from(values).flatMap((v, j) => (test(v) ? [j + 1] : []));
+  const collapsed = where(model.sigmas, (s) => Math.abs(s) < SIGMA_COLLAPSE * dataScale);
+  const vanished = where(model.weights, (w) => w < WEIGHT_VANISH);
   if (!collapsed.length && !vanished.length) return html`<span></span>`;
   return html`
     <div class="warning"
