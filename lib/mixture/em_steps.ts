@@ -51,7 +51,7 @@ export interface EMStepsOptions {
  * EM's start from hard labels, as scikit-learn's `init_params="kmeans"`: one M-step from one-hot
  * responsibilities (weights divided by N). Give it Lloyd's labels to start where EM starts.
  */
-function mixtureFromLabels(
+export function mixtureFromLabels(
   points: Matrix,
   { labels, k, regCovar = 1e-6 }: { labels: ArrayLike<number>; k: number; regCovar?: number },
 ): SphericalGaussianMixture {
