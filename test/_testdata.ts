@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { parseNpy } from "../lib/io/npy.js";
+import { type Matrix, takeRows } from "../lib/matrix.js";
+import { split } from "../lib/random/split.js";
 
 /** The URL of a file under test/testdata/. */
 export function testdata(name: string): URL {
@@ -99,4 +102,10 @@ export interface ShuffleFixture {
   order?: number[];
   first20?: number[];
   last20?: number[];
+}
+
+/** data2D's training points under the notebook's split with `validDivisor`, as the pages train on them. */
+export function data2DTrain(validDivisor: number): Matrix {
+  const points = parseNpy(Deno.readFileSync(repoFile("src/data/data2D.npy")));
+  return takeRows(points, split(points.rows, { validDivisor }).train);
 }

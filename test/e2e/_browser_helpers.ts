@@ -373,3 +373,19 @@ export async function clickChartAt(
   for (const [cx, cy] of geometry.clicks) await chart.page().mouse.click(cx, cy);
   return { wanted: geometry.wanted, pixel: geometry.pixel };
 }
+
+/**
+ * The step-by-step panel's value (`data-value`: Lloyd's loss or EM's NLL) at its start and after each
+ * of `steps` clicks on its "step forward" button.
+ */
+export async function stepperValues(page: Page, steps = 2): Promise<(string | null)[]> {
+  await page.waitForSelector(".stepper[data-value]", { timeout: 60_000 });
+  const value = () => page.getAttribute(".stepper", "data-value");
+  const seen = [await value()];
+  for (let step = 1; step <= steps; step++) {
+    await page.locator(".stepper .step-forward").click();
+    await page.waitForSelector(`.stepper[data-step="${step}"]`);
+    seen.push(await value());
+  }
+  return seen;
+}

@@ -20,10 +20,9 @@ import {
   withSite,
 } from "./_browser_helpers.ts";
 import type { WatchedPage } from "./_browser.ts";
-import { parseNpy } from "../../lib/io/npy.ts";
-import { split } from "../../lib/random/split.ts";
 import { NOTEBOOK_SPLIT } from "../../lib/notebook_settings.ts";
-import { type Matrix, takeRows, toRows } from "../../lib/matrix.ts";
+import { type Matrix, toRows } from "../../lib/matrix.ts";
+import { data2DTrain } from "../_testdata.ts";
 import { initialCentroids } from "../../lib/kmeans/gradient_kmeans.ts";
 import { initialMixture } from "../../lib/mixture/gradient_mixture.ts";
 import { emStart, emSteps } from "../../lib/mixture/em_steps.ts";
@@ -33,10 +32,8 @@ const VIEWPORT = { width: 1400, height: 900 };
 const WAIT = 60_000;
 const site = (body: (site: Site) => Promise<void>) => withSite(body, { viewport: VIEWPORT });
 
-const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
-const trainOf = (validDivisor: number) => takeRows(points, split(points.rows, { validDivisor }).train);
-const kmeansTrain = trainOf(NOTEBOOK_SPLIT.kmeansValidDivisor);
-const mixtureTrain = trainOf(NOTEBOOK_SPLIT.mixtureValidDivisor);
+const kmeansTrain = data2DTrain(NOTEBOOK_SPLIT.kmeansValidDivisor);
+const mixtureTrain = data2DTrain(NOTEBOOK_SPLIT.mixtureValidDivisor);
 
 /** Sentences (of the page's text) that speak of a divergence, and of a failure. */
 const DIVERGED = /[^.\n]*diverg[^.\n]*\./gi;

@@ -7,12 +7,14 @@ import {
   openPage,
   playerAction,
   runsShown,
+  stepperValues,
   waitForIdle,
   waitForRunsDone,
   waitForTensors,
   waitForText,
   withSite,
 } from "./_browser_helpers.ts";
+import { data2DTrain } from "../_testdata.ts";
 
 Deno.test("the mixture page trains, and setting k to 3 retrains with an NLL near 1.69", async () => {
   await withSite(async (site) => {
@@ -116,27 +118,13 @@ Deno.test("the player drives both inits: reset, step, scrub, play and pause each
 });
 
 Deno.test("/gmm: one EM iteration (E, then M) changes the NLL as lib/mixture/em_steps.ts computes", async () => {
-  const { parseNpy } = await import("../../lib/io/npy.ts");
-  const { split } = await import("../../lib/random/split.ts");
   const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
-  const { takeRows } = await import("../../lib/matrix.ts");
   const { emStart, emSteps } = await import("../../lib/mixture/em_steps.ts");
   await withSite(async (site) => {
     const watched = await openPage(site, "/gmm?k=3&seed=0", /EM step by step/);
     const { page } = watched;
-    await page.waitForSelector(".stepper[data-value]", { timeout: 60_000 });
-    const nll = () => page.getAttribute(".stepper", "data-value");
-    const seen = [await nll()];
-    for (const step of [1, 2]) {
-      await page.locator(".stepper .step-forward").click();
-      await page.waitForSelector(`.stepper[data-step="${step}"]`);
-      seen.push(await nll());
-    }
-    const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
-    const train = takeRows(
-      points,
-      split(points.rows, { validDivisor: NOTEBOOK_SPLIT.mixtureValidDivisor }).train,
-    );
+    const seen = await stepperValues(page);
+    const train = data2DTrain(NOTEBOOK_SPLIT.mixtureValidDivisor);
     // Float64 on both sides with the same code: equal to the 6 decimals printed.
     const steps = emSteps(train, emStart(train, { k: 3, seed: 0 }), { maxIterations: 100 });
     assert.deepEqual(seen, steps.slice(0, 3).map((s) => s.nll.toFixed(6)));

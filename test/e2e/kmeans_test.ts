@@ -8,12 +8,14 @@ import {
   openPage,
   playerAction,
   runsShown,
+  stepperValues,
   waitForIdle,
   waitForRunsDone,
   waitForTensors,
   waitForText,
   withSite,
 } from "./_browser_helpers.ts";
+import { data2DTrain } from "../_testdata.ts";
 
 const LLOYD_K3 = /Lloyd \(scikit-learn semantics\): validation score 0\.48848/;
 
@@ -239,32 +241,19 @@ Deno.test("onnxruntime-web loads only when its section is used, and each .onnx i
 });
 
 Deno.test("/kmeans: one Lloyd step from the gradient run's start changes the loss as lib/kmeans/lloyd_steps.ts computes", async () => {
-  const { parseNpy } = await import("../../lib/io/npy.ts");
-  const { split } = await import("../../lib/random/split.ts");
   const { NOTEBOOK_SPLIT } = await import("../../lib/notebook_settings.ts");
-  const { fromRows, takeRows } = await import("../../lib/matrix.ts");
+  const { fromRows } = await import("../../lib/matrix.ts");
   const { lloydSteps } = await import("../../lib/kmeans/lloyd_steps.ts");
   await withSite(async (site) => {
     const watched = await openPage(site, "/kmeans?k=3&seed=0", /done in/);
     const { page } = watched;
-    await page.waitForSelector(".stepper[data-value]", { timeout: 60_000 });
+    // One iteration: assign, then update.
+    const seen = await stepperValues(page);
     const start = JSON.parse((await page.getAttribute(".stepper", "data-start"))!) as number[][];
     assert.equal(start.length, 3);
-    const loss = () => page.getAttribute(".stepper", "data-value");
-    const seen = [await loss()];
-    // One iteration: assign, then update.
-    for (const step of [1, 2]) {
-      await page.locator(".stepper .step-forward").click();
-      await page.waitForSelector(`.stepper[data-step="${step}"]`);
-      seen.push(await loss());
-    }
     // The same split as the page, and Lloyd from the start the page shows: the losses to 6 decimals
     // (float64 on both sides, the same code: they agree to the last printed digit).
-    const points = parseNpy(await Deno.readFile(new URL("../../src/data/data2D.npy", import.meta.url)));
-    const train = takeRows(
-      points,
-      split(points.rows, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor }).train,
-    );
+    const train = data2DTrain(NOTEBOOK_SPLIT.kmeansValidDivisor);
     const steps = lloydSteps(train, fromRows(start));
     assert.deepEqual(seen, steps.slice(0, 3).map((s) => s.loss.toFixed(6)));
     assert.ok(Number(seen[2]) < Number(seen[0]), `one iteration lowers the loss: ${seen.join(" → ")}`);
