@@ -39,7 +39,8 @@ export type AtlasModel = keyof typeof ATLAS_METHODS;
 export type AtlasMethod = (typeof ATLAS_METHODS)[AtlasModel][number];
 /** The multi-start reference of each model (one run, not one per seed). */
 export const ATLAS_REFERENCE = { kmeans: "lloyd-best", mixture: "em-best" } as const;
-type AtlasReference = (typeof ATLAS_REFERENCE)[AtlasModel];
+/** A multi-start reference, trained as one more method of the atlas. */
+export type AtlasReference = (typeof ATLAS_REFERENCE)[AtlasModel];
 
 /** What each method and reference is called in text. */
 export const ATLAS_NAMES: Record<AtlasMethod | AtlasReference, string> = {
@@ -102,6 +103,8 @@ export interface AtlasOptions {
   uniformBox?: UniformBox;
   /** Gradient runs report (and the generator yields) every this many epochs (default: at their end). */
   reportEvery?: number;
+  /** Mini-batches of this many points for the gradient methods (default: full batch, the notebook's). */
+  batchSize?: number;
   signal?: AbortSignal;
 }
 
@@ -135,7 +138,7 @@ function mixtureRun(seed: number, valid: Matrix, model: SphericalGaussianMixture
 export async function* trainAtlas(
   train: Matrix,
   valid: Matrix,
-  { method, k, seeds, engine = DEFAULT_ENGINE, uniformBox, reportEvery, signal }: AtlasOptions,
+  { method, k, seeds, engine = DEFAULT_ENGINE, uniformBox, reportEvery, batchSize, signal }: AtlasOptions,
 ): AsyncGenerator<AtlasStep, void, undefined> {
   if (method === "lloyd-best") {
     yield { seed: LLOYD.seed, run: kmeansRun(LLOYD.seed, valid, lloyd(train, { k, ...LLOYD }).centroids) };
@@ -145,6 +148,8 @@ export async function* trainAtlas(
     yield { seed: EM.seed, run: mixtureRun(EM.seed, valid, emGaussianMixture(train, { k })) };
     return;
   }
+  // The options both gradient trainers take.
+  const gradient = (seed: number) => ({ k, seed, engine, batchSize, signal });
   for (const seed of seeds) {
     signal?.throwIfAborted();
     if (method === "lloyd") {
@@ -152,40 +157,30 @@ export async function* trainAtlas(
     } else if (method === "em") {
       yield { seed, run: mixtureRun(seed, valid, emGaussianMixture(train, { k, seed, nInit: 1 })) };
     } else if (method === "gradient") {
-      const epochs = GRADIENT_KMEANS.epochs;
-      const steps = trainGradientKMeans(train, {
-        k,
-        seed,
-        engine,
-        uniformBox,
-        signal,
-        reportEvery: reportEvery ?? epochs,
-      });
-      let centroids: Matrix | undefined;
-      for await (const step of steps) {
-        centroids = step.centroids;
-        yield { seed };
-      }
-      yield { seed, run: kmeansRun(seed, valid, centroids!) };
+      const every = reportEvery ?? GRADIENT_KMEANS.epochs;
+      const steps = trainGradientKMeans(train, { ...gradient(seed), uniformBox, reportEvery: every });
+      yield* gradientRun(seed, steps, (last) => kmeansRun(seed, valid, last.centroids));
     } else {
-      const epochs = GRADIENT_MIXTURE.epochs;
       const init = method === "gradient-random" ? "random" : "kmeans";
-      const steps = trainGradientMixture(train, {
-        k,
-        seed,
-        init,
-        engine,
-        signal,
-        reportEvery: reportEvery ?? epochs,
-      });
-      let model: SphericalGaussianMixture | undefined;
-      for await (const step of steps) {
-        model = step;
-        yield { seed };
-      }
-      yield { seed, run: mixtureRun(seed, valid, model!) };
+      const every = reportEvery ?? GRADIENT_MIXTURE.epochs;
+      const steps = trainGradientMixture(train, { ...gradient(seed), init, reportEvery: every });
+      yield* gradientRun(seed, steps, (last) => mixtureRun(seed, valid, last));
     }
   }
+}
+
+/** Yields `{ seed }` at each report of a gradient run, then the run its last report scores as. */
+async function* gradientRun<T>(
+  seed: number,
+  steps: AsyncIterable<T>,
+  score: (last: T) => AtlasRun,
+): AsyncGenerator<AtlasStep, void, undefined> {
+  let last: T | undefined;
+  for await (const step of steps) {
+    last = step;
+    yield { seed };
+  }
+  yield { seed, run: score(last!) };
 }
 
 /** Every run of {@link trainAtlas}, to the end. */
