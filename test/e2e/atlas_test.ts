@@ -66,7 +66,7 @@ async function assertFigures(page: Page, summary: AtlasSummary) {
   }
 }
 
-Deno.test("an atlas of 20 seeds, then the default 100, run to done and show lib/atlas's shares", async () => {
+Deno.test("an atlas of 20 seeds, the Report's section, then its link to the default 100, show lib/atlas's shares", async () => {
   const [twenty, hundred] = [await libSummary("kmeans", 20), await libSummary("kmeans", 100)];
   await withSite(async (site) => {
     const watched = await openPage(site, "/atlas?seeds=20", /Local optima/);
@@ -75,7 +75,20 @@ Deno.test("an atlas of 20 seeds, then the default 100, run to done and show lib/
     // Both methods' 20 seeds and the reference.
     assert.equal(await page.locator(".atlas-status").getAttribute("data-runs-done"), "41");
     await assertFigures(page, twenty);
-    await page.goto(`${site.origin}/atlas`, { waitUntil: "networkidle" });
+    // The Report's section quotes the default atlas (100 seeds) of lib; its link opens the page, which runs it.
+    await page.goto(`${site.origin}/`, { waitUntil: "networkidle" });
+    const report = (await page.locator("main").innerText()).replace(/\s+/g, " ");
+    assert.ok(
+      report.includes(`Best known validation score for k = 5: ${formatScore(hundred.best)}`),
+      "the best known value",
+    );
+    for (const row of hundred.methods) {
+      const name = ATLAS_NAMES[row.method];
+      const words = `${name[0].toUpperCase()}${name.slice(1)}: ${row.reached} of ${row.runs} `;
+      assert.ok(report.includes(words), `the Report says "${words}"`);
+    }
+    await page.locator('main a[href="./atlas"]').click();
+    await page.waitForURL(/\/atlas$/);
     await waitForState(page, "done");
     assert.equal(await page.locator(".atlas-status").getAttribute("data-runs-done"), "201");
     await assertFigures(page, hundred);

@@ -14,19 +14,17 @@ import {
   ATLAS_NAMES,
   ATLAS_REFERENCE,
   ATLAS_SEEDS,
-  ATLAS_TOLERANCE,
   type AtlasMethod,
   type AtlasModel,
   type AtlasRun,
   type AtlasSummary,
-  LOST_SHARE,
   summarizeAtlas,
 } from "../../lib/atlas.js";
 import type { UniformBox } from "../../lib/kmeans/gradient_kmeans.js";
 import type { Matrix } from "../../lib/matrix.js";
-import { LLOYD } from "../../lib/notebook_settings.js";
 import type { InputSpec } from "../inputs/input_spec.js";
 import { formatScore } from "../draw/format.js";
+import { atlasFindings, what } from "./atlas_findings.js";
 import { PanelSlot } from "../draw/panel_slot.js";
 import { type Job, TrainingPool } from "../live/pool.js";
 import { FrameLoop } from "../player/frame_loop.js";
@@ -71,48 +69,6 @@ const DRAW_MS = 500;
 const BINS = 40;
 /** A histogram's right edge: the best known value plus this many tolerances (later runs go in the last bin). */
 const SPAN = 10;
-
-const what = (model: AtlasModel) => model === "kmeans" ? "validation score" : "validation NLL";
-const unit = (model: AtlasModel) => model === "kmeans" ? "centroid" : "component";
-const share = (count: number, total: number) =>
-  `${count} of ${total} (${Math.round((100 * count) / total)} %)`;
-
-/** The tolerance of `model` in words. */
-export function toleranceWords(model: AtlasModel): string {
-  const { relative, absolute } = ATLAS_TOLERANCE[model];
-  return relative ? `within ${100 * relative} % of it` : `within ${absolute} nats of it`;
-}
-
-/**
- * The atlas's findings in sentences: the best known value and the threshold, then each method's
- * share reaching it, its range and its lost runs, and what the single-start share means for the
- * best of `LLOYD.nInit` starts (n_init), as if the starts were independent.
- */
-export function atlasFindings(summary: AtlasSummary, k: number): string[] {
-  const { model, best, reference, threshold } = summary;
-  const sentences = [
-    `Best known ${what(model)} for k = ${k}: ${formatScore(best)} (${ATLAS_NAMES[ATLAS_REFERENCE[model]]}: ${
-      formatScore(reference)
-    }). A run reaches it when it ends ${toleranceWords(model)}, at ${formatScore(threshold)} or below.`,
-  ];
-  for (const row of summary.methods) {
-    const name = ATLAS_NAMES[row.method];
-    sentences.push(
-      `${name[0].toUpperCase()}${name.slice(1)}: ${share(row.reached, row.runs)} seeds reach it; final ${
-        what(model)
-      }s from ${formatScore(row.min)} to ${formatScore(row.max)}; ${row.lostRuns} lost a ${unit(model)}.`,
-    );
-    if (row.method === "lloyd" || row.method === "em") {
-      const miss = (1 - row.reached / row.runs) ** LLOYD.nInit;
-      sentences.push(
-        `With n_init = ${LLOYD.nInit}, ${LLOYD.nInit} such starts would all miss it with probability ${
-          miss.toPrecision(2)
-        } if they were independent: why the reference restarts.`,
-      );
-    }
-  }
-  return sentences;
-}
 
 /** The histogram of one method's runs, on the x range shared by every method. */
 function histogram(
@@ -335,13 +291,6 @@ export class LocalOptimaAtlas {
     const summary = this.summary();
     if (!summary?.methods.length) return;
     const sentences = atlasFindings(summary, this.settings!.k);
-    if (summary.model === "mixture") {
-      sentences.push(
-        `A component is lost when it is the most likely component of fewer than ${
-          100 * LOST_SHARE
-        } % of the validation points.`,
-      );
-    }
     this.findings.replaceChildren(...sentences.map((sentence) => html`<p>${sentence}</p>`));
   }
 
