@@ -97,6 +97,11 @@ export interface AtlasBenchResult {
   /** The longest main-thread task meanwhile (PerformanceObserver "longtask", over 50 ms), or 0, and how many. */
   longestTaskMs: number;
   longTasks: number;
+  /**
+   * The most CPU time one main-thread task took meanwhile (Chromium's trace): what the longest task
+   * would last on cores of its own, where a loaded machine stretches the wall time.
+   */
+  longestTaskCpuMs?: number;
   error?: string;
 }
 
@@ -112,7 +117,7 @@ export function atlasReport(result: AtlasBenchResult | undefined): {
       result.atlasMs?.toFixed(0)
     } ms from start to done; long tasks (> 50 ms) on the main thread meanwhile: ${result.longTasks}${
       result.longTasks ? `, longest ${result.longestTaskMs.toFixed(0)} ms` : ""
-    }.`;
+    }; the most CPU time one main-thread task took: ${result.longestTaskCpuMs?.toFixed(0)} ms.`;
   return {
     line,
     summary: {
