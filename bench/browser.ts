@@ -21,10 +21,11 @@
  * Prints one JSON object (see {@link BrowserBenchmark}) on stdout; progress goes to stderr.
  * Run: deno run -A bench/browser.ts [--runs 5] [--webgl-runs 3] [--backends wasm,wasm-isolated,cpu,webgl] [--no-build]
  *      [--live-only] (only the live pages) [--live-pages /gmm,/gmm?engine=fused] (which live pages)
+ *      [--atlas-only] (only the local-optima atlas, {@link measureAtlas})
  */
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, serveStatic } from "../test/e2e/_browser.ts";
-import type { LivePageResult } from "./live_pages_report.ts";
+import type { AtlasBenchResult, LivePageResult } from "./live_pages_report.ts";
 
 export { livePageReport, type LivePageResult } from "./live_pages_report.ts";
 
@@ -90,6 +91,8 @@ export interface BrowserBenchmark {
   chunks: TrainingChunks;
   livePages: LivePageResult[];
   weights: PageWeight[];
+  /** The local-optima atlas ({@link measureAtlas}). */
+  atlas?: AtlasBenchResult;
 }
 
 function argument(name: string, fallback: string): string {
@@ -446,7 +449,10 @@ async function main(): Promise<BrowserBenchmark> {
       }
       const weights: PageWeight[] = [];
       for (const path of liveOnly ? [] : paths) weights.push(await measureWeight(browser, path));
-      return { chromium: browser.version(), runs: RUNS, backends, chunks, livePages, weights };
+      log("/atlas: 100 seeds of both K-means methods…");
+      const atlas = paths.includes("/atlas") ? await measureAtlas(browser, server.origin) : undefined;
+      log(`/atlas: ${JSON.stringify(atlas)}`);
+      return { chromium: browser.version(), runs: RUNS, backends, chunks, livePages, weights, atlas };
     } finally {
       await server.close();
     }
@@ -455,4 +461,82 @@ async function main(): Promise<BrowserBenchmark> {
   }
 }
 
-if (import.meta.main) console.log(JSON.stringify(await main()));
+/** A Chromium trace event (the fields read here). */
+interface TraceEvent {
+  name: string;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+  /** CPU time of a complete event, in microseconds. */
+  tdur?: number;
+}
+
+/** The most CPU time one task of the page's main thread (CrRendererMain) took in `trace`, in ms. */
+function longestMainThreadCpuMs(trace: { traceEvents: TraceEvent[] }): number {
+  const main = new Set(
+    trace.traceEvents.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain")
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const tasks = trace.traceEvents.filter((e) => e.name === "RunTask" && main.has(`${e.pid}:${e.tid}`));
+  return Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000));
+}
+
+/**
+ * The local-optima atlas at its default (100 seeds of gradient K-means and of single-start Lloyd,
+ * k = 5, data2D): once the page's first atlas is done (workers loaded), the time from a click on
+ * "Run again" to `data-atlas-state="done"`, the long tasks on the main thread meanwhile, and the
+ * most CPU time one main-thread task took (a Chromium trace).
+ */
+export async function measureAtlas(browser: Browser, origin: string): Promise<AtlasBenchResult> {
+  const result: AtlasBenchResult = { seeds: 100, runs: 201, longestTaskMs: 0, longTasks: 0 };
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.addInitScript(LONG_TASK_OBSERVER);
+    await page.goto(`${origin}/atlas?model=kmeans&k=5&seeds=${result.seeds}`, { waitUntil: "load" });
+    const done = '.atlas-status[data-atlas-state="done"]';
+    await page.waitForSelector(done, { timeout: 300_000 });
+    // Traced too: each main-thread task's CPU time (its wall time grows when other processes share the cores).
+    await browser.startTracing(page, {
+      categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"],
+    });
+    const start = await page.evaluate(() => {
+      const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Run again")!;
+      const start = performance.now();
+      button.click();
+      return start;
+    });
+    await page.waitForSelector(`.atlas-status[data-atlas-state="running"]`, { timeout: 10_000 });
+    await page.waitForSelector(done, { timeout: 300_000 });
+    const measured = await page.evaluate((start) => {
+      const end = performance.now();
+      const w = window as unknown as { __longTasks: number[][] };
+      const runs = Number(document.querySelector(".atlas-status")!.getAttribute("data-runs-done"));
+      return { ms: end - start, runs, tasks: w.__longTasks.filter(([startTime]) => startTime >= start) };
+    }, start);
+    result.longestTaskCpuMs = longestMainThreadCpuMs(
+      JSON.parse(new TextDecoder().decode(await browser.stopTracing())),
+    );
+    result.atlasMs = measured.ms;
+    result.runs = measured.runs;
+    result.longTasks = measured.tasks.length;
+    result.longestTaskMs = Math.max(0, ...measured.tasks.map(([, duration]) => duration));
+  } catch (error) {
+    result.error = String(error).split("\n")[0];
+  } finally {
+    await page.close();
+  }
+  return result;
+}
+
+if (import.meta.main) {
+  if (Deno.args.includes("--atlas-only")) {
+    await ensureBuilt();
+    const browser = await launchBrowser(), server = serveStatic(ROOT);
+    try {
+      console.log(JSON.stringify(await measureAtlas(browser, server.origin)));
+    } finally {
+      await server.close();
+      await browser.close();
+    }
+  } else console.log(JSON.stringify(await main()));
+}

@@ -86,3 +86,43 @@ export function livePageReport(
     },
   };
 }
+
+/** The local-optima atlas (/atlas, its default: 100 seeds of both K-means methods on data2D, in the workers). */
+export interface AtlasBenchResult {
+  /** Seeds per method, and runs in all (the methods' and the reference). */
+  seeds: number;
+  runs: number;
+  /** Milliseconds from the click on "Run again" to `data-atlas-state="done"`. */
+  atlasMs?: number;
+  /** The longest main-thread task meanwhile (PerformanceObserver "longtask", over 50 ms), or 0, and how many. */
+  longestTaskMs: number;
+  longTasks: number;
+  /**
+   * The most CPU time one main-thread task took meanwhile (Chromium's trace): what the longest task
+   * would last on cores of its own, where a loaded machine stretches the wall time.
+   */
+  longestTaskCpuMs?: number;
+  error?: string;
+}
+
+/** The atlas's sentence for `npm run bench`, and its figures for the summary line. */
+export function atlasReport(result: AtlasBenchResult | undefined): {
+  line: string;
+  summary: Record<string, number | null>;
+} {
+  if (!result) return { line: "", summary: {} };
+  const line = result.error
+    ? `The local-optima atlas (/atlas): ${result.error}`
+    : `The local-optima atlas (/atlas, ${result.seeds} seeds of gradient K-means and of Lloyd with n_init = 1, ${result.runs} runs in the workers): ${
+      result.atlasMs?.toFixed(0)
+    } ms from start to done; long tasks (> 50 ms) on the main thread meanwhile: ${result.longTasks}${
+      result.longTasks ? `, longest ${result.longestTaskMs.toFixed(0)} ms` : ""
+    }; the most CPU time one main-thread task took: ${result.longestTaskCpuMs?.toFixed(0)} ms.`;
+  return {
+    line,
+    summary: {
+      atlas_ms: result.atlasMs ?? null,
+      atlas_longest_task_ms: result.error ? null : result.longestTaskMs,
+    },
+  };
+}

@@ -14,7 +14,7 @@
  * The steps run one after another, never at once, so they do not slow each other down.
  */
 import type { BackendResult, BrowserBenchmark } from "./browser.ts";
-import { livePageReport } from "./live_pages_report.ts";
+import { atlasReport, livePageReport } from "./live_pages_report.ts";
 import { LLOYD, NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 
 const DENO = Deno.execPath();
@@ -200,6 +200,7 @@ if (browser) {
     `\nThe live pages after an input change (k 5 -> 3; the player's instant speed, speed=instant; bench/browser.ts):\n`,
   );
   console.log(livePageReport(browser.livePages).table);
+  console.log(`\n${atlasReport(browser.atlas).line}`);
 
   console.log(`\n## Page weight (what each page downloads)\n`);
   console.log(`| page | JavaScript | gzipped | files | WebAssembly |`);
@@ -233,4 +234,5 @@ console.log(JSON.stringify({
   lloyd_ms: ours.get(lloydRows[0][0]) ?? null,
   backend: best ? (best.run === "wasm-isolated" ? "wasm-threads" : best.backend!.name) : null,
   ...(browser ? livePageReport(browser.livePages).summary : {}),
+  ...atlasReport(browser?.atlas).summary,
 }));

@@ -27,3 +27,4 @@ export * from "./mixture/em.js";
 export * from "./mixture/gradient_mixture.js";
 export * from "./random/synthetic.js";
 export * from "./projection.js";
+export * from "./atlas.js";

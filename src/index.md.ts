@@ -10,9 +10,12 @@ import { EM } from "./lib/notebook_settings.js";
 import { type FormulaName, FORMULAS } from "./components/draw/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
 import { kmeansScenarios, mixtureScenarios, scenarioHref } from "./components/models/scenarios.js";
+import { loadDataset } from "./data/dataset.js";
+import { atlasSection, reportAtlas } from "./data/report_atlas.js";
 
 const figures: ReportFigures = await computeReportFigures(Deno.env.get("REPORT_DATASET") || undefined);
 const { settings } = figures;
+const atlas = await reportAtlas((await loadDataset(Deno.env.get("REPORT_DATASET") || undefined)).points);
 const f4 = (value: number) => value.toFixed(4);
 const f5 = (value: number) => value.toFixed(5);
 const pct = (value: number) => `${value.toFixed(2)}%`;
@@ -372,6 +375,7 @@ const emStep = view(Inputs.range([0, emHalfSteps.length - 1], {step: 1, value: 0
 <p class="chart-caption" aria-live="polite">Half-step \${emStep} of \${emHalfSteps.length - 1}
 (\${emHalfSteps[emStep].phase}): training NLL <strong data-testid="em-step-nll">\${emHalfSteps[emStep].nll.toFixed(6)}</strong>\${emHalfSteps[emStep].converged && emHalfSteps[emStep].phase === "M" ? "; converged: the likelihood moved by less than 0.001" : ""}.</p>
 
+${atlasSection(atlas)}
 <small>Dataset ${datasetName}, ${VALUES_HASH_LABEL} ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${
   settings.kmeans.seeds[0]
 }–${settings.kmeans.seeds.at(-1)}, mixture seeds ${settings.gmm.seeds[0]}–${

@@ -6,16 +6,26 @@ import { TrainingPool } from "../src/components/live/pool.ts";
 import type { KMeansSnapshot, LloydResult } from "../src/components/live/protocol.ts";
 import type { Matrix } from "../lib/matrix.ts";
 import { makeBlobs } from "../lib/random/synthetic.ts";
+import { type AtlasRun, atlasRuns } from "../lib/atlas.ts";
 
 const moduleWorker = () =>
   new Worker(new URL("../src/components/live/worker.ts", import.meta.url), { type: "module" });
 
-Deno.test("a K-means run from a start placed by hand trains from it (the start is not detached)", async () => {
+/** Runs `body` with a pool of one real worker that holds blobs of 300 training and 100 validation points. */
+async function withPool(body: (pool: TrainingPool, train: Matrix, valid: Matrix) => Promise<void>) {
   const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points,
     valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
   const pool = new TrainingPool({ size: 1, createWorker: moduleWorker, backends: ["cpu"] });
   try {
     pool.setData(train, valid);
+    await body(pool, train, valid);
+  } finally {
+    pool.close();
+  }
+}
+
+Deno.test("a K-means run from a start placed by hand trains from it (the start is not detached)", async () => {
+  await withPool(async (pool, train) => {
     const initial: Matrix = { rows: 3, cols: train.cols, data: train.data.slice(0, 3 * train.cols) };
     const snapshots: KMeansSnapshot[] = [];
     const job = pool.start("kmeans", {
@@ -38,7 +48,28 @@ Deno.test("a K-means run from a start placed by hand trains from it (the start i
     const reference = pool.start("lloyd", { k: 3 }, { onResult: (result) => (lloyd = result) });
     assert.equal((await reference.ended).status, "done");
     assert.ok(lloyd && lloyd.centroids.rows === 3 && lloyd.validScore > 0);
-  } finally {
-    pool.close();
-  }
+  });
+});
+
+Deno.test("an atlas job streams each seed's run as lib/atlas gives it, and a cancel stops it", async () => {
+  await withPool(async (pool, train, valid) => {
+    const options = { k: 3, engine: "fused" as const, uniformBox: "unit" as const, seeds: [0, 1, 2] };
+    for (const method of ["gradient", "lloyd", "lloyd-best"] as const) {
+      const runs: AtlasRun[] = [];
+      const job = pool.start("atlas", { ...options, method }, { onSnapshot: (run) => runs.push(run) });
+      assert.equal((await job.ended).status, "done");
+      // The worker runs lib/atlas unchanged: the same float64 figures.
+      assert.deepEqual(runs, await atlasRuns(train, valid, { ...options, method }));
+    }
+    const seeds = Array.from({ length: 200 }, (_, seed) => seed);
+    const runs: AtlasRun[] = [];
+    const job = pool.start("atlas", { ...options, method: "gradient", seeds }, {
+      onSnapshot: (run) => {
+        runs.push(run);
+        if (runs.length === 3) job.cancel();
+      },
+    });
+    assert.equal((await job.ended).status, "cancelled");
+    assert.ok(runs.length >= 3 && runs.length < seeds.length);
+  });
 });

@@ -10,6 +10,7 @@ import type { Engine } from "../../lib/gradient/engine.js";
 import type { Matrix } from "../../lib/matrix.js";
 import type { MixtureInit } from "../../lib/mixture/gradient_mixture.js";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
+import type { AtlasMethod, AtlasReference, AtlasRun } from "../../lib/atlas.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 
 /** One report of a gradient K-means run. */
@@ -133,6 +134,15 @@ export interface EMResult {
   trainNLL: number;
 }
 
+/** One method of the local-optima atlas (`lib/atlas.ts`) over `seeds`: a snapshot per seed done. */
+export interface AtlasJobOptions {
+  method: AtlasMethod | AtlasReference;
+  k: number;
+  seeds: number[];
+  engine: Engine;
+  uniformBox: UniformBox;
+}
+
 /** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
 export interface JobTypes {
   kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
@@ -152,6 +162,7 @@ export interface JobTypes {
     snapshot: never;
     result: EMStepSummary[];
   };
+  atlas: { options: AtlasJobOptions; snapshot: AtlasRun; result: never };
 }
 
 /**

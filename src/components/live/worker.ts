@@ -19,6 +19,7 @@ const mixtureModule = () => import("../../lib/mixture/gradient_mixture.js");
 const emModule = () => import("../../lib/mixture/em.js");
 const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
 const emStepsModule = () => import("../../lib/mixture/em_steps.js");
+const atlasModule = () => import("../../lib/atlas.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
@@ -380,6 +381,18 @@ const handlers: Handlers = {
     const { emStart, emSteps } = await emStepsModule();
     const steps = emSteps(stepsTrain, emStart(stepsTrain, { k, seed }), { maxIterations });
     job.result(steps.map(({ responsibilities: _, ...step }) => step));
+  },
+
+  async atlas(o, job) {
+    const { trainAtlas } = await atlasModule();
+    const { train, valid, signal, batchSize } = job;
+    // A gradient run yields every 50 epochs (tens of milliseconds on data2D): a cancel is seen within a seed.
+    const steps = trainAtlas(train, valid, { ...o, batchSize, signal, reportEvery: 50 });
+    await job.drain(steps, ({ run }) => {
+      if (!run) return;
+      job.snapshot(run, []);
+      job.flush();
+    });
   },
 };
 
