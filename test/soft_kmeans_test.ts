@@ -21,18 +21,15 @@ import { lloydSteps } from "../lib/kmeans/lloyd_steps.js";
 import { validationScore } from "../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../lib/mixture/gaussian_mixture.js";
 import { kmeansLossAndGradient, mixtureGradient, mixturePoints } from "../lib/gradient/fused.js";
-import { columnMeans, fromRows, type Matrix, takeRows } from "../lib/matrix.js";
-import { parseNpy } from "../lib/io/npy.js";
-import { split } from "../lib/random/split.js";
+import { columnMeans, fromRows, type Matrix } from "../lib/matrix.js";
+import { loadDataset, splitPoints } from "../src/data/dataset.ts";
 import { NOTEBOOK_SPLIT } from "../lib/notebook_settings.js";
 import { DataError } from "../lib/errors.js";
 import { readJson } from "./_testdata.ts";
 
 await tf.setBackend("cpu");
 
-const data2D = parseNpy(await Deno.readFile(new URL("../src/data/data2D.npy", import.meta.url)));
-const { train: trainIndices } = split(data2D.rows, { validDivisor: NOTEBOOK_SPLIT.kmeansValidDivisor });
-const train = takeRows(data2D, trainIndices);
+const { train } = splitPoints((await loadDataset()).points, NOTEBOOK_SPLIT.kmeansValidDivisor);
 
 interface Case {
   start: string;

@@ -1,6 +1,7 @@
 /**
- * The `"autodiff"` engine for soft K-means: the free energy written with stock TensorFlow.js ops
- * and differentiated by `tf.variableGrads` (see `gradient/_autodiff.ts`). Private to `lib/`.
+ * The `"autodiff"` engine's loss for soft K-means: the free energy written with stock TensorFlow.js
+ * ops, for K-means' autodiff engine (`autodiffKMeans`) to differentiate with `tf.variableGrads`.
+ * Private to `lib/`.
  *
  * The distances are K-means' cheap form on centred points (`kmeans/_autodiff_loss.ts`):
  * `||x_i - c_j||^2 = ||x_i||^2 + s_ij` with `s_ij = ||c_j||^2 - 2 x_i.c_j`, so that
@@ -11,11 +12,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs-core";
-import { autodiffEngine } from "../gradient/_autodiff.js";
-import type { AdamWOptions } from "../gradient/adamw.js";
-import type { TrainingEngine } from "../gradient/engine.js";
-import type { MiniBatches } from "../gradient/_mini_batches.js";
-import { type KMeansTensors, kmeansTensors } from "../kmeans/_autodiff_loss.js";
+import type { KMeansTensors } from "../kmeans/_autodiff_loss.js";
 import { shiftByMax } from "../mixture/_autodiff_nll.js";
 
 /**
@@ -35,24 +32,4 @@ export function freeEnergies(
   const logSumExp = tf.add(tf.log(tf.sum(tf.exp(shifted), 1)), tf.reshape(max, [rows / k, n])); // R x N
   max.dispose();
   return tf.add(tf.mul(tf.mean(logSumExp, 1), -1 / beta), meanSquaredNorm) as tf.Tensor1D;
-}
-
-/**
- * The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW on the
- * free energy at `betaAt(epoch)`.
- */
-export function autodiffSoftKMeans(
-  { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
-  initial: Float64Array,
-  { k, optimizer, betaAt }: { k: number; optimizer: AdamWOptions; betaAt: (epoch: number) => number },
-): TrainingEngine {
-  const tensors = windows.map(kmeansTensors), d = windows[0].cols;
-  return autodiffEngine(initial, {
-    restarts: initial.length / (k * d),
-    cols: d,
-    optimizer,
-    losses: (centroids, epoch) =>
-      freeEnergies(tensors[windowOf(epoch)], centroids as tf.Tensor2D, { k, beta: betaAt(epoch) }),
-    constants: tensors.flatMap(({ augmented, mean }) => [augmented, mean]),
-  });
 }

@@ -9,13 +9,15 @@
  * @module
  */
 
-import { autodiffSoftKMeans } from "./_autodiff_free_energy.js";
+import { freeEnergies } from "./_autodiff_free_energy.js";
+import { autodiffKMeans } from "../kmeans/_autodiff_loss.js";
 import { checkBeta, freeEnergy, softKMeansLossAndGradient } from "./soft_kmeans.js";
 import { checkTrainingOptions, type CurveScores, fitCurves, trainingLoop } from "../gradient/_training.js";
 import { DEFAULT_ENGINE, type Engine } from "../gradient/engine.js";
 import { DataError } from "../errors.js";
 import { fusedEngine } from "../gradient/fused.js";
-import { type CentroidInit, initialCentroids } from "../kmeans/gradient_kmeans.js";
+import { checkBatchSize } from "../gradient/_mini_batches.js";
+import { type CentroidInit, initialCentroids, type UniformBox } from "../kmeans/gradient_kmeans.js";
 import { validationScore } from "../kmeans/kmeans.js";
 import type { Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS } from "../notebook_settings.js";
@@ -36,6 +38,10 @@ export interface SoftKMeansOptions {
   seed?: number;
   /** How the centroids start (default the notebook's `"uniform"`). */
   init?: CentroidInit;
+  /** Where `"uniform"` draws (default `"unit"`, the notebook's). */
+  uniformBox?: UniformBox;
+  /** Mini-batch size past which each epoch is one step on a mini-batch (default: full batch). */
+  batchSize?: number;
   /** An explicit k x d start, used instead of `init` and `seed`. */
   initial?: Matrix;
   /** Held-out points each report scores. */
@@ -97,6 +103,8 @@ export function trainSoftKMeans(
     epochs = GRADIENT_KMEANS.epochs,
     seed = 0,
     init = "uniform",
+    uniformBox = "unit",
+    batchSize,
     initial: given,
     valid,
     reportEvery = 1,
@@ -108,6 +116,7 @@ export function trainSoftKMeans(
     model: "soft K-means",
     exampleLr: GRADIENT_KMEANS.lr,
   });
+  checkBatchSize(batchSize);
   checkBeta(beta);
   if (betaEnd !== undefined) checkBeta(betaEnd);
   const d = points.cols;
@@ -117,13 +126,20 @@ export function trainSoftKMeans(
     );
   }
   const betaAt = betaSchedule({ beta, betaEnd, epochs });
-  return trainingLoop(points, { epochs, reportEvery, signal, seed, valid }, () => {
-    const initial = Float64Array.from((given ?? initialCentroids(points, { k, seed, init })).data);
+  return trainingLoop(points, { epochs, reportEvery, signal, seed, valid, batchSize }, () => {
+    const initial = Float64Array.from(
+      (given ?? initialCentroids(points, { k, seed, init, uniformBox })).data,
+    );
     const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
     return {
       engine: (batches) =>
         engine === "autodiff"
-          ? autodiffSoftKMeans(batches, initial, { k, optimizer, betaAt })
+          ? autodiffKMeans(batches, initial, {
+            k,
+            optimizer,
+            losses: (tensors, centroids, epoch) =>
+              freeEnergies(tensors, centroids, { k, beta: betaAt(epoch) }),
+          })
           : fusedEngine(initial, {
             restarts: 1,
             hyper: optimizer,

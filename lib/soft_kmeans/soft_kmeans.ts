@@ -136,17 +136,21 @@ export function softAssign(
   centroids: Matrix,
   { beta }: { beta: number },
 ): { responsibilities: Matrix; freeEnergy: number } {
+  const data = new Float64Array(points.rows * centroids.rows);
+  const { freeEnergy } = softPass(points, centroids, { beta, responsibilities: data });
+  return { responsibilities: { rows: points.rows, cols: centroids.rows, data }, freeEnergy };
+}
+
+/** One pass of {@link softMoments} over every point for one set of centroids: `[S_j, R_j]` and F. */
+function softPass(
+  points: Matrix,
+  centroids: Matrix,
+  { beta, responsibilities }: { beta: number; responsibilities?: Float64Array },
+): { moments: Float64Array; freeEnergy: number } {
   checkBeta(beta);
-  const { rows: n, cols: d } = points, k = centroids.rows;
-  const data = new Float64Array(n * k);
-  const total = softMoments(points.data, centroids.data, new Float64Array(k * (d + 1)), {
-    d,
-    k,
-    beta,
-    first: 0,
-    responsibilities: data,
-  });
-  return { responsibilities: { rows: n, cols: k, data }, freeEnergy: total / n };
+  const d = points.cols, k = centroids.rows, moments = new Float64Array(k * (d + 1));
+  const total = softMoments(points.data, centroids.data, moments, { d, k, beta, first: 0, responsibilities });
+  return { moments, freeEnergy: total / points.rows };
 }
 
 /** The free energy F of `centroids` on `points` at `beta` (see the module). */
@@ -166,10 +170,8 @@ export function softLloydStep(
   centroids: Matrix,
   { beta }: { beta: number },
 ): { centroids: Matrix; freeEnergy: number } {
-  checkBeta(beta);
+  const { moments, freeEnergy } = softPass(points, centroids, { beta });
   const { cols: d } = points, k = centroids.rows;
-  const moments = new Float64Array(k * (d + 1));
-  const total = softMoments(points.data, centroids.data, moments, { d, k, beta, first: 0 });
   const next = new Float64Array(k * d);
   for (let j = 0; j < k; j++) {
     const mass = moments[j * (d + 1) + d];
@@ -177,7 +179,7 @@ export function softLloydStep(
       next[j * d + t] = mass > 0 ? moments[j * (d + 1) + t] / mass : centroids.data[j * d + t];
     }
   }
-  return { centroids: { rows: k, cols: d, data: next }, freeEnergy: total / points.rows };
+  return { centroids: { rows: k, cols: d, data: next }, freeEnergy };
 }
 
 /** One iterate of {@link softLloyd}. */
@@ -274,6 +276,12 @@ export function firstCriticalBeta(points: Matrix): number {
   return 1 / (2 * lambda);
 }
 
+/**
+ * The annealing schedule {@link anneal} follows by default: from beta 0.02 (below data2D's first
+ * critical beta, 0.144) to 1e4, at 120 betas (each 1.117 times the one before).
+ */
+export const ANNEAL_DEFAULTS = { betaStart: 0.02, betaEnd: 1e4, levels: 120 } as const;
+
 /** Options of {@link anneal}. */
 export interface AnnealOptions {
   /** The first beta (default 0.02, below data2D's first critical beta 0.144). */
@@ -313,9 +321,9 @@ export function anneal(
   points: Matrix,
   initial: Matrix,
   {
-    betaStart = 0.02,
-    betaEnd = 1e4,
-    levels = 120,
+    betaStart = ANNEAL_DEFAULTS.betaStart,
+    betaEnd = ANNEAL_DEFAULTS.betaEnd,
+    levels = ANNEAL_DEFAULTS.levels,
     maxIterations = 200,
     seed = 0,
     perturbation = 1e-6,
