@@ -9,6 +9,7 @@ export default {
     { name: "Choosing k", path: "/model-selection" },
     { name: "Your data", path: "/your-data" },
     { name: "Benchmark", path: "/bench" },
+    { name: "Soft K-means: the bridge", path: "/soft-kmeans" },
     { name: "Local optima", path: "/atlas" },
   ],
   // The default theme loads Source Serif from Google Fonts; the site must make no request

@@ -6,12 +6,20 @@
  */
 import katex from "katex";
 import { VALUES_HASH_LABEL } from "./lib/io/digest.js";
-import { EM } from "./lib/notebook_settings.js";
+import { EM, NOTEBOOK_SPLIT } from "./lib/notebook_settings.js";
 import { type FormulaName, FORMULAS } from "./components/draw/formulas.js";
 import { computeReportFigures, type ReportFigures } from "./data/report_figures.js";
-import { kmeansScenarios, mixtureScenarios, scenarioHref } from "./components/models/scenarios.js";
-import { loadDataset } from "./data/dataset.js";
+import {
+  DEAD_START,
+  kmeansScenarios,
+  mixtureScenarios,
+  scenarioHref,
+} from "./components/models/scenarios.js";
+import { annealFindings, annealSentence } from "./data/soft_kmeans_figures.js";
+import { loadDataset, splitPoints } from "./data/dataset.js";
 import { atlasSection, reportAtlas } from "./data/report_atlas.js";
+import { parseStart } from "./components/inputs/url_state.js";
+import { fromRows } from "./lib/matrix.js";
 
 const figures: ReportFigures = await computeReportFigures(Deno.env.get("REPORT_DATASET") || undefined);
 const { settings } = figures;
@@ -48,6 +56,25 @@ const lessons = datasetName === "data2D.npy"
     lessonLinks("kmeans", kmeansScenarios(lessonSeeds))
   }; the mixture, ${lessonLinks("gmm", mixtureScenarios())}.\n`
   : "";
+// Part 3: soft K-means, annealed from the /kmeans lesson's start where a centroid dies (data2D only: the
+// start is placed in data2D's plane).
+const softKMeansSection = datasetName === "data2D.npy"
+  ? `## Part 3: soft K-means, the bridge
+
+[Soft K-means](./soft-kmeans) gives every point to every centroid with the responsibility softmax(−β‖x − c‖²) and
+descends the free energy; as β grows it becomes K-means, and at β = 1/(2σ²) it is the mixture with equal weights and
+one fixed σ. Annealed from the [start where a centroid dies](./soft-kmeans?start=${DEAD_START}) (k = 5, shake seed 0),
+on the K-means training points: ${
+    annealSentence(
+      await annealFindings(
+        splitPoints((await loadDataset(figures.dataset.path)).points, NOTEBOOK_SPLIT.kmeansValidDivisor),
+        fromRows(parseStart(DEAD_START, { k: 5, cols: 2 }).start!),
+      ),
+    )
+  }
+`
+  : "";
+
 /** The k of the step-through sections. */
 const STEP_K = 3;
 
@@ -375,7 +402,10 @@ const emStep = view(Inputs.range([0, emHalfSteps.length - 1], {step: 1, value: 0
 <p class="chart-caption" aria-live="polite">Half-step \${emStep} of \${emHalfSteps.length - 1}
 (\${emHalfSteps[emStep].phase}): training NLL <strong data-testid="em-step-nll">\${emHalfSteps[emStep].nll.toFixed(6)}</strong>\${emHalfSteps[emStep].converged && emHalfSteps[emStep].phase === "M" ? "; converged: the likelihood moved by less than 0.001" : ""}.</p>
 
+${softKMeansSection}
+
 ${atlasSection(atlas)}
+
 <small>Dataset ${datasetName}, ${VALUES_HASH_LABEL} ${figures.dataset.sha256.slice(0, 16)}…; K-means seeds ${
   settings.kmeans.seeds[0]
 }–${settings.kmeans.seeds.at(-1)}, mixture seeds ${settings.gmm.seeds[0]}–${

@@ -73,18 +73,25 @@ export function kmeansLosses(
   return tf.add(tf.mean(nearest, 1), meanSquaredNorm) as tf.Tensor1D;
 }
 
-/** The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW. */
+/**
+ * The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW on
+ * `losses` (default {@link kmeansLosses}; soft K-means passes its free energy at the epoch's beta).
+ */
 export function autodiffKMeans(
   { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
   initial: Float64Array,
-  { k, optimizer }: { k: number; optimizer: AdamWOptions },
+  { k, optimizer, losses = (tensors, centroids) => kmeansLosses(tensors, centroids, { k }) }: {
+    k: number;
+    optimizer: AdamWOptions;
+    losses?: (tensors: KMeansTensors, centroids: tf.Tensor2D, epoch: number) => tf.Tensor1D;
+  },
 ): TrainingEngine {
   const tensors = windows.map(kmeansTensors), d = windows[0].cols;
   return autodiffEngine(initial, {
     restarts: initial.length / (k * d),
     cols: d,
     optimizer,
-    losses: (centroids, epoch) => kmeansLosses(tensors[windowOf(epoch)], centroids as tf.Tensor2D, { k }),
+    losses: (centroids, epoch) => losses(tensors[windowOf(epoch)], centroids as tf.Tensor2D, epoch),
     constants: tensors.flatMap(({ augmented, mean }) => [augmented, mean]),
   });
 }

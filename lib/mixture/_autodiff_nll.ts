@@ -81,20 +81,20 @@ export function mixtureTensors(points: Float64Array, { d, k }: { d: number; k: n
 }
 
 /**
- * `x - max_j x` over the rows of `x` (k x M), with the maximum held constant: the gradient of the
+ * `x - max_j x` over axis `axis` of `x` (default 0: the rows of a k x M `x`), with the maximum held constant: the gradient of the
  * shifted values is the identity. That is the exact gradient of a log-sum-exp written as
  * `m + log sum_j exp(x_j - m)`, which does not depend on the shift m at all; tfjs's own
  * `tf.logSumExp` differentiates through the maximum too, at about a dozen extra kernels of k x M
  * values whose contributions cancel. The maximum is computed out of the gradient tape (inside
  * `tf.customGrad`'s forward function) and handed back for the caller to add and dispose.
  */
-function shiftByMax(x: tf.Tensor2D): { shifted: tf.Tensor2D; max: tf.Tensor2D } {
-  let max: tf.Tensor2D | undefined;
+export function shiftByMax<T extends tf.Tensor>(x: T, axis = 0): { shifted: T; max: T } {
+  let max: T | undefined;
   const shifted = tf.customGrad((...inputs) => {
-    const values = inputs[0] as tf.Tensor2D;
-    max = tf.keep(tf.max(values, 0, true));
+    const values = inputs[0] as T;
+    max = tf.keep(tf.max(values, axis, true));
     return { value: tf.sub(values, max), gradFunc: (dy: tf.Tensor) => dy };
-  })(x) as tf.Tensor2D;
+  })(x) as T;
   return { shifted, max: max! };
 }
 

@@ -12,6 +12,7 @@ import type { MixtureInit } from "../../lib/mixture/gradient_mixture.js";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import type { AtlasMethod, AtlasReference, AtlasRun } from "../../lib/atlas.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
+import type { AnnealFindings } from "../../data/soft_kmeans_figures.js";
 
 /** One report of a gradient K-means run. */
 export interface KMeansSnapshot {
@@ -65,6 +66,10 @@ export interface KMeansJobOptions extends GradientOptions {
   reportEvery: number;
   /** A replay: no epoch-0 snapshot, and only reports every `reportEvery` epochs recorded. */
   skipStart?: boolean;
+  /** Soft K-means (`lib/soft_kmeans/`) at this beta instead of K-means: the free energy is the loss. */
+  beta?: number;
+  /** Soft K-means annealed: beta rises geometrically from `beta` to this over the epochs. */
+  betaEnd?: number;
 }
 
 /** A gradient mixture run the reader watches (or a replay of one epoch of it). */
@@ -163,6 +168,24 @@ export interface JobTypes {
     result: EMStepSummary[];
   };
   atlas: { options: AtlasJobOptions; snapshot: AtlasRun; result: never };
+  "soft-lloyd-steps": {
+    options: { start: Matrix; beta: number; maxIterations: number };
+    snapshot: never;
+    result: SoftLloydStepSummary[];
+  };
+  anneal: { options: AnnealJobOptions; snapshot: never; result: AnnealFindings };
+}
+
+/** Soft Lloyd's iterates as the steps panel reads them: Lloyd's shape, every iterate an update. */
+export interface SoftLloydStepSummary extends LloydStepSummary {
+  /** The free energy at the job's beta. */
+  freeEnergy: number;
+}
+
+/** Annealing soft Lloyd (lib's schedule) from `start`, its tiny shakes seeded by `seed`. */
+export interface AnnealJobOptions {
+  start: Matrix;
+  seed: number;
 }
 
 /**
@@ -183,7 +206,14 @@ export type JobResult<K extends JobKind> = JobTypes[K]["result"];
  * The jobs that cannot stop in the middle (synchronous in the worker): cancelling one ends its worker,
  * and its worker cannot answer the pool's pings once it started (it says `alive` as it starts).
  */
-export const SYNCHRONOUS_JOBS: readonly JobKind[] = ["lloyd", "em", "lloyd-steps", "em-steps"];
+export const SYNCHRONOUS_JOBS: readonly JobKind[] = [
+  "lloyd",
+  "em",
+  "lloyd-steps",
+  "em-steps",
+  "soft-lloyd-steps",
+  "anneal",
+];
 
 /**
  * A job as the worker receives it: only its options (the data was sent before). The pool sends a

@@ -20,6 +20,9 @@ const emModule = () => import("../../lib/mixture/em.js");
 const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
 const emStepsModule = () => import("../../lib/mixture/em_steps.js");
 const atlasModule = () => import("../../lib/atlas.js");
+const softModule = () => import("../../lib/soft_kmeans/gradient_soft_kmeans.js");
+const softLloydModule = () => import("../../lib/soft_kmeans/soft_kmeans.js");
+const annealModule = () => import("../../data/soft_kmeans_figures.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
@@ -259,7 +262,11 @@ const handlers: Handlers = {
     const begun = performance.now();
     const cost = `kmeans:${o.engine}`, work = o.k * train.rows;
     const every = job.reportEvery(cost, work, o.reportEvery);
-    const steps = trainGradientKMeans(train, { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 });
+    const options = { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 };
+    // Soft K-means when the page gives a beta: the same run, its loss the free energy.
+    const steps = o.beta === undefined
+      ? trainGradientKMeans(train, options)
+      : (await softModule()).trainSoftKMeans(train, { ...options, beta: o.beta, betaEnd: o.betaEnd });
     // Each step is added once the next one came (the last is added with its counts).
     let last: GradientKMeansStep | undefined;
     await job.drain(steps, (step) => {
@@ -393,6 +400,26 @@ const handlers: Handlers = {
       job.snapshot(run, []);
       job.flush();
     });
+  },
+
+  async "soft-lloyd-steps"({ start, beta, maxIterations }, job) {
+    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
+    const train = stepsTrain;
+    const steps = (await softLloydModule()).softLloyd(train, start, { beta, maxIterations, tolerance: 1e-9 });
+    job.result(steps.map(({ iteration, centroids, freeEnergy }, t) => ({
+      phase: iteration === 0 ? "start" : "update",
+      iteration,
+      centroids,
+      loss: validationScore(train, centroids),
+      freeEnergy,
+      relocated: 0,
+      converged: t === steps.length - 1 && t < maxIterations,
+    })));
+  },
+
+  async anneal({ start, seed }, job) {
+    const { annealFindings } = await annealModule();
+    job.result(await annealFindings(job, start, { seed }));
   },
 };
 

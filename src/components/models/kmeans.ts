@@ -25,7 +25,7 @@ import type { InputSpec } from "../inputs/input_spec.js";
 import { compareWithTab } from "../onnx/model_export.js";
 import { inTask } from "../live/next_task.js";
 import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
-import type { KMeansSnapshot, LloydStepSummary, RestartsResult } from "../live/protocol.js";
+import type { KMeansJobOptions, KMeansSnapshot, LloydStepSummary, RestartsResult } from "../live/protocol.js";
 import { deadCentroidNote, restartsPlot, summaryTable } from "./kmeans_report.js";
 import {
   type KMeansLessonRun,
@@ -40,13 +40,13 @@ import { deadCentroidWhy, jumpsAndCrawls, stillFalling, unownedWarning, whyNote 
 const onnxExport = () => import("../../lib/onnx/onnx_export.js");
 
 /** The K-means page's inputs. */
-interface KMeansSettings extends LiveSettings {
+export interface KMeansSettings extends LiveSettings {
   init: CentroidInit;
   restarts: number;
 }
 
 /** Lloyd's reference for one k. */
-interface LloydRun {
+export interface LloydRun {
   k: number;
   centroids: number[][];
   validScore: number;
@@ -55,7 +55,7 @@ interface LloydRun {
 }
 
 /** The K-means model's engine. */
-type KMeansEngine = LiveEngine<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+export type KMeansEngine = LiveEngine<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
 
 /** What the K-means model needs of the page. */
 interface KMeansModelOptions {
@@ -133,10 +133,11 @@ export class KMeansModel
 
   train(
     pool: TrainingPool,
-    { k, lr, epochs, seed, init, engine }: KMeansSettings,
+    settings: KMeansSettings,
     _run: RunSpec,
     { onSnapshot, epochs: upTo }: { onSnapshot: (snapshot: KMeansSnapshot) => void; epochs?: number },
   ) {
+    const { k, lr, epochs, seed, init, engine } = settings;
     const initial = this.placed?.length === k ? fromRows(this.placed) : undefined;
     return pool.start("kmeans", {
       k,
@@ -149,7 +150,13 @@ export class KMeansModel
       initial,
       reportEvery: upTo ?? reportEveryFor(epochs),
       skipStart: upTo !== undefined,
+      ...this.jobOptions(settings),
     }, { onSnapshot });
+  }
+
+  /** Options a model built on this one adds to the run's job (soft K-means: its beta). */
+  protected jobOptions(_settings: KMeansSettings): Partial<KMeansJobOptions> {
+    return {};
   }
 
   parameters(snapshot: KMeansSnapshot): Matrix {
@@ -160,7 +167,8 @@ export class KMeansModel
     return fromRows(reference.centroids);
   }
 
-  #paintCentroids(
+  /** Colours the points by their nearest centroid of `labelling` and draws `centroids` over them. */
+  protected paintCentroids(
     panel: ScatterPanel,
     centroids: Matrix,
     labelling: Matrix,
@@ -184,7 +192,7 @@ export class KMeansModel
     context: PaintContext & { history: KMeansSnapshot[] },
   ) {
     const trajectory = context.history.map((s) => project(s.centroids, context.projection));
-    this.#paintCentroids(panel, snapshot.centroids, snapshot.centroids, context, trajectory);
+    this.paintCentroids(panel, snapshot.centroids, snapshot.centroids, context, trajectory);
     return {
       title: `Gradient descent (AdamW): ${
         snapshot.diverged
@@ -211,7 +219,7 @@ export class KMeansModel
 
   paintReference(panel: ScatterPanel, reference: LloydRun, context: PaintContext) {
     const centroids = fromRows(reference.centroids);
-    this.#paintCentroids(panel, centroids, centroids, context);
+    this.paintCentroids(panel, centroids, centroids, context);
     return {
       title: `Lloyd (scikit-learn semantics): validation score ${reference.validScore.toFixed(5)}`,
       details: `Validation points coloured by their nearest centroid; ${
@@ -266,7 +274,7 @@ export class KMeansModel
       context: PaintContext,
     ) =>
       // An update keeps the labels of the assign before it: colour by the centroids that made them.
-      this.#paintCentroids(
+      this.paintCentroids(
         panel,
         step.centroids,
         (step.phase === "update" && before ? before : step).centroids,
