@@ -94,9 +94,9 @@ export function annealSentence(findings: AnnealFindings): string {
   const gap = annealed.trainLoss - lloydBest.trainLoss;
   return `Annealing (soft Lloyd at ${levels.length} betas from ${betaText(levels[0].beta)} to ${
     betaText(levels.at(-1)!.beta)
-  }) first splits the centroids at beta = ${
-    splits[0] ? splits[0].beta.toFixed(4) : "none"
-  }, ${splitPlace(findings)} the theory's 1/(2 lambda_max) = ${firstCritical.toFixed(4)}; its splits: ${
+  }) first splits the centroids at beta = ${splits[0] ? splits[0].beta.toFixed(4) : "none"}, ${
+    splitPlace(findings)
+  } the theory's 1/(2 lambda_max) = ${firstCritical.toFixed(4)}; its splits: ${
     splits.map((s) => `${s.groups} groups at ${s.beta.toFixed(3)}`).join(", ")
   }. It ends at training loss ${formatScore(annealed.trainLoss)} (validation ${
     formatScore(annealed.validScore)
