@@ -16,7 +16,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "../gradient/_autodiff.js";
-import type { AdamWOptions } from "../gradient/adamw.js";
+import type { OptimizerSettings } from "../gradient/optimizers.js";
 import type { TrainingEngine } from "../gradient/engine.js";
 import type { MiniBatches } from "../gradient/_mini_batches.js";
 import { columnMeans, type Matrix } from "../matrix.js";
@@ -73,11 +73,11 @@ export function kmeansLosses(
   return tf.add(tf.mean(nearest, 1), meanSquaredNorm) as tf.Tensor1D;
 }
 
-/** The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW. */
+/** The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by `optimizer`. */
 export function autodiffKMeans(
   { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
   initial: Float64Array,
-  { k, optimizer }: { k: number; optimizer: AdamWOptions },
+  { k, optimizer }: { k: number; optimizer: OptimizerSettings },
 ): TrainingEngine {
   const tensors = windows.map(kmeansTensors), d = windows[0].cols;
   return autodiffEngine(initial, {
