@@ -11,6 +11,7 @@ import type { Matrix } from "../../lib/matrix.js";
 import type { MixtureInit } from "../../lib/mixture/gradient_mixture.js";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
+import type { RaceLane, RaceRun } from "../../lib/kmeans/optimizer_race.js";
 
 /** One report of a gradient K-means run. */
 export interface KMeansSnapshot {
@@ -133,6 +134,17 @@ export interface EMResult {
   trainNLL: number;
 }
 
+/** The optimizer race: each lane trained from one start (posted as one result per lane, in order). */
+export interface RaceJobOptions extends Omit<GradientOptions, "lr"> {
+  k: number;
+  seed: number;
+  init: CentroidInit;
+  uniformBox: UniformBox;
+  /** A start placed by hand (k x d): wins over init and seed. */
+  initial?: Matrix;
+  lanes: RaceLane[];
+}
+
 /** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
 export interface JobTypes {
   kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
@@ -152,6 +164,7 @@ export interface JobTypes {
     snapshot: never;
     result: EMStepSummary[];
   };
+  race: { options: RaceJobOptions; snapshot: never; result: RaceRun };
 }
 
 /**

@@ -19,6 +19,7 @@ const mixtureModule = () => import("../../lib/mixture/gradient_mixture.js");
 const emModule = () => import("../../lib/mixture/em.js");
 const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
 const emStepsModule = () => import("../../lib/mixture/em_steps.js");
+const raceModule = () => import("../../lib/kmeans/optimizer_race.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import type { GradientKMeansRestartsStep } from "../../lib/kmeans/gradient_kmeans.js";
@@ -473,7 +474,22 @@ const handlers: Handlers = {
     const steps = emSteps(stepsTrain, emStart(stepsTrain, { k, seed }), { maxIterations });
     job.result(steps.map(({ responsibilities: _, ...step }) => step));
   },
+
+  /** Each lane's run posted as it ends; a cancel is seen every {@link RACE_PAUSE_EPOCHS} epochs. */
+  async race(o, job) {
+    const { raceSteps } = await raceModule();
+    const { train, valid, signal, batchSize } = job;
+    // The job's options are the race's own (start, epochs, engine, lanes); the data is the worker's.
+    const steps = raceSteps(train, { ...o, valid, signal, batchSize });
+    await job.drain(steps, ({ run, done }) => {
+      if (done) job.result(run);
+      else if (run.epochs.at(-1)! % RACE_PAUSE_EPOCHS !== 0) return false;
+    });
+  },
 };
+
+/** Epochs of a race between two yields to the worker's event loop (about 10 ms with the fused engine). */
+const RACE_PAUSE_EPOCHS = 10;
 
 async function run<K extends JobKind>(request: JobRequest<K>): Promise<void> {
   const { id } = request;
