@@ -1,6 +1,6 @@
 /**
  * The pure core, re-exported: readers, NumPy's RNG and split, Lloyd's K-means and EM, and K-means
- * and the spherical mixture trained by gradient descent (PyTorch's AdamW and Adam; the fused engine
+ * and the spherical mixture trained by gradient descent (PyTorch's SGD, momentum, Adam and AdamW; the fused engine
  * by default, TensorFlow.js autodiff on request). Importing this module loads TensorFlow.js (the
  * autodiff engine's); import the individual modules to avoid that.
  *
@@ -17,6 +17,7 @@ export * from "./kmeans/kmeans.js";
 export * from "./gradient/adamw.js";
 export * from "./gradient/engine.js";
 export * from "./gradient/fused.js";
+export * from "./gradient/optimizers.js";
 export * from "./notebook_settings.js";
 export * from "./kmeans/gradient_kmeans.js";
 export * from "./io/read_points.js";

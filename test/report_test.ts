@@ -7,6 +7,9 @@ import { takeRows } from "../lib/matrix.js";
 import { split } from "../lib/random/split.js";
 import { npyBytes, repoFile } from "./_testdata.js";
 import { assertGapFindings } from "./_report_claims.ts";
+import { fitRace, RACE_LANES, raceFindings } from "../lib/kmeans/optimizer_race.js";
+import { OPTIMIZERS } from "../lib/gradient/optimizers.js";
+import { raceSentence } from "../src/components/models/race.ts";
 
 Deno.test("the report page loader prints the figures of the dataset it is given", async () => {
   const { points } = makeBlobs({ n: 400, k: 4, d: 2, spread: 0.6, seed: 3 });
@@ -37,6 +40,20 @@ Deno.test("the report page loader prints the figures of the dataset it is given"
       "the point count",
     );
     await assertGapFindings(markdown, takeRows(points, train));
+    // The optimizer race from seed 0's start, as lib/ runs it here.
+    const lanes = OPTIMIZERS.map((name) => RACE_LANES[name]);
+    const race = await fitRace(takeRows(points, train), {
+      k: 5,
+      seed: 0,
+      epochs: 150,
+      engine: "fused",
+      valid: takeRows(points, valid),
+      lanes,
+    });
+    assert.ok(
+      markdown.replace(/\s+/g, " ").includes(raceSentence(raceFindings(race, lanes), { epochs: 150 })),
+      "the race's sentence",
+    );
     // data2D's figures appear nowhere: the text follows the data.
     assert.ok(!markdown.includes("0.26439"), "data2D's Lloyd score is gone");
     assert.ok(!markdown.includes("10,000"), "data2D's size is gone");

@@ -2,7 +2,7 @@
  * The `"autodiff"` engine's training loop, shared by both models: R runs packed in one
  * float32 variable, a loss function written with stock TensorFlow.js ops that returns the loss of
  * each run, the gradient from `tf.variableGrads` (no hand-written derivative), and one step of
- * PyTorch's AdamW ({@link AdamWOptimizer}) per epoch. Private to `lib/`.
+ * the optimizer ({@link tfOptimizer}: PyTorch's SGD, momentum, Adam or AdamW) per epoch. Private to `lib/`.
  *
  * Nothing is read back between reports: every epoch since the last report keeps the losses it
  * computed and the parameters they belong to (a `tf.clone` shares the data, so this copies
@@ -18,7 +18,8 @@ import * as tf from "@tensorflow/tfjs-core";
 // bundle would be most of what a live page downloads for the worker; see tools/tfjs_gradients.ts).
 import "./_tfjs_gradients.js";
 import { fixWasmBroadcastComparisons } from "./_wasm_broadcast.js";
-import { AdamWOptimizer, type AdamWOptions } from "./adamw.js";
+import { tfOptimizer } from "./adamw.js";
+import type { OptimizerSettings } from "./optimizers.js";
 import type { RunState, TrainingEngine } from "./engine.js";
 import { allFinite } from "./fused.js";
 
@@ -40,15 +41,15 @@ export function autodiffEngine(
   { restarts, cols, optimizer: hyper, losses, constants }: {
     restarts: number;
     cols: number;
-    optimizer: AdamWOptions;
+    optimizer: OptimizerSettings;
     losses: (parameters: tf.Variable, epoch: number) => tf.Tensor;
     constants: tf.Tensor[];
   },
 ): TrainingEngine {
   fixWasmBroadcastComparisons();
-  let optimizer: AdamWOptimizer;
+  let optimizer: tf.Optimizer;
   try {
-    optimizer = new AdamWOptimizer(hyper);
+    optimizer = tfOptimizer(hyper);
   } catch (error) {
     tf.dispose(constants);
     throw error;

@@ -1,6 +1,8 @@
 /**
- * AdamW for TensorFlow.js, step for step as PyTorch's `torch.optim.AdamW` (which the course
- * notebook trains with). TensorFlow.js has no AdamW, and its `tf.train.adam` differs in two ways
+ * The optimizer family of `optimizers.ts` as TensorFlow.js optimizers ({@link tfOptimizer}), for the
+ * autodiff engine: SGD and SGD with momentum are TensorFlow.js's own (the same updates as
+ * PyTorch's), Adam and AdamW are {@link AdamWOptimizer}, step for step as PyTorch's
+ * `torch.optim.AdamW` (which the course notebook trains with). TensorFlow.js has no AdamW, and its `tf.train.adam` differs in two ways
  * that matter here: it has no decoupled weight decay, and it keeps the bias corrections
  * `1 - beta^t` in float32 variables and adds epsilon to the *corrected* root, where PyTorch
  * computes the corrections in double precision on the host. This optimizer follows PyTorch's
@@ -19,7 +21,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { DataError } from "../errors.js";
-import { adamWScalars } from "./fused.js";
+import { adamWHyperParameters, adamWScalars, checkOptimizer, type OptimizerSettings } from "./optimizers.js";
 
 /** Hyper-parameters of {@link AdamWOptimizer}; the defaults are PyTorch's. */
 export interface AdamWOptions {
@@ -44,10 +46,6 @@ interface Slots {
   step: number;
 }
 
-function checkHyperParameter(name: string, value: number, ok: boolean, expected: string): void {
-  if (!ok) throw new DataError(`AdamW ${name} = ${value} is invalid; it must be ${expected}.`);
-}
-
 /**
  * PyTorch's AdamW as a `tf.Optimizer`: use it with `minimize(f)` or, with gradients computed
  * some other way, `applyGradients({[variable.name]: gradient})`. The moment estimates are
@@ -55,7 +53,7 @@ function checkHyperParameter(name: string, value: number, ok: boolean, expected:
  * only tensors the optimizer holds are two slots per variable, freed by `dispose()`.
  *
  * The step sizes `lr / (1 - beta1^t)` and `sqrt(1 - beta2^t)` are computed in double precision
- * on the host, as PyTorch does (`adamWScalars` in `fused.ts`, shared with the fused engine's step);
+ * on the host, as PyTorch does (`adamWScalars` in `optimizers.ts`, shared with the fused engine's step);
  * the rest is ten stock float32 ops. The state is float32 (TensorFlow.js has no float64), so
  * trajectories agree with PyTorch's float64 ones to about float32 precision (see
  * `test/adamw_test.ts` for the measured agreement).
@@ -92,26 +90,7 @@ export class AdamWOptimizer extends tf.Optimizer {
       {},
   ) {
     super();
-    checkHyperParameter(
-      "learningRate",
-      learningRate,
-      learningRate >= 0 && Number.isFinite(learningRate),
-      "a finite number of at least 0",
-    );
-    checkHyperParameter("beta1", beta1, beta1 >= 0 && beta1 < 1, "in [0, 1)");
-    checkHyperParameter("beta2", beta2, beta2 >= 0 && beta2 < 1, "in [0, 1)");
-    checkHyperParameter(
-      "epsilon",
-      epsilon,
-      epsilon >= 0 && Number.isFinite(epsilon),
-      "a finite number of at least 0",
-    );
-    checkHyperParameter(
-      "weightDecay",
-      weightDecay,
-      weightDecay >= 0 && Number.isFinite(weightDecay),
-      "a finite number of at least 0",
-    );
+    checkOptimizer({ name: "adamw", learningRate, beta1, beta2, epsilon, weightDecay });
     this.learningRate = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -139,7 +118,7 @@ export class AdamWOptimizer extends tf.Optimizer {
       }
       const slots = this.#slotsFor(variable);
       const { decay, stepSize, biasCorrection2Sqrt } = adamWScalars(++slots.step, this);
-      // PyTorch's update (fused.ts's adamWStep) in float32 ops, folded into as few ops as it allows.
+      // PyTorch's update (optimizers.ts's adamWStep) in float32 ops, folded into as few ops as it allows.
       tf.tidy(() => {
         const m = tf.add(tf.mul(slots.m, beta1), tf.mul(gradient, 1 - beta1));
         const v = tf.add(tf.mul(slots.v, beta2), tf.mul(tf.square(gradient), 1 - beta2));
@@ -181,4 +160,24 @@ export class AdamWOptimizer extends tf.Optimizer {
     const { learningRate, beta1, beta2, epsilon, weightDecay } = this;
     return { learningRate, beta1, beta2, epsilon, weightDecay };
   }
+}
+
+/** TensorFlow.js's momentum optimizer, whose `dispose()` also frees the learning rate it holds (tfjs 4.22's does not). */
+class MomentumOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    this.c.dispose();
+  }
+}
+
+/**
+ * The TensorFlow.js optimizer of `settings` (checked first): `tf.train.sgd` (`p += -lr * g`),
+ * `tf.MomentumOptimizer` (`b = mu * b + g; p += -lr * b`, PyTorch's convention with dampening 0), or
+ * {@link AdamWOptimizer} for Adam (weight decay 0) and AdamW.
+ */
+export function tfOptimizer(settings: OptimizerSettings): tf.Optimizer {
+  checkOptimizer(settings);
+  if (settings.name === "sgd") return tf.train.sgd(settings.learningRate);
+  if (settings.name === "momentum") return new MomentumOptimizer(settings.learningRate, settings.momentum);
+  return new AdamWOptimizer(adamWHyperParameters(settings));
 }

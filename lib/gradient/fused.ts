@@ -1,7 +1,7 @@
 /**
  * The `"fused"` engine's maths, written once as pure functions over `Float64Array`s (no
  * TensorFlow.js): the K-means loss with its analytic gradient, the spherical mixture's gradient,
- * and PyTorch's AdamW step. Each is one pass over its data in double precision; the trainers
+ * and the optimizer family's step (`optimizers.ts`). Each is one pass over its data in double precision; the trainers
  * (`kmeans/gradient_kmeans.ts`, `mixture/gradient_mixture.ts`) call them directly from the shared
  * plain TypeScript loop (`_training.ts`), so an epoch allocates nothing and launches no kernel.
  *
@@ -13,6 +13,10 @@
  */
 
 import type { RunState, TrainingEngine } from "./engine.js";
+import { type OptimizerSettings, optimizerStep } from "./optimizers.js";
+
+// The AdamW step, for the modules and tests that take it from the fused engine's maths.
+export { type AdamWHyperParameters, adamWScalars, adamWStep } from "./optimizers.js";
 
 /**
  * The K-means loss of each of R runs and its gradient, one pass over the points. `points` is
@@ -269,67 +273,6 @@ function mixtureMoments2(x: Float64Array, w: Float64Array, moments: Float64Array
   }
 }
 
-/** Hyper-parameters of PyTorch's AdamW (Adam is `weightDecay: 0`). */
-export interface AdamWHyperParameters {
-  /** Step size `lr`. */
-  learningRate: number;
-  /** Decay of the first-moment estimate. */
-  beta1: number;
-  /** Decay of the second-moment estimate. */
-  beta2: number;
-  /** Added to the bias-corrected root of the second moment, for stability. */
-  epsilon: number;
-  /** Decoupled weight decay: each step first multiplies the parameters by `1 - lr * weightDecay`. */
-  weightDecay: number;
-}
-
-/** The scalars of AdamW step `step` (1-based), in double precision as PyTorch computes them on the host. */
-export function adamWScalars(
-  step: number,
-  { learningRate, beta1, beta2, weightDecay }: AdamWHyperParameters,
-): { decay: number; stepSize: number; biasCorrection2Sqrt: number } {
-  return {
-    decay: 1 - learningRate * weightDecay,
-    stepSize: learningRate / (1 - beta1 ** step),
-    biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
-  };
-}
-
-/**
- * One AdamW step in place, PyTorch's single-tensor update (torch 1.13, `amsgrad=False`):
- *
- * ```text
- * p *= 1 - lr * weightDecay
- * m  = beta1 * m + (1 - beta1) * g
- * v  = beta2 * v + (1 - beta2) * g * g
- * p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon)
- * ```
- *
- * `step` is t, counting from 1; `p`, `m`, `v`, `g` have the same length (pass `subarray`s to step
- * part of a tensor).
- *
- * @example
- * ```ts
- * const p = Float64Array.of(1), m = new Float64Array(1), v = new Float64Array(1);
- * const hyper = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
- * adamWStep({ p, m, v, g: Float64Array.of(2) }, { step: 1, ...hyper });
- * console.assert(Math.abs(p[0] - 0.9) < 1e-7); // the first step moves by lr, whatever g's size
- * ```
- */
-export function adamWStep(
-  { p, m, v, g }: { p: Float64Array; m: Float64Array; v: Float64Array; g: ArrayLike<number> },
-  { step, ...hyper }: AdamWHyperParameters & { step: number },
-): void {
-  const { beta1, beta2, epsilon } = hyper;
-  const { decay, stepSize, biasCorrection2Sqrt } = adamWScalars(step, hyper);
-  for (let i = 0; i < p.length; i++) {
-    const gi = g[i];
-    const mi = m[i] = m[i] * beta1 + gi * (1 - beta1);
-    const vi = v[i] = v[i] * beta2 + gi * gi * (1 - beta2);
-    p[i] = p[i] * decay - stepSize * (mi / (Math.sqrt(vi) / biasCorrection2Sqrt + epsilon));
-  }
-}
-
 /** Whether every value is finite. */
 export function allFinite(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
@@ -339,14 +282,14 @@ export function allFinite(values: ArrayLike<number>): boolean {
 /**
  * The `"fused"` engine for R runs of P parameters each (`initial` holds them run after run): each
  * epoch calls `evaluate` on the parameters and, for every run whose `finite` flag is set, takes one
- * AdamW step with its gradient. A run whose flag is not set stops there, keeping the parameters
+ * step of `optimizer` (one of `optimizers.ts`) with its gradient. A run whose flag is not set stops there, keeping the parameters
  * before its last step (the last ones `evaluate` found finite). All in float64, no tensors.
  */
 export function fusedEngine(
   initial: Float64Array,
-  { restarts, hyper, evaluate }: {
+  { restarts, optimizer, evaluate }: {
     restarts: number;
-    hyper: AdamWHyperParameters;
+    optimizer: OptimizerSettings;
     /**
      * The gradient of every run at epoch `epoch` (1-based), and whether its loss is finite; `skip`
      * flags the runs already stopped.
@@ -379,9 +322,9 @@ export function fusedEngine(
           continue;
         }
         run(previous, r).set(run(p, r));
-        adamWStep({ p: run(p, r), m: run(m, r), v: run(v, r), g: run(gradient, r) }, {
+        optimizerStep({ p: run(p, r), m: run(m, r), v: run(v, r), g: run(gradient, r) }, {
           step: epoch,
-          ...hyper,
+          ...optimizer,
         });
       }
     },

@@ -16,7 +16,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "../gradient/_autodiff.js";
-import type { AdamWOptions } from "../gradient/adamw.js";
+import type { OptimizerSettings } from "../gradient/optimizers.js";
 import type { TrainingEngine } from "../gradient/engine.js";
 import type { MiniBatches } from "../gradient/_mini_batches.js";
 import { columnMeans, type Matrix } from "../matrix.js";
@@ -74,7 +74,7 @@ export function kmeansLosses(
 }
 
 /**
- * The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by AdamW on
+ * The autodiff engine for R = `initial.length / (k * d)` runs of k centroids, trained by `optimizer` on
  * `losses` (default {@link kmeansLosses}; soft K-means passes its free energy at the epoch's beta).
  */
 export function autodiffKMeans(
@@ -82,7 +82,7 @@ export function autodiffKMeans(
   initial: Float64Array,
   { k, optimizer, losses = (tensors, centroids) => kmeansLosses(tensors, centroids, { k }) }: {
     k: number;
-    optimizer: AdamWOptions;
+    optimizer: OptimizerSettings;
     losses?: (tensors: KMeansTensors, centroids: tf.Tensor2D, epoch: number) => tf.Tensor1D;
   },
 ): TrainingEngine {

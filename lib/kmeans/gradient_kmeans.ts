@@ -8,7 +8,9 @@
  * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's loss written
  * with TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs
  * backend; `_autodiff_loss.ts`), and `"fused"` (the default), the analytic loss and gradient and
- * PyTorch's AdamW step in one plain TypeScript loop in float64 with no tensors (`fused.ts`).
+ * the optimizer's step in one plain TypeScript loop in float64 with no tensors (`fused.ts`). The
+ * optimizer is the notebook's AdamW unless `optimizer` names another of `optimizers.ts` (SGD, SGD
+ * with momentum, Adam).
  * Scores shown to the user are computed in float64 on the host (with `validationScore`). Training
  * is full batch, as in the notebook, unless `batchSize` asks for mini-batches (`_mini_batches.ts`).
  *
@@ -26,6 +28,7 @@ import {
 import { DEFAULT_ENGINE, type Engine } from "../gradient/engine.js";
 import { DataError } from "../errors.js";
 import { fusedEngine, kmeansLossAndGradient } from "../gradient/fused.js";
+import { checkOptimizer, NOTEBOOK_OPTIMIZERS, type Optimizer } from "../gradient/optimizers.js";
 import { checkBatchSize } from "../gradient/_mini_batches.js";
 import { kmeansPlusPlus, validationScore } from "./kmeans.js";
 import { columnRanges, type Matrix } from "../matrix.js";
@@ -52,8 +55,13 @@ export type UniformBox = "unit" | "data";
 export interface GradientKMeansCommonOptions {
   /** Number of centroids, 1 <= k <= number of training points. */
   k: number;
-  /** AdamW learning rate (the notebook's 0.1). */
+  /** The optimizer's learning rate (the notebook's 0.1). */
   lr?: number;
+  /**
+   * The optimizer and its other hyper-parameters (default: the notebook's AdamW,
+   * `NOTEBOOK_OPTIMIZERS.kmeans`); see `optimizers.ts`.
+   */
+  optimizer?: Optimizer;
   /** Full-batch epochs to train (the notebook's 150). */
   epochs?: number;
   /** How the centroids start. */
@@ -135,6 +143,7 @@ export interface GradientKMeansFit extends GradientKMeansStep {
 interface Settings {
   k: number;
   lr: number;
+  optimizer: Optimizer;
   epochs: number;
   init: CentroidInit;
   uniformBox: UniformBox;
@@ -155,6 +164,7 @@ function checkSettings(points: Matrix, settings: Settings): void {
   checkChoice("init", settings.init, INITS);
   checkChoice("uniformBox", settings.uniformBox, BOXES);
   checkBatchSize(settings.batchSize);
+  checkOptimizer({ ...settings.optimizer, learningRate: settings.lr });
 }
 
 /** The initial k x d centroids of one seed (see {@link CentroidInit} and {@link UniformBox}). */
@@ -204,20 +214,20 @@ function trainBatch(
   settings: Settings,
 ): AsyncGenerator<GradientKMeansRestartsStep, void, undefined> {
   const { k, lr, init, uniformBox, seeds, initial: given, engine } = settings;
+  const optimizer = { ...settings.optimizer, learningRate: lr };
   const d = points.cols;
   return trainingLoop(points, { ...settings, seed: seeds[0] }, () => {
     const initial = new Float64Array(seeds.length * k * d);
     seeds.forEach((seed, r) =>
       initial.set((given ?? initialCentroids(points, { k, seed, init, uniformBox })).data, r * k * d)
     );
-    const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
     // A diverged run's state is kept (with the report that found it) and reported from then on.
     const frozen: (GradientKMeansRun | undefined)[] = new Array(seeds.length).fill(undefined);
     return {
       engine: (batches) =>
         engine === "autodiff" ? autodiffKMeans(batches, initial, { k, optimizer }) : fusedEngine(initial, {
           restarts: seeds.length,
-          hyper: optimizer,
+          optimizer,
           evaluate: (centroids, { skip, epoch }) => {
             const { data, cols: d } = batches.windows[batches.windowOf(epoch)];
             const { losses, gradient } = kmeansLossAndGradient(data, centroids, { d, k, skip });
@@ -261,6 +271,7 @@ function withDefaults(
   {
     k,
     lr = GRADIENT_KMEANS.lr,
+    optimizer = NOTEBOOK_OPTIMIZERS.kmeans,
     epochs = GRADIENT_KMEANS.epochs,
     init = "uniform",
     uniformBox = "unit",
@@ -272,7 +283,7 @@ function withDefaults(
   }: GradientKMeansCommonOptions,
   seeds: number[],
 ): Settings {
-  return { k, lr, epochs, init, uniformBox, valid, signal, reportEvery, seeds, engine, batchSize };
+  return { k, lr, optimizer, epochs, init, uniformBox, valid, signal, reportEvery, seeds, engine, batchSize };
 }
 
 /**

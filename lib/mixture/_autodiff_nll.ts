@@ -34,7 +34,7 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import { autodiffEngine } from "../gradient/_autodiff.js";
-import type { AdamWOptions } from "../gradient/adamw.js";
+import type { OptimizerSettings } from "../gradient/optimizers.js";
 import type { TrainingEngine } from "../gradient/engine.js";
 import type { MiniBatches } from "../gradient/_mini_batches.js";
 
@@ -125,7 +125,7 @@ export function mixtureNLL(tensors: MixtureTensors, parameters: tf.Tensor2D): tf
 export function autodiffMixture(
   { windows, windowOf }: Pick<MiniBatches, "windows" | "windowOf">,
   initial: Float64Array,
-  { d, optimizer }: { d: number; optimizer: AdamWOptions },
+  { d, optimizer }: { d: number; optimizer: OptimizerSettings },
 ): TrainingEngine {
   const k = initial.length / (d + 2);
   const tensors = windows.map((window) => mixtureTensors(window.data, { d, k }));

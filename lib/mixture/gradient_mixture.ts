@@ -8,8 +8,9 @@
  *
  * Two engines train it (`engine`, see `engine.ts`): `"autodiff"`, the notebook's NLL written with
  * TensorFlow.js ops and differentiated by `tf.variableGrads` (float32, on the active tfjs backend;
- * `_autodiff_nll.ts`), and `"fused"` (the default), the analytic gradient and PyTorch's Adam step
- * in one plain TypeScript loop in float64 with no tensors (`fused.ts`). Every NLL shown to the
+ * `_autodiff_nll.ts`), and `"fused"` (the default), the analytic gradient and the optimizer's step
+ * in one plain TypeScript loop in float64 with no tensors (`fused.ts`). The optimizer is the
+ * notebook's Adam unless `optimizer` names another of `optimizers.ts` (SGD, SGD with momentum, AdamW). Every NLL shown to the
  * user is computed in float64 on the host (with `gmmNLL`, the function the EM reference is scored
  * with). Training is full batch, as in the notebook, unless `batchSize` asks for mini-batches
  * (`_mini_batches.ts`).
@@ -29,6 +30,7 @@ import {
 import { DEFAULT_ENGINE, type Engine } from "../gradient/engine.js";
 import { allFinite, fusedEngine, mixtureGradient, mixturePoints } from "../gradient/fused.js";
 import { checkBatchSize } from "../gradient/_mini_batches.js";
+import { checkOptimizer, NOTEBOOK_OPTIMIZERS, type Optimizer } from "../gradient/optimizers.js";
 import { gmmNLL, type SphericalGaussianMixture } from "./gaussian_mixture.js";
 import { lloyd } from "../kmeans/kmeans.js";
 import { columnMeans, type Matrix } from "../matrix.js";
@@ -48,8 +50,13 @@ export type MixtureInit = "random" | "kmeans";
 export interface GradientMixtureOptions {
   /** Number of components, 1 <= k <= number of training points. */
   k: number;
-  /** Adam's learning rate (the notebook's 0.005). */
+  /** The optimizer's learning rate (the notebook's 0.005). */
   lr?: number;
+  /**
+   * The optimizer and its other hyper-parameters (default: the notebook's Adam,
+   * `NOTEBOOK_OPTIMIZERS.mixture`); see `optimizers.ts`.
+   */
+  optimizer?: Optimizer;
   /** Full-batch epochs to train (the notebook's 1000). */
   epochs?: number;
   /** How the parameters start. */
@@ -107,6 +114,7 @@ export interface InitialMixture {
 interface Settings {
   k: number;
   lr: number;
+  optimizer: Optimizer;
   epochs: number;
   init: MixtureInit;
   seed: number;
@@ -126,6 +134,7 @@ function checkSettings(points: Matrix, settings: Settings): void {
   });
   checkChoice("init", settings.init, INITS);
   checkBatchSize(settings.batchSize);
+  checkOptimizer({ ...settings.optimizer, learningRate: settings.lr });
 }
 
 /**
@@ -185,8 +194,10 @@ function train(points: Matrix, settings: Settings): AsyncGenerator<GradientMixtu
   return trainingLoop(points, settings, () => {
     const start = initialMixture(points, { k, seed, init });
     // The parameters hold centred means: with the centred points that keeps ||x||^2 and x.mu small
-    // in float32 (see _autodiff_nll.ts). Adam has no weight decay, so the shift changes nothing else.
-    const mean = columnMeans(points);
+    // in float32 (see _autodiff_nll.ts). Without weight decay the shift changes nothing else; AdamW's
+    // decay pulls toward the origin, so with it the means are not centred.
+    const decays = settings.optimizer.name === "adamw" && settings.optimizer.weightDecay !== 0;
+    const mean = decays ? new Float64Array(d) : columnMeans(points);
     const centred = mixturePoints(Float64Array.from(points.data, (value, p) => value - mean[p % d]), { d });
     const initial = new Float64Array(k * width);
     for (let j = 0; j < k; j++) {
@@ -213,7 +224,7 @@ function train(points: Matrix, settings: Settings): AsyncGenerator<GradientMixtu
       };
     };
 
-    const optimizer = { ...GRADIENT_MIXTURE.adam, learningRate: lr };
+    const optimizer = { ...settings.optimizer, learningRate: lr };
     return {
       // The windows hold the centred points' rows (in mixturePoints' layout); scores read the points.
       windowed: { rows: points.rows, cols: width, data: centred },
@@ -223,7 +234,7 @@ function train(points: Matrix, settings: Settings): AsyncGenerator<GradientMixtu
       engine: (batches) =>
         engine === "autodiff" ? autodiffMixture(batches, initial, { d, optimizer }) : fusedEngine(initial, {
           restarts: 1,
-          hyper: optimizer,
+          optimizer,
           evaluate: (parameters, { epoch }) => {
             const gradient = mixtureGradient(batches.windows[batches.windowOf(epoch)].data, parameters, {
               d,
@@ -274,6 +285,7 @@ export function trainGradientMixture(
   {
     k,
     lr = GRADIENT_MIXTURE.lr,
+    optimizer = NOTEBOOK_OPTIMIZERS.mixture,
     epochs = GRADIENT_MIXTURE.epochs,
     init = "random",
     seed = 0,
@@ -284,7 +296,19 @@ export function trainGradientMixture(
     batchSize,
   }: GradientMixtureOptions,
 ): AsyncGenerator<GradientMixtureStep, void, undefined> {
-  const settings: Settings = { k, lr, epochs, init, seed, valid, signal, reportEvery, engine, batchSize };
+  const settings: Settings = {
+    k,
+    lr,
+    optimizer,
+    epochs,
+    init,
+    seed,
+    valid,
+    signal,
+    reportEvery,
+    engine,
+    batchSize,
+  };
   checkSettings(points, settings);
   return train(points, settings);
 }

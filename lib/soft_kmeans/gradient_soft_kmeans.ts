@@ -21,6 +21,7 @@ import { type CentroidInit, initialCentroids, type UniformBox } from "../kmeans/
 import { validationScore } from "../kmeans/kmeans.js";
 import type { Matrix } from "../matrix.js";
 import { GRADIENT_KMEANS } from "../notebook_settings.js";
+import { NOTEBOOK_OPTIMIZERS } from "../gradient/optimizers.js";
 
 /** Options of {@link trainSoftKMeans}. */
 export interface SoftKMeansOptions {
@@ -130,7 +131,7 @@ export function trainSoftKMeans(
     const initial = Float64Array.from(
       (given ?? initialCentroids(points, { k, seed, init, uniformBox })).data,
     );
-    const optimizer = { ...GRADIENT_KMEANS.adamW, learningRate: lr };
+    const optimizer = { ...NOTEBOOK_OPTIMIZERS.kmeans, learningRate: lr };
     return {
       engine: (batches) =>
         engine === "autodiff"
@@ -142,7 +143,7 @@ export function trainSoftKMeans(
           })
           : fusedEngine(initial, {
             restarts: 1,
-            hyper: optimizer,
+            optimizer,
             evaluate: (centroids, { epoch }) => {
               const { data } = batches.windows[batches.windowOf(epoch)];
               const { losses, gradient } = softKMeansLossAndGradient(data, centroids, {

@@ -36,7 +36,7 @@ export async function reportAtlas(points: Matrix): Promise<{ kmeans: AtlasSummar
 /** The section's Markdown. */
 export function atlasSection({ kmeans, mixture }: { kmeans: AtlasSummary; mixture: AtlasSummary }): string {
   const { k, kmeansSeeds, mixtureSeeds } = REPORT_ATLAS;
-  return `## Part 4: local optima
+  return `## Part 5: local optima
 
 Every method stops in a local optimum that depends on its start. Each method below was trained from seeds 0 to
 ${kmeansSeeds - 1} (K-means) and 0 to ${

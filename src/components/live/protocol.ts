@@ -13,6 +13,7 @@ import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import type { AtlasMethod, AtlasReference, AtlasRun } from "../../lib/atlas.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 import type { AnnealFindings } from "../../data/soft_kmeans_figures.js";
+import type { RaceLane, RaceRun } from "../../lib/kmeans/optimizer_race.js";
 
 /** One report of a gradient K-means run. */
 export interface KMeansSnapshot {
@@ -148,6 +149,17 @@ export interface AtlasJobOptions {
   uniformBox: UniformBox;
 }
 
+/** The optimizer race: each lane trained from one start (posted as one result per lane, in order). */
+export interface RaceJobOptions extends Omit<GradientOptions, "lr"> {
+  k: number;
+  seed: number;
+  init: CentroidInit;
+  uniformBox: UniformBox;
+  /** A start placed by hand (k x d): wins over init and seed. */
+  initial?: Matrix;
+  lanes: RaceLane[];
+}
+
 /** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
 export interface JobTypes {
   kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
@@ -168,6 +180,7 @@ export interface JobTypes {
     result: EMStepSummary[];
   };
   atlas: { options: AtlasJobOptions; snapshot: AtlasRun; result: never };
+  race: { options: RaceJobOptions; snapshot: never; result: RaceRun };
   "soft-lloyd-steps": {
     options: { start: Matrix; beta: number; maxIterations: number };
     snapshot: never;

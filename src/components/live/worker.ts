@@ -23,6 +23,7 @@ const atlasModule = () => import("../../lib/atlas.js");
 const softModule = () => import("../../lib/soft_kmeans/gradient_soft_kmeans.js");
 const softLloydModule = () => import("../../lib/soft_kmeans/soft_kmeans.js");
 const annealModule = () => import("../../data/soft_kmeans_figures.js");
+const raceModule = () => import("../../lib/kmeans/optimizer_race.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
@@ -421,7 +422,22 @@ const handlers: Handlers = {
     const { annealFindings } = await annealModule();
     job.result(await annealFindings(job, start, { seed }));
   },
+
+  /** Each lane's run posted as it ends; a cancel is seen every {@link RACE_PAUSE_EPOCHS} epochs. */
+  async race(o, job) {
+    const { raceSteps } = await raceModule();
+    const { train, valid, signal, batchSize } = job;
+    // The job's options are the race's own (start, epochs, engine, lanes); the data is the worker's.
+    const steps = raceSteps(train, { ...o, valid, signal, batchSize });
+    await job.drain(steps, ({ run, done }) => {
+      if (done) job.result(run);
+      else if (run.epochs.at(-1)! % RACE_PAUSE_EPOCHS !== 0) return false;
+    });
+  },
 };
+
+/** Epochs of a race between two yields to the worker's event loop (about 10 ms with the fused engine). */
+const RACE_PAUSE_EPOCHS = 10;
 
 async function run<K extends JobKind>(request: JobRequest<K>): Promise<void> {
   const { id } = request;

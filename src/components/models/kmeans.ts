@@ -17,7 +17,14 @@ import { clusterName } from "../draw/palette.js";
 import { kmeansOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
 import { type CentroidPicker, centroidPicker } from "../inputs/centroid_picker.js";
 import { formatStart, writeStartParam } from "../inputs/url_state.js";
-import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
+import type {
+  Extra,
+  LiveEngine,
+  LiveSettings,
+  ModelDescriptor,
+  PaintContext,
+  RunSpec,
+} from "../live/engine.js";
 import { liveInputs, type ModelFiles } from "../live/page_parts.js";
 import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import type { ChosenDataset } from "../inputs/dataset_store.js";
@@ -35,12 +42,13 @@ import {
   type SeedScore,
 } from "./scenarios.js";
 import { deadCentroidWhy, jumpsAndCrawls, stillFalling, unownedWarning, whyNote } from "./why_notes.js";
+import { OptimizerRace, type RaceSettings } from "./race.js";
 
 // The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
 const onnxExport = () => import("../../lib/onnx/onnx_export.js");
 
-/** The K-means page's inputs. */
-export interface KMeansSettings extends LiveSettings {
+/** The K-means page's inputs (the race's learning rates come from a form of their own). */
+export interface KMeansSettings extends LiveSettings, RaceSettings {
   init: CentroidInit;
   restarts: number;
 }
@@ -97,9 +105,20 @@ export class KMeansModel
   /** The finished run as the lessons read it (without the restarts, which come later). */
   #lessonRun?: KMeansLessonRun;
 
+  /** The optimizer race from this page's start (an extra of the engine). */
+  readonly race: OptimizerRace<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+
   constructor(readonly options: KMeansModelOptions) {
     this.placed = options.start;
     this.#placedFor = options.start?.length;
+    this.race = new OptimizerRace({
+      uniformBox: options.uniformBox,
+      startOf: (k) => (this.placed?.length === k ? fromRows(this.placed) : undefined),
+      referenceLoss: (engine) =>
+        engine.reference && this.curve.reference(engine.reference, engine.options.train),
+      referenceParameters: (engine) => engine.reference && fromRows(engine.reference.centroids),
+    });
+    this.extras.push(this.race.extra);
   }
 
   shownRuns(): RunSpec[] {
@@ -403,7 +422,7 @@ export class KMeansModel
     });
   }
 
-  readonly extras = [{
+  readonly extras: Extra<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>[] = [{
     slot: "restarts",
     title: ({ restarts }: KMeansSettings) =>
       `Restarts: the validation score of each of ${restarts} seeds (ringed: the lowest training loss)`,

@@ -1,0 +1,332 @@
+/**
+ * The optimizer race on a live page: SGD, SGD with momentum, Adam and AdamW trained from the page's
+ * start (`lib/kmeans/optimizer_race.ts`), each with its own learning-rate input, as one extra of the
+ * live engine (a `race` job in the worker pool, cancelled when its inputs change): the training
+ * loss of each optimizer on one log-scaled chart, their centroid paths side by side, a table of the
+ * final figures and a sentence of what the race found.
+ */
+import { html } from "htl";
+import * as Plot from "@observablehq/plot";
+import { OPTIMIZER_LABELS, type OptimizerName, OPTIMIZERS } from "../../lib/gradient/optimizers.js";
+import {
+  meanNorm,
+  RACE_LANES,
+  type RaceFindings,
+  raceFindings,
+  type RaceLane,
+  type RaceRun,
+} from "../../lib/kmeans/optimizer_race.js";
+import type { Matrix } from "../../lib/matrix.js";
+import { project, sampleRows } from "../../lib/projection.js";
+import { formatScore } from "../draw/format.js";
+import { clusterColourOf } from "../draw/palette.js";
+import type { InputSpec } from "../inputs/input_spec.js";
+import type { Extra, HalfStep, LiveEngine, LiveSettings } from "../live/engine.js";
+import type { TrainingPool } from "../live/pool.js";
+import type { RaceJobOptions } from "../live/protocol.js";
+import type { Snapshot } from "../player/player.js";
+
+/** The race's inputs: one learning rate per optimizer (`sgdLr`, `momentumLr`, `adamLr`, `adamwLr`). */
+export type RaceSettings = Record<`${OptimizerName}Lr`, number>;
+
+/** The race's inputs, each in the URL (`/kmeans?sgdLr=0.3`), defaults {@link RACE_LANES}'s. */
+export function raceInputs(): Record<keyof RaceSettings, InputSpec> {
+  const spec = (name: OptimizerName): InputSpec => ({
+    type: "number",
+    label: `${OPTIMIZER_LABELS[name]} learning rate`,
+    value: RACE_LANES[name].lr,
+    min: 0.0001,
+    max: 10,
+    log: true,
+  });
+  return { sgdLr: spec("sgd"), momentumLr: spec("momentum"), adamLr: spec("adam"), adamwLr: spec("adamw") };
+}
+
+/** The lanes of `settings`: each optimizer of {@link RACE_LANES} at the learning rate of its input. */
+export function raceLanes(settings: RaceSettings): RaceLane[] {
+  return OPTIMIZERS.map((name) => ({ ...RACE_LANES[name], lr: settings[`${name}Lr`] }));
+}
+
+const label = (run: RaceRun) => OPTIMIZER_LABELS[run.name];
+
+/** What the race found, in two sentences: who ends lowest, and what the weight decay did to the centroids. */
+export function raceSentence(
+  { winner, others, diverged, decay }: RaceFindings,
+  { epochs }: { epochs: number },
+): string {
+  const score = (run: RaceRun) => formatScore(run.validScore.at(-1)!);
+  const named = (run: RaceRun) => `${label(run)} (lr ${run.lr}) ${score(run)}`;
+  const lost = diverged.length
+    ? ` ${diverged.map(label).join(" and ")} diverged (${
+      diverged.length === 1 ? "its loss became" : "their losses became"
+    } too large or not finite).`
+    : "";
+  const first = winner
+    ? `After ${epochs} epochs from the same start, ${
+      label(winner)
+    } (lr ${winner.lr}) reaches the lowest validation score, ${score(winner)}${
+      others.length ? `, ahead of ${others.map(named).join(", ")}` : ""
+    }.${lost}`
+    : `Every optimizer diverged within ${epochs} epochs.`;
+  if (!decay) {
+    return `${first} Give Adam and AdamW the same learning rate (and keep both from diverging) to see what the weight decay alone does to the centroids.`;
+  }
+  const gap = decay.adam - decay.adamw, factor = +(1 - decay.lr * decay.weightDecay).toPrecision(6);
+  return `${first} Weight decay: at the same learning rate ${decay.lr}, AdamW's centroids end on average ${
+    formatScore(Math.abs(gap), { digits: 3 })
+  } ${gap >= 0 ? "closer to" : "farther from"} the origin than Adam's (mean distance ${
+    formatScore(decay.adamw, { digits: 3 })
+  } against ${
+    formatScore(decay.adam, { digits: 3 })
+  }): each epoch AdamW first multiplies every centroid by 1 − ${decay.lr} × ${decay.weightDecay} = ${factor}, and the data's gradient only partly pulls it back.`;
+}
+
+/** How the race stands, on its element's `data-race-state`. */
+type RaceState = "waiting" | "running" | "done" | "cancelled" | "error";
+
+/** The settings the race needs of its page. */
+type PageSettings = LiveSettings & RaceSettings & { init: RaceJobOptions["init"] };
+
+/**
+ * The race of one live page: its state, the element of its findings (sentence and table), and the
+ * engine extra that trains and draws it. `startOf(k)` is the start placed by hand for k, if any.
+ */
+export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {
+  /** The findings: a sentence and the table of final figures; carries `data-race-state`. */
+  readonly findings = html`<div class="race-findings" data-race-state="waiting"></div>` as HTMLDivElement;
+  #runs: RaceRun[] = [];
+  #lanes: RaceLane[] = [];
+  #state: RaceState = "waiting";
+
+  constructor(
+    readonly options: {
+      uniformBox: RaceJobOptions["uniformBox"];
+      startOf: (k: number) => Matrix | undefined;
+      /** The reference's training loss (Lloyd's), drawn as a dashed line when known. */
+      referenceLoss: (engine: LiveEngine<S, Snap, Ref, Step>) => number | undefined;
+      /** The reference's centroids or means, drawn in every path panel when known. */
+      referenceParameters: (engine: LiveEngine<S, Snap, Ref, Step>) => Matrix | undefined;
+    },
+  ) {}
+
+  /** The live engine's extra: a `race` job per change of its inputs, drawn as its lanes come in. */
+  readonly extra: Extra<S, Snap, Ref, Step> = {
+    slot: "race",
+    title: ({ epochs }) =>
+      `The optimizer race: training loss and centroid paths of SGD, momentum, Adam and AdamW over ${epochs} epochs`,
+    key: (settings) => {
+      const { k, epochs, seed, init, engine } = settings;
+      const start = this.options.startOf(k);
+      return JSON.stringify([
+        k,
+        epochs,
+        seed,
+        init,
+        engine,
+        start ? Array.from(start.data) : null,
+        raceLanes(settings),
+      ]);
+    },
+    start: (pool: TrainingPool, settings, _engine, redraw) => {
+      const { k, epochs, seed, init, engine } = settings;
+      this.#runs = [];
+      this.#lanes = raceLanes(settings);
+      this.#setState("running");
+      const job = pool.start("race", {
+        k,
+        epochs,
+        seed,
+        init,
+        engine,
+        uniformBox: this.options.uniformBox,
+        initial: this.options.startOf(k),
+        lanes: this.#lanes,
+      }, {
+        slot: 0,
+        priority: 1,
+        onResult: (run) => {
+          this.#runs.push(run);
+          redraw();
+        },
+      });
+      job.ended.then(({ status }) => {
+        if (job.cancelled) return;
+        this.#setState(status === "done" ? "done" : status === "cancelled" ? "cancelled" : "error");
+        redraw();
+      });
+      return job;
+    },
+    draw: (slot, engine) => {
+      const runs = this.#runs, settings = engine.settings!;
+      if (!runs.length) {
+        slot.show(html`<p class="muted">The race trains after the main run…</p>`);
+        this.findings.replaceChildren();
+        return;
+      }
+      slot.show(
+        lossChart(runs, { width: slot.drawWidth, reference: this.options.referenceLoss(engine) }),
+        this.#paths(runs, engine, slot.drawWidth),
+      );
+      const table = findingsTable(runs);
+      this.findings.replaceChildren(
+        ...(this.#state === "done"
+          ? [
+            html`<p class="race-sentence">${
+              raceSentence(raceFindings(runs, this.#lanes), { epochs: settings.epochs })
+            }</p>`,
+          ]
+          : [html`<p class="muted">Racing: ${runs.length} of ${this.#lanes.length} optimizers trained…</p>`]),
+        table,
+      );
+    },
+  };
+
+  #setState(state: RaceState) {
+    this.#state = state;
+    this.findings.dataset.raceState = state;
+  }
+
+  /** The centroid paths, one panel per optimizer, over a sample of the validation points. */
+  #paths(runs: RaceRun[], engine: LiveEngine<S, Snap, Ref, Step>, width: number) {
+    const projection = engine.projection!;
+    const points = project(sampleRows(engine.validDrawn, { max: 600 }), projection);
+    const pointRows = Array.from({ length: points.rows }, (_, i) => ({
+      x: points.data[2 * i],
+      y: points.data[2 * i + 1],
+    }));
+    const paths: { optimizer: string; path: string; x: number; y: number; colour: string }[] = [];
+    const ends: typeof paths = [];
+    for (const run of runs) {
+      const colourOf = engine.colours(run.centroids.at(-1)!);
+      run.centroids.forEach((centroids, e) => {
+        const shown = project(centroids, projection);
+        for (let j = 0; j < shown.rows; j++) {
+          const row = {
+            optimizer: label(run),
+            path: `${run.name} ${j}`,
+            x: shown.data[2 * j],
+            y: shown.data[2 * j + 1],
+            colour: clusterColourOf(colourOf[j]),
+          };
+          paths.push(row);
+          if (e === run.centroids.length - 1) ends.push(row);
+        }
+      });
+    }
+    const reference = this.options.referenceParameters(engine);
+    const referenceRows = reference
+      ? Array.from({ length: reference.rows }, (_, j) => {
+        const shown = project(reference, projection);
+        return { x: shown.data[2 * j], y: shown.data[2 * j + 1] };
+      })
+      : [];
+    // The frame holds the points, the reference and every path point within one data width of them
+    // (a run that blows up leaves it, clipped).
+    const extent = (t: 0 | 1) => {
+      const value = (row: { x: number; y: number }) => (t === 0 ? row.x : row.y);
+      const data = [...pointRows, ...referenceRows].map(value);
+      const low = Math.min(...data), high = Math.max(...data), span = high - low;
+      const near = paths.map(value).filter((v) => v >= low - span && v <= high + span);
+      return [Math.min(low, ...near), Math.max(high, ...near)];
+    };
+    const facets = runs.map(label);
+    return Plot.plot({
+      width,
+      height: Math.max(180, Math.min(320, width / Math.max(2, facets.length) + 40)),
+      x: { domain: extent(0), label: projection.labels[0] },
+      y: { domain: extent(1), label: projection.labels[1] },
+      fx: { domain: facets, label: null },
+      marks: [
+        Plot.dot(facets.flatMap((optimizer) => pointRows.map((row) => ({ ...row, optimizer }))), {
+          x: "x",
+          y: "y",
+          fx: "optimizer",
+          r: 1,
+          fill: "currentColor",
+          fillOpacity: 0.25,
+        }),
+        Plot.line(paths, { x: "x", y: "y", z: "path", fx: "optimizer", stroke: "colour", clip: true }),
+        Plot.dot(ends, {
+          x: "x",
+          y: "y",
+          fx: "optimizer",
+          fill: "colour",
+          stroke: "white",
+          r: 4,
+          clip: true,
+        }),
+        Plot.dot(facets.flatMap((optimizer) => referenceRows.map((row) => ({ ...row, optimizer }))), {
+          x: "x",
+          y: "y",
+          fx: "optimizer",
+          symbol: "plus",
+          stroke: "currentColor",
+          r: 5,
+        }),
+        Plot.frame({ strokeOpacity: 0.2 }),
+      ],
+      ariaLabel: `Centroid paths of ${facets.join(", ")}, each from the same start`,
+    });
+  }
+}
+
+/** One line per optimizer: its training loss over the epochs, log y; the reference's loss dashed. */
+function lossChart(runs: RaceRun[], { width, reference }: { width: number; reference?: number }) {
+  const rows = runs.flatMap((run) =>
+    run.epochs.flatMap((epoch, e) => {
+      const loss = run.trainLoss[e];
+      return Number.isFinite(loss) && loss > 0 ? [{ optimizer: label(run), epoch, loss }] : [];
+    })
+  );
+  return Plot.plot({
+    width,
+    height: 260,
+    y: { type: "log", label: "training loss", grid: true, tickFormat: "~g" },
+    x: { label: "epoch" },
+    color: { legend: true, domain: OPTIMIZERS.map((name) => OPTIMIZER_LABELS[name]) },
+    marks: [
+      Plot.line(rows, { x: "epoch", y: "loss", stroke: "optimizer", tip: true }),
+      ...(reference === undefined ? [] : [Plot.ruleY([reference], { strokeDasharray: "4 3" })]),
+    ],
+    ariaLabel: "Training loss of each optimizer by epoch, log scale",
+  });
+}
+
+const HEADERS = [
+  "optimizer",
+  "learning rate",
+  "epochs",
+  "training loss",
+  "validation score",
+  "mean distance to the origin",
+];
+
+/** The final figures of each lane, one row per optimizer (`data-optimizer` names it). */
+function findingsTable(runs: RaceRun[]) {
+  const table = document.createElement("table");
+  table.className = "race-table";
+  table.style.maxWidth = "760px";
+  const head = table.createTHead().insertRow();
+  for (const title of HEADERS) {
+    head.append(Object.assign(document.createElement("th"), { textContent: title }));
+  }
+  const body = table.createTBody();
+  for (const run of runs) {
+    const row = body.insertRow();
+    row.dataset.optimizer = run.name;
+    const cells: [string, string][] = [
+      ["", label(run)],
+      ["", String(run.lr)],
+      ["", `${run.epochs.at(-1)}${run.diverged ? " (diverged)" : ""}`],
+      ["train-loss", formatScore(run.trainLoss.at(-1)!)],
+      ["valid-score", formatScore(run.validScore.at(-1)!)],
+      ["mean-norm", formatScore(meanNorm(run.centroids.at(-1)!), { digits: 3 })],
+    ];
+    for (const [className, text] of cells) {
+      const cell = row.insertCell();
+      if (className) cell.className = className;
+      cell.textContent = text;
+    }
+  }
+  return table;
+}
