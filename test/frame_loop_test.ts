@@ -48,7 +48,7 @@ Deno.test("FrameLoop runs one step a frame, in the order asked, each step's late
   }
 });
 
-Deno.test("FrameLoop draws the player first, and a step waits while the player draws, at most `patience` frames", () => {
+Deno.test("FrameLoop draws the player or runs a step in a frame, never both; a step waits at most `patience` frames", () => {
   const frames = fakeFrames();
   try {
     const ran: string[] = [];
@@ -59,14 +59,21 @@ Deno.test("FrameLoop draws the player first, and a step waits while the player d
       return true;
     });
     loop.want("step", () => ran.push("step"));
-    for (let t = 1; t <= FrameLoop.patience + 1; t++) {
-      loop.requestPlayer();
+    const frame = () => {
+      const before = ran.length;
       frames.frame();
+      return ran.slice(before);
+    };
+    for (let t = 1; t <= FrameLoop.patience; t++) {
+      loop.requestPlayer();
+      assert.deepEqual(frame(), [`draw ${t}`], "the player draws, the step waits");
     }
-    assert.deepEqual(ran, ["draw 1", "draw 2", "draw 3", "draw 4", "step"], "waits, then runs anyway");
+    loop.requestPlayer();
+    assert.deepEqual(frame(), ["step"], "after `patience` frames the step has the frame alone");
+    assert.deepEqual(frame(), ["draw 4"], "and the player draws in the next, unasked again");
     loop.requestPlayer();
     loop.requestPlayer();
-    frames.frame();
+    frame();
     assert.equal(draws, 5, "two requests before a frame are one draw");
     loop.setPlayer(() => false); // a frame where nothing changed: the step runs
     loop.want("next", () => ran.push("next"));

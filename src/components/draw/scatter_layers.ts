@@ -181,14 +181,20 @@ export function scatterPanel(
   const context = canvas.getContext("2d");
   /** Each drawn point's colour index and opacity, as last painted (for {@link pointsAt}). */
   let painted: { colours: Int32Array; alphas: Float32Array } | undefined;
+  let kept: ImageData | undefined;
   // Writes the points into `target`'s bitmap, drawn at `scale` device pixels per CSS pixel.
   const paintOn = (target: CanvasRenderingContext2D, scale: number) => {
     const w = target.canvas.width, h = target.canvas.height;
     if (!painted) return target.clearRect(0, 0, w, h);
     // Dots written into a bitmap and put at once: a canvas path of thousands of arcs is recorded
     // and rasterized in the frame's paint and commit (tens of milliseconds for three panels).
-    const image = target.createImageData(w, h);
+    // The panel's own bitmap is kept from one paint to the next (a new one each time is hundreds of
+    // kilobytes of garbage a frame); an export's copy has one of its own.
+    const own = target === context && kept?.width === w && kept.height === h;
+    const image = own ? kept! : target.createImageData(w, h);
+    if (target === context) kept = image;
     const pixels = image.data;
+    if (own) pixels.fill(0);
     const rgb = new Map<number, [number, number, number]>();
     for (let i = 0; i < n; i++) {
       const c = painted.colours[i];
@@ -225,7 +231,7 @@ export function scatterPanel(
     },
     setTitle: (text) => void (title.textContent = text),
     paint(colour, opacity) {
-      painted = {
+      const next = {
         colours: Int32Array.from({ length: n }, (_, i) => colour(i)),
         // Opacity in steps of 0.2, as the dots were drawn before (0.75 without an opacity).
         alphas: Float32Array.from(
@@ -233,6 +239,11 @@ export function scatterPanel(
           (_, i) => opacity ? Math.round(Math.max(0.08, Math.min(0.9, opacity(i))) * 5) / 5 || 0.08 : 0.75,
         ),
       };
+      // The same colours and opacities as on the canvas: nothing to paint.
+      if (painted && sameValues(painted.colours, next.colours) && sameValues(painted.alphas, next.alphas)) {
+        return;
+      }
+      painted = next;
       if (context) paintOn(context, ratio);
     },
     overlay: (markup) => void (layer.innerHTML = markup),
@@ -241,6 +252,12 @@ export function scatterPanel(
     frame: [left, top, right, bottom],
     domain: [...(x.domain as [number, number]), ...(y.domain as [number, number])],
   };
+}
+
+/** Whether two arrays of one length hold the same values. */
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A CSS colour as [r, g, b] bytes (the canvas normalizes it to #rrggbb). */

@@ -31,8 +31,17 @@ interface CentroidPickerOptions {
   placing?: boolean;
 }
 
-/** The picker: an input whose `value` is the last complete set, and whether touches place centroids. */
-export type CentroidPicker = HTMLElement & { value: number[][]; readonly placing: boolean };
+/**
+ * The picker: an input whose `value` is the last complete set, whether touches place centroids,
+ * and `setStart`, which asks for `k` centroids and shows `value` (if it has k rows) on the same
+ * chart: a change of k keeps Plot's thousands of dots (building and laying them out again is a
+ * long task).
+ */
+export type CentroidPicker = HTMLElement & {
+  value: number[][];
+  readonly placing: boolean;
+  setStart(k: number, value?: number[][]): void;
+};
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -63,12 +72,14 @@ export function centroidPicker(
     { length: points.rows },
     (_, i) => [points.data[i * points.cols], points.data[i * points.cols + 1]],
   );
+  const ariaLabel = (k: number) =>
+    `Place ${k} starting centroids: click, or move the cursor with the arrow keys and press ` +
+    `Enter; a digit picks a centroid up to move it. Drag a centroid to move it.`;
   const chart = Plot.plot({
     width,
     aspectRatio: 1,
     grid: true,
-    ariaLabel: `Place ${k} starting centroids: click, or move the cursor with the arrow keys and press ` +
-      `Enter; a digit picks a centroid up to move it. Drag a centroid to move it.`,
+    ariaLabel: ariaLabel(k),
     x: { label: columnName(0), domain: domain.x },
     y: { label: columnName(1), domain: domain.y },
     marks: [
@@ -95,8 +106,7 @@ export function centroidPicker(
   const wrapper = document.createElement("div") as unknown as CentroidPicker & { placing: boolean };
   wrapper.className = "centroid-picker";
   wrapper.append(toggle, plot, status);
-  let centroids = value.length === k ? value.map((row) => [...row]) : [];
-  wrapper.value = centroids.map((row) => [...row]);
+  let centroids: number[][] = [];
   /** Touches place and drag centroids (`touch-action: none`) only while the toggle is on. */
   const setPlacing = (on: boolean) => {
     wrapper.placing = on;
@@ -240,6 +250,15 @@ export function centroidPicker(
   };
   plot.addEventListener("pointerup", release);
   plot.addEventListener("pointercancel", release);
-  draw();
+  wrapper.setStart = (size, start = []) => {
+    k = size;
+    plot.setAttribute("aria-label", ariaLabel(k));
+    centroids = start.length === k ? start.map((row) => [...row]) : [];
+    wrapper.value = centroids.map((row) => [...row]);
+    held = dragging = -1;
+    draw();
+    if (plot.matches(":focus-visible")) say();
+  };
+  wrapper.setStart(k, value);
   return wrapper;
 }

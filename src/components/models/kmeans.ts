@@ -10,7 +10,7 @@ import * as Inputs from "@observablehq/inputs";
 import { assign, validationScore } from "../../lib/kmeans/kmeans.js";
 import { matchCentroids } from "../../lib/kmeans/match_centroids.js";
 import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
-import { project } from "../../lib/projection.js";
+import { project, type Projection } from "../../lib/projection.js";
 import { describePositions } from "../draw/clusters.js";
 import { divergedNote, formatScore } from "../draw/format.js";
 import { clusterName } from "../draw/palette.js";
@@ -97,6 +97,9 @@ export class KMeansModel
   /** Where clicks place the start (2-D data only), with its clear button. */
   readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
   #pickerKey = "";
+  readonly #projected = new WeakMap<KMeansSnapshot, { projection: Projection; centroids: Matrix }>();
+  /** The picker's chart, and the width it was built for. */
+  #chart?: { width: number; picker: CentroidPicker };
   readonly matching = html`<div class="matching"></div>` as HTMLDivElement;
   readonly restartsText = html`<p></p>` as HTMLParagraphElement;
   /** The notes beside the gap curve: why the finished run on screen looks as it does. */
@@ -178,6 +181,15 @@ export class KMeansModel
     return {};
   }
 
+  /** A snapshot's centroids in the plane of `projection`, projected once (a run's path redraws them all). */
+  #inPlane(snapshot: KMeansSnapshot, projection: Projection): Matrix {
+    const kept = this.#projected.get(snapshot);
+    if (kept?.projection === projection) return kept.centroids;
+    const centroids = project(snapshot.centroids, projection);
+    this.#projected.set(snapshot, { projection, centroids });
+    return centroids;
+  }
+
   parameters(snapshot: KMeansSnapshot): Matrix {
     return snapshot.centroids;
   }
@@ -210,7 +222,7 @@ export class KMeansModel
     snapshot: KMeansSnapshot,
     context: PaintContext & { history: KMeansSnapshot[] },
   ) {
-    const trajectory = context.history.map((s) => project(s.centroids, context.projection));
+    const trajectory = context.history.map((s) => this.#inPlane(s, context.projection));
     this.paintCentroids(panel, snapshot.centroids, snapshot.centroids, context, trajectory);
     return {
       title: `Gradient descent (AdamW): ${
@@ -347,22 +359,43 @@ export class KMeansModel
 
   /**
    * After a run that ended: the lesson's why; once it ended well, the notes beside the gap curve, the
-   * dead-centroid warnings and the matching with Lloyd's centroids.
+   * dead-centroid warnings and the matching with Lloyd's centroids. The lesson and the matching
+   * table are frame loop steps of their own (with the notes, one frame's work was a long task).
    */
   final(finished: { snapshot: KMeansSnapshot; status: string }[], engine: KMeansEngine): Node[] {
     const [{ snapshot, status }] = finished;
     this.drawPicker(engine);
-    const run = this.#finishedRun(engine);
-    this.#lessonRun = run;
-    this.#showLesson(engine.settings!);
+    const live = engine.runs.get(RUN.id)!;
+    engine.loop.want("lesson", () => {
+      // Superseded before its frame came (a new run began): nothing of it is drawn.
+      if (live.last !== snapshot) return;
+      const run = this.#finishedRun(engine);
+      this.#lessonRun = run;
+      this.#showLesson(engine.settings!);
+      if (status !== "done") this.why.replaceChildren();
+      else if (run) {
+        const history = live.history;
+        this.why.replaceChildren(
+          ...[
+            jumpsAndCrawls(run),
+            stillFalling(
+              { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainLoss) },
+              run.lloyd.trainLoss,
+              { gap: "the gap to Lloyd's training loss" },
+            ),
+            deadCentroidWhy(run),
+          ].map(whyNote),
+        );
+      }
+    });
     if (status !== "done") {
       this.matching.replaceChildren();
-      this.why.replaceChildren();
       return [];
     }
     const counts = Array.from(snapshot.counts ?? new Int32Array(snapshot.centroids.rows));
-    const lloyd = engine.reference;
-    if (lloyd && lloyd.centroids.length === snapshot.centroids.rows) {
+    engine.loop.want("matching", () => {
+      const lloyd = engine.reference;
+      if (live.last !== snapshot || lloyd?.centroids.length !== snapshot.centroids.rows) return;
       const d = snapshot.centroids.cols;
       const colourOf = engine.colours(snapshot.centroids);
       const short = (values: ArrayLike<number>) =>
@@ -377,21 +410,7 @@ export class KMeansModel
         })),
         { format: { distance: (v: number) => v.toFixed(4) }, select: false },
       ));
-    }
-    if (run) {
-      const history = engine.runs.get(RUN.id)!.history;
-      this.why.replaceChildren(
-        ...[
-          jumpsAndCrawls(run),
-          stillFalling(
-            { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainLoss) },
-            run.lloyd.trainLoss,
-            { gap: "the gap to Lloyd's training loss" },
-          ),
-          deadCentroidWhy(run),
-        ].map(whyNote),
-      );
-    }
+    });
     return [
       deadCentroidNote(counts),
       unownedWarning(nearestCounts(engine.options.valid, snapshot.centroids), {
@@ -471,9 +490,9 @@ export class KMeansModel
   }];
 
   /**
-   * The picker for k centroids over the validation points (2-D data), redrawn when k, its width or
-   * the placed start changes: Plot's thousands of dots are built in a task, and shown in a frame, of
-   * their own.
+   * The picker for k centroids over the validation points (2-D data), shown with its note when k,
+   * its width or the placed start changes: Plot's thousands of dots are built (for a new width only)
+   * in a task, and shown in a frame, of their own; a new k or start is set on the same chart.
    */
   drawPicker(engine: KMeansEngine): void {
     const settings = engine.settings!, train = engine.options.train;
@@ -487,37 +506,59 @@ export class KMeansModel
     const key = [settings.k, width, this.placed ? formatStart(this.placed) : ""].join();
     if (key === this.#pickerKey) return;
     this.#pickerKey = key;
-    inTask(() => key === this.#pickerKey && this.#buildPicker(engine, key, width));
+    const show = (chart: CentroidPicker) =>
+      engine.loop.want("picker", () => {
+        if (key !== this.#pickerKey) return;
+        chart.setStart(settings.k, this.placed);
+        const note = this.#pickerNote(engine, settings.k);
+        const old = this.picker.querySelector(".centroid-picker");
+        // The same chart stays in place (moved, it would lose the focus); a new one takes the focus.
+        if (old === chart) this.picker.lastElementChild?.replaceWith(note);
+        else {
+          const focused = !!old?.contains(document.activeElement);
+          this.picker.replaceChildren(chart, note);
+          if (focused) chart.querySelector("svg")?.focus();
+        }
+      });
+    if (this.#chart?.width === width) show(this.#chart.picker);
+    else inTask(() => key === this.#pickerKey && show(this.#buildPicker(engine, width)));
   }
 
-  #buildPicker(engine: KMeansEngine, key: string, width: number) {
-    const { k } = engine.settings!;
-    // A new picker keeps the old one's toggle, and its focus (a keyboard user goes on placing).
-    const old = this.picker.querySelector<CentroidPicker>(".centroid-picker");
-    const chart = centroidPicker(engine.validDrawn, { k, value: this.placed, width, placing: old?.placing });
-    const place = (placed: number[][] | undefined) => {
-      this.placed = placed;
-      this.#placedFor = placed?.length;
-      writeStartParam(placed);
-      engine.retrain();
-    };
+  /** The picker for `width`, kept for later k and starts; it keeps the old one's toggle. */
+  #buildPicker(engine: KMeansEngine, width: number): CentroidPicker {
+    const chart = centroidPicker(engine.validDrawn, {
+      k: engine.settings!.k,
+      value: this.placed,
+      width,
+      placing: this.#chart?.picker.placing,
+    });
+    this.#chart = { width, picker: chart };
     // Kept to the URL's precision, so that a reloaded link starts exactly here.
-    chart.addEventListener("input", () => place(chart.value.map((row) => row.map((v) => +v.toPrecision(6)))));
+    chart.addEventListener(
+      "input",
+      () => this.#place(engine, chart.value.map((row) => row.map((v) => +v.toPrecision(6)))),
+    );
+    return chart;
+  }
+
+  #place(engine: KMeansEngine, placed: number[][] | undefined) {
+    this.placed = placed;
+    this.#placedFor = placed?.length;
+    writeStartParam(placed);
+    engine.retrain();
+  }
+
+  /** What the picker does, and its clear button. */
+  #pickerNote(engine: KMeansEngine, k: number): Node {
     const clear = html`<button type="button">Clear: start from the init again</button>` as HTMLButtonElement;
     clear.disabled = !this.placed;
-    clear.addEventListener("click", () => place(undefined));
-    const note = html`
+    clear.addEventListener("click", () => this.#place(engine, undefined));
+    return html`
       <p
         class="muted small">${this.placed
           ? `Both runs start from the ${k} centroids placed here. Click again to place a new set; drag one to move it.`
           : `Click ${k} times to place the start of both runs (the gradient run and Lloyd's steps); drag a centroid to move it.`} On a touch screen, turn on "Place centroids" first. Keyboard: Tab to the chart, then arrows and Enter. ${clear}</p>
     `;
-    engine.loop.want("picker", () => {
-      if (key !== this.#pickerKey) return;
-      const focused = !!old?.contains(document.activeElement);
-      this.picker.replaceChildren(chart, note);
-      if (focused) chart.querySelector("svg")?.focus();
-    });
   }
 }
 

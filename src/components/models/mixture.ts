@@ -342,8 +342,12 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     finished: { run: RunSpec; snapshot: MixtureSnapshot; status: string }[],
     engine: MixtureEngine,
   ): Node[] {
-    const run = this.#finishedRun(engine);
-    this.#explain(engine, run);
+    // The lesson is a frame loop step of its own (with the notes, one frame's work was a long task).
+    engine.loop.want("lesson", () => {
+      // Superseded before its frame came (a new run began): nothing of it is drawn.
+      if (finished.some(({ run, snapshot }) => engine.runs.get(run.id)!.last !== snapshot)) return;
+      this.#explain(engine, this.#finishedRun(engine));
+    });
     const valid = engine.options.valid;
     return finished.filter(({ status }) => status === "done").flatMap(({ run, snapshot }) => [
       collapseWarning(snapshot, { name: capital(run.name), dataScale: this.dataScale }),

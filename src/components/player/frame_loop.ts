@@ -1,12 +1,12 @@
 /**
  * The one frame loop of a live page: every drawing it does happens here, once per animation frame.
- * In each frame the player draws first (the epoch on screen, in every panel at once), then, unless
- * the player drew, one named step (a panel built, a curve redrawn, a slot resized): a step's DOM
- * changes and the style, layout and paint they cause make a short task of their own, where building
- * every panel in one handler made one long task. A step asked for again before it ran keeps its
- * place and takes the new function, so a superseded rebuild never runs; a step draws the page's
+ * Each frame does one piece of work: the player's draw (the epoch on screen, in every panel at
+ * once) or, unless the player drew, one named step (a panel built, a curve redrawn, a slot resized).
+ * A piece's DOM changes and the style, layout and paint they cause make a short task of their own,
+ * where doing several in one frame made one long task. A step asked for again before it ran keeps
+ * its place and takes the new function, so a superseded rebuild never runs; a step draws the page's
  * state as it is when it runs, so nothing stale is drawn. While the player animates, a step waits
- * at most {@link FrameLoop.patience} frames.
+ * at most {@link FrameLoop.patience} frames: then it has the frame, and the player draws in the next.
  */
 export class FrameLoop {
   readonly #steps = new Map<string, () => void>();
@@ -49,14 +49,15 @@ export class FrameLoop {
 
   #run(): void {
     this.#frame = 0;
+    const [first] = this.#steps;
+    const overdue = first !== undefined && this.#waited >= FrameLoop.patience;
     let drew = false;
-    if (this.#playerWanted && this.#player) {
+    if (this.#playerWanted && this.#player && !overdue) {
       this.#playerWanted = false;
       drew = this.#player();
     }
-    const [first] = this.#steps;
     if (first) {
-      if (drew && this.#waited < FrameLoop.patience) this.#waited++;
+      if (drew) this.#waited++;
       else {
         this.#waited = 0;
         this.#steps.delete(first[0]);
