@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { assertClean, liveView, openPage, settle, type Site, withSite } from "./_browser_helpers.ts";
 import type { WatchedPage } from "./_browser.ts";
 import { GRADIENT_KMEANS } from "../../lib/notebook_settings.ts";
+import { RACE_LANES } from "../../lib/kmeans/optimizer_race.ts";
 
 const VIEWPORT = { width: 1400, height: 900 };
 /** The longest any one wait lasts (the machine is slow and shared). */
@@ -118,9 +119,9 @@ function inputValue(watched: WatchedPage, label: string): Promise<number> {
   return watched.page.getByLabel(label, { exact: true }).inputValue().then(Number);
 }
 
-Deno.test("/kmeans?k=3&lr=0.5&seed=4: Back to the notebook's settings restores k 5, lr 0.1, 150 epochs, seed 0 and trains to done", async () => {
+Deno.test("/kmeans?k=3&lr=0.5&seed=4&sgdLr=0.3: Back to the notebook's settings restores k 5, lr 0.1, 150 epochs, seed 0, the race's rates, and trains to done", async () => {
   await site(async (site) => {
-    const watched = await openPage(site, "/kmeans?k=3&lr=0.5&epochs=60&seed=4", /done in/, WAIT);
+    const watched = await openPage(site, "/kmeans?k=3&lr=0.5&epochs=60&seed=4&sgdLr=0.3", /done in/, WAIT);
     const { page } = watched;
     assert.deepEqual(
       [
@@ -152,8 +153,15 @@ Deno.test("/kmeans?k=3&lr=0.5&seed=4: Back to the notebook's settings restores k
     );
     const url = new URL(page.url()).searchParams;
     assert.deepEqual(
-      ["k", "lr", "epochs", "seed", "init"].map((name) => url.get(name)),
-      ["5", String(GRADIENT_KMEANS.lr), String(GRADIENT_KMEANS.epochs), "0", "uniform"],
+      ["k", "lr", "epochs", "seed", "init", "sgdLr"].map((name) => url.get(name)),
+      [
+        "5",
+        String(GRADIENT_KMEANS.lr),
+        String(GRADIENT_KMEANS.epochs),
+        "0",
+        "uniform",
+        String(RACE_LANES.sgd.lr),
+      ],
       `the link: ${page.url()}`,
     );
     const [gradient] = (await liveView(watched)).panels;

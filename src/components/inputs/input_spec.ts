@@ -80,11 +80,16 @@ export function notebookSettingsButton(
 ): HTMLButtonElement {
   return actionButton("Back to the notebook's settings", () => {
     onReset?.();
-    const inputs = form as HTMLElement & { value: Record<string, unknown> };
-    const defaults = Object.entries(spec).filter(([, s]) => s.url !== false).map((
-      [name, s],
-    ) => [name, s.value]);
-    inputs.value = { ...inputs.value, ...Object.fromEntries(defaults) };
-    form.dispatchEvent(new Event("input", { bubbles: true }));
+    resetInputs(form, spec);
   });
+}
+
+/** Sets every input of `form` that the URL carries back to its spec's value, as one input event. */
+export function resetInputs(form: HTMLElement, spec: Record<string, InputSpec>): void {
+  const inputs = form as HTMLElement & { value: Record<string, unknown> };
+  const defaults = Object.entries(spec).filter(([, s]) => s.url !== false).map((
+    [name, s],
+  ) => [name, s.value]);
+  inputs.value = { ...inputs.value, ...Object.fromEntries(defaults) };
+  form.dispatchEvent(new Event("input", { bubbles: true }));
 }
