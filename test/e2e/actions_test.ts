@@ -484,6 +484,12 @@ Deno.test("/kmeans: k 5 → 3 ends done with k = 3 everywhere", async () => {
       }
       return problems;
     }, { what: "the panels at k = 3", timeout: 30_000 });
+    // The matching table is a frame loop step of its own, after the run's notes: its end state.
+    await watched.page.waitForFunction(
+      () => document.querySelectorAll(".matching table tbody tr").length === 3,
+      null,
+      { timeout: 30_000 },
+    ).catch(() => {});
     const matching = await watched.page.locator(".matching table tbody tr").count();
     assert.equal(matching, 3, "the matching table has a row per centroid");
     await assertClean(watched);
