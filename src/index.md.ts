@@ -232,7 +232,7 @@ starts (k = ${raceK}, ${settings.kmeans.epochs} epochs, each optimizer at the pa
   raceRows.map((row) => `${OPTIMIZER_LABELS[row.name]} ${row.lr}`).join(", ")
 }).
 
-| optimizer | learning rate | lowest validation score of the four | median final validation score | diverged | median mean distance of the centroids to the origin |
+| optimizer | lr | ends lowest | median score | diverged | median ‖c‖ |
 |---|---|---|---|---|---|
 ${
   raceRows.map((row) =>
@@ -241,6 +241,9 @@ ${
     } | ${row.diverged} | ${row.norm.toFixed(3)} |`
   ).join("\n")
 }
+
+Ends lowest: from how many starts it reaches the lowest final validation score of the four; median score: the
+median final validation score; median ‖c‖: the median of the centroids' mean distance to the origin.
 
 ${
   pulls.length

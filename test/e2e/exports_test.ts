@@ -244,6 +244,8 @@ Deno.test("/kmeans exports each panel once as SVG and PNG, named after its setti
       gap: { scatter: false },
       // The restarts' chart, once their job's result is in: see the report (it can stay undrawn).
       restarts: { scatter: false, drawnWhen: /The best of \d+ restarts scores/ },
+      // The optimizer race's loss curves and paths, once its job is done (its sentence is then shown).
+      race: { scatter: false, drawnWhen: /reaches the lowest validation score|Every optimizer diverged/ },
       "onnx-map": { scatter: false },
     })
   );

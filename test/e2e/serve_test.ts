@@ -26,7 +26,7 @@ async function waitUntilServing(url: string, timeoutMs = 20_000): Promise<void> 
 
 /**
  * Runs `npm run <script>` with PORT set, calls `check` once it answers, then stops it and checks that
- * the port is free again. Returns what the script printed.
+ * the port is free again. Returns what the script printed: its stdout, then its stderr.
  */
 async function whileServing(
   script: string,
@@ -43,20 +43,20 @@ async function whileServing(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const printed = new Response(server.stdout).text();
+  // The build's steps print to stderr (add_csp.ts), start.ts's own line to stdout: both are read.
+  const printed = new Response(server.stdout).text(), complained = new Response(server.stderr).text();
   try {
     await waitUntilServing(`${origin}/`, timeoutMs);
     await check(origin);
   } finally {
     Deno.kill(-server.pid, "SIGTERM");
-    await server.stderr.cancel();
     await server.status;
   }
   // The server is gone with its group: the port is free again.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const again = Deno.listen({ hostname: "127.0.0.1", port });
   again.close();
-  return await printed;
+  return `${await printed}${await complained}`;
 }
 
 Deno.test("npm run serve answers /kmeans with dist/kmeans.html on the port in PORT", async () => {
