@@ -18,6 +18,21 @@ const MIN_WIDTH = 160;
 export const logTick = (value: number): string =>
   value >= 1e-3 && value < 1e6 ? String(+value.toPrecision(3)) : value.toExponential(0).replace("e-", "e−");
 
+/** A dashed vertical rule at `x` labelled `text` at the top of the frame: a reference value on a chart. */
+export function labelledRule(x: number, text: string, { dy = 0 }: { dy?: number } = {}): Plot.Markish[] {
+  return [
+    Plot.ruleX([x], { stroke: "currentColor", strokeDasharray: "4,3" }),
+    Plot.text([x], {
+      x: (d: number) => d,
+      frameAnchor: "top",
+      dx: 4,
+      dy,
+      textAnchor: "start",
+      text: () => text,
+    }),
+  ];
+}
+
 /** One curve: a name, the epochs and the loss at each. */
 interface GapSeries {
   name: string;

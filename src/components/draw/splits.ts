@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { type Matrix } from "../../lib/matrix.js";
 import { project, type Projection } from "../../lib/projection.js";
 import { clusterColourOf } from "./palette.js";
-import { logTick } from "./gap_curve.js";
+import { labelledRule, logTick } from "./gap_curve.js";
 
 /** The chart of {@link splitsChart}'s data: every beta's centroids, the splits and the theory's beta. */
 export interface SplitsData {
@@ -43,14 +43,7 @@ export function splitsChart(
     x: { type: "log", label: "beta (inverse temperature) →", tickFormat: logTick },
     y: { label: `centroid position along ${axis}` },
     marks: [
-      Plot.ruleX([firstCritical], { stroke: "currentColor", strokeDasharray: "4 3" }),
-      Plot.text([firstCritical], {
-        x: (b: number) => b,
-        frameAnchor: "top",
-        dx: 4,
-        textAnchor: "start",
-        text: () => "1/(2λmax)",
-      }),
+      ...labelledRule(firstCritical, "1/(2λmax)"),
       Plot.ruleX(splits, { x: "beta", stroke: "#999", strokeOpacity: 0.6 }),
       Plot.line(rows, {
         x: "beta",

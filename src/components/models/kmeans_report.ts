@@ -7,6 +7,7 @@ import * as Inputs from "@observablehq/inputs";
 import * as Plot from "@observablehq/plot";
 import type { RestartsResult } from "../live/protocol.js";
 import { formatScore } from "../draw/format.js";
+import { labelledRule } from "../draw/gap_curve.js";
 
 /** A note naming centroids that own no training point, and why they are stuck there. */
 export function deadCentroidNote(trainCounts: number[]) {
@@ -69,15 +70,7 @@ export function restartsPlot(
     },
     y: { axis: null },
     marks: [
-      Plot.ruleX([lloydScore], { stroke: "currentColor", strokeDasharray: "4,3" }),
-      Plot.text([lloydScore], {
-        x: (d: number) => d,
-        frameAnchor: "top",
-        dy: 4,
-        dx: 6,
-        textAnchor: "start",
-        text: () => `Lloyd ${formatScore(lloydScore)}`,
-      }),
+      ...labelledRule(lloydScore, `Lloyd ${formatScore(lloydScore)}`, { dy: 4 }),
       Plot.dot(
         rows,
         Plot.dodgeY({
