@@ -30,6 +30,8 @@ const PAGES = [
   // their tests; here only what holds for every page.
   { name: "kmeans", path: "/kmeans", ready: /Lloyd/ },
   { name: "gmm", path: "/gmm", ready: /EM/ },
+  { name: "soft-kmeans", path: "/soft-kmeans", ready: /Annealing: where the centroids split/ },
+  { name: "atlas", path: "/atlas", ready: /Local optima/ },
 ];
 
 /** Report panel sets: K-means pairs (gradient, Lloyd) and mixture triples (random, K-means init, EM). */
