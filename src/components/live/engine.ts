@@ -320,7 +320,14 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       if (!extra.key || !extra.start) continue;
       if (before && extra.key(before) === extra.key(settings)) continue;
       this.#extraJobs.get(extra.slot)?.cancel();
-      const job = extra.start(this.pool, settings, this, () => this.#drawExtra(extra));
+      // A result drawn in a frame of the one frame loop, never inside the worker's message: several
+      // results between two frames draw once, and the drawing is a frame step of its own.
+      const job = extra.start(
+        this.pool,
+        settings,
+        this,
+        () => this.loop.want(extra.slot, () => this.#drawExtra(extra)),
+      );
       this.#extraJobs.set(extra.slot, job);
       this.#drawExtra(extra);
       // A job that fails (its worker died twice, say) says so in its slot, in place of "trains after…".
