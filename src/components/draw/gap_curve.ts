@@ -10,6 +10,7 @@
 import * as Plot from "@observablehq/plot";
 import { clusterColourOf } from "./palette.js";
 import { formatScore } from "./format.js";
+import { inFrame, KeptAxes, line, text, wrap } from "./kept_axes.js";
 
 /** The narrowest chart drawn, in px: below it the frame would have a negative size. */
 const MIN_WIDTH = 160;
@@ -75,75 +76,93 @@ export function excessRows(series: GapSeries[], reference: number) {
 
 /**
  * The excess of each series over the reference against epoch, log y. The reference itself is 0
- * excess, off any log axis: the y label names it, and a dashed floor line labelled at its right end
- * (away from the curves' start) holds any point at or below it. Returns the chart; its `aria-label`
- * gives each series' final excess.
+ * excess, off any log axis: the y label names it, and a dashed floor line labelled at its left end
+ * holds any point at or below it. Returns the chart; its `aria-label` gives each series' final
+ * excess. With `kept` (a live page's), the axes are kept while the rounded domains stay (see
+ * `kept_axes.ts`) and the same element is returned, redrawn.
  */
 export function gapCurve(
   series: GapSeries[],
   { reference, width = 640, height = 260, quantity = "loss", epochs }: GapCurveOptions,
-) {
+  kept = new KeptAxes(),
+): SVGSVGElement {
   const { floor, rows } = excessRows(series, reference.value);
   const anyBelow = rows.some((row) => row.below);
-  const finals = series.map((s) => {
-    const last = rows.filter((row) => row.name === s.name).at(-1);
+  const bySeries = series.map((s) => rows.filter((row) => row.name === s.name));
+  const finals = series.map((s, n) => {
+    const last = bySeries[n].at(-1);
     return last ? `${s.name} ends ${last.excess.toExponential(2)} ${last.below ? "below" : "above"}` : s.name;
   });
-  return Plot.plot({
-    // resize() can first measure a card before layout (0 px): keep the frame's size positive.
-    width: Math.max(width, MIN_WIDTH),
+  // Whole decades from the floor to the largest excess: the axes change only when a run crosses one.
+  const decade = (v: number, round: (x: number) => number) => 10 ** round(Math.log10(v));
+  const low = decade(floor, Math.floor);
+  const high = Math.max(decade(Math.max(floor, ...rows.map((row) => row.shown)), Math.ceil), low * 10);
+  // resize() can first measure a card before layout (0 px): keep the frame's size positive.
+  const w = Math.max(width, MIN_WIDTH);
+  const axes = kept.get({
+    width: w,
     height,
     marginRight: 20,
     marginLeft: 52,
-    ariaLabel: `Excess ${quantity} over ${reference.name}'s (${
+    x: { label: "epoch →", domain: [0, epochs ?? Math.max(1, ...rows.map((row) => row.epoch))] },
+    y: {
+      type: "log",
+      domain: [low, high],
+      label: `↑ ${quantity} − ${reference.name}'s (log)`,
+      tickFormat: logTick,
+      grid: true,
+    },
+  });
+  axes.svg.setAttribute(
+    "aria-label",
+    `Excess ${quantity} over ${reference.name}'s (${
       formatScore(reference.value)
     }) against epoch, log scale: ${finals.join("; ")}.`,
-    x: { label: "epoch →", ...(epochs ? { domain: [0, epochs] } : {}) },
-    y: { type: "log", label: `↑ ${quantity} − ${reference.name}'s (log)`, tickFormat: logTick, grid: true },
-    color: { type: "identity" },
-    marks: [
-      Plot.frame({ strokeOpacity: 0.2 }),
-      Plot.ruleY([floor], { stroke: "currentColor", strokeDasharray: "3,3", strokeOpacity: 0.6 }),
-      // The floor's label sits at the left, where the curves start high: away from them.
-      Plot.text([floor], {
-        y: (d: number) => d,
-        frameAnchor: "left",
-        textAnchor: "start",
-        lineAnchor: "bottom",
-        // Wrapped within the frame (Plot's 10 px font: an em is about 10 px).
-        lineWidth: (Math.max(width, MIN_WIDTH) - 52 - 20 - 8) / 10,
-        dy: -3,
-        dx: 4,
-        text: () =>
-          anyBelow
-            ? `at or below ${reference.name}'s ${quantity}`
-            : `floor (${reference.name}'s ${quantity} would be 0, off this scale)`,
-        fill: "currentColor",
-        fillOpacity: 0.8,
-      }),
-      Plot.line(rows, { x: "epoch", y: "shown", z: "name", stroke: "colour", strokeWidth: 1.75, clip: true }),
-      Plot.dot(rows.filter((row) => row.below), {
-        x: "epoch",
-        y: "shown",
-        stroke: "colour",
-        fill: "var(--theme-background)",
-        r: 2.5,
-        clip: true,
-      }),
-      // Each series named at its end, stacked so that runs ending together stay readable.
-      ...series.map((s, n) =>
-        Plot.text(rows.filter((row) => row.name === s.name).slice(-1), {
-          x: "epoch",
-          y: "shown",
-          text: "name",
-          fill: "colour",
-          textAnchor: "end",
-          dy: -8 - 14 * n,
-          stroke: "var(--theme-background)",
-          strokeWidth: 3,
-          paintOrder: "stroke",
-        })
-      ),
-    ],
+  );
+  const [left, , right] = axes.frame, yFloor = axes.y(floor);
+  const floorText = anyBelow
+    ? `at or below ${reference.name}'s ${quantity}`
+    : `floor (${reference.name}'s ${quantity} would be 0, off this scale)`;
+  // The floor's label sits at the left, where the curves start high: away from them.
+  let markup =
+    `<line x1="${left}" x2="${right}" y1="${yFloor}" y2="${yFloor}" stroke="currentColor" stroke-dasharray="3,3" stroke-opacity="0.6"/>` +
+    text(left + 4, yFloor - 3, wrap(floorText, right - left - 8), {
+      attributes: `fill="currentColor" fill-opacity="0.8"`,
+    });
+  bySeries.forEach((own) => {
+    if (!own.length) return;
+    const colour = own[0].colour;
+    markup += line(
+      axes,
+      own.map((r) => r.epoch),
+      own.map((r) => r.shown),
+      `stroke="${colour}" stroke-width="1.75"`,
+    );
+    for (const row of own.filter((r) => r.below)) {
+      const px = axes.x(row.epoch), py = axes.y(row.shown);
+      if (inFrame(axes, px, py)) {
+        markup += `<circle cx="${px}" cy="${py}" r="2.5" stroke="${colour}" fill="var(--theme-background)"/>`;
+      }
+    }
   });
+  // Each series named at its end, stacked so that runs ending together stay readable.
+  bySeries.forEach((own, n) => {
+    const last = own.at(-1);
+    if (!last) return;
+    const px = axes.x(last.epoch), py = axes.y(last.shown);
+    if (!inFrame(axes, px, py)) return;
+    markup += text(
+      px,
+      // Above its point, within the frame.
+      Math.max(axes.frame[1] + 10, py - 8 - 14 * n),
+      [last.name],
+      {
+        attributes:
+          `fill="${last.colour}" stroke="var(--theme-background)" stroke-width="3" paint-order="stroke"`,
+        anchor: "end",
+      },
+    );
+  });
+  axes.layer.innerHTML = markup;
+  return axes.svg;
 }

@@ -1,10 +1,12 @@
 /**
- * Charts of spherical Gaussian mixtures: the mixing weights and sigmas over training (Plot marks;
- * the live scatters are in `scatter_layers.ts`), and the components' names.
+ * Charts of spherical Gaussian mixtures: the mixing weights and sigmas over training (Plot's axes,
+ * kept, with the lines in a layer: `kept_axes.ts`; the live scatters are in `scatter_layers.ts`), and
+ * the components' names.
  */
 import * as Plot from "@observablehq/plot";
-import { max } from "d3-array";
-import { CLUSTER_COLOURS } from "./palette.js";
+import { html } from "htl";
+import { CLUSTER_COLOURS, clusterColourOf } from "./palette.js";
+import { KeptAxes, line, niceCeil } from "./kept_axes.js";
 
 /** Component j's name in legends (1-based). */
 export const componentName = (j: number) => `component ${j + 1}`;
@@ -21,7 +23,20 @@ interface MixtureReport {
   weights: ArrayLike<number>;
 }
 
-/** Mixing weights and sigmas against epoch, one line per component, side by side. */
+/** The kept parts of a live page's parameter chart (see {@link parameterCurves}). */
+export class ParameterAxes {
+  readonly element = html`<div class="parameter-curves"></div>` as HTMLElement;
+  readonly weights = new KeptAxes();
+  readonly sigmas = new KeptAxes();
+  readonly panels = html`<div class="parameter-panels"></div>` as HTMLDivElement;
+  legend?: { k: number; node: Node };
+}
+
+/**
+ * Mixing weights and sigmas against epoch, one line per component, side by side under one legend.
+ * With `kept` (a live page's), the axes are kept while their rounded domains stay (`kept_axes.ts`)
+ * and the same element is returned, redrawn.
+ */
 export function parameterCurves(
   history: MixtureReport[],
   { width = 640, epochs, colourOf }: {
@@ -30,42 +45,44 @@ export function parameterCurves(
     /** Colour index of each component (from matching it with a reference), default its own index. */
     colourOf?: ArrayLike<number>;
   } = {},
-) {
-  const name = (j: number) => componentName(colourOf ? colourOf[j] : j);
-  const rows = history.flatMap((step) =>
-    Array.from(step.weights, (weight, j) => [
-      { epoch: step.epoch, value: weight, component: name(j), parameter: "mixing weight" },
-      { epoch: step.epoch, value: step.sigmas[j], component: name(j), parameter: "sigma" },
-    ]).flat()
-  );
+  kept = new ParameterAxes(),
+): HTMLElement {
   const k = history.length ? history[0].weights.length : 1;
-  return Plot.plot({
-    width,
-    height: 220,
-    grid: true,
-    // Room for half of the last tick's label ("1,000") past the right facet's frame.
-    marginRight: 20,
-    fx: { label: null },
-    x: {
-      label: "epoch",
-      domain: [0, epochs ?? Math.max(1, max(rows, (r: { epoch: number }) => r.epoch) ?? 0)],
-      // Two facets side by side: on a phone's width the end ticks of one met the next's start.
-      ticks: width < 500 ? 2 : undefined,
-    },
-    y: { label: null, zero: true },
-    color: componentColour(k),
-    facet: { data: rows, x: "parameter" },
-    marks: [
-      Plot.frame({ strokeOpacity: 0.2 }),
-      // Clipped to the frame: a diverging run's values cannot draw over the neighbouring facet or the page.
-      Plot.line(rows, {
-        x: "epoch",
-        y: "value",
-        stroke: "component",
-        z: "component",
-        fx: "parameter",
-        clip: true,
-      }),
-    ],
-  });
+  const colour = (j: number) => clusterColourOf(colourOf ? colourOf[j] : j);
+  if (kept.legend?.k !== k) kept.legend = { k, node: Plot.legend({ color: componentColour(k) }) };
+  const epochsAxis = [0, epochs ?? Math.max(1, ...history.map((step) => step.epoch))];
+  const xs = history.map((step) => step.epoch);
+  const half = Math.max(120, Math.floor(width / 2));
+  const panels = ([["mixing weight", "weights", kept.weights], ["sigma", "sigmas", kept.sigmas]] as const)
+    .map(
+      ([label, field, axesOf]) => {
+        let largest = 0;
+        for (const step of history) {
+          for (const v of Array.from(step[field])) largest = Math.max(largest, Math.abs(v));
+        }
+        const axes = axesOf.get({
+          width: half,
+          height: 200,
+          grid: true,
+          // Room for half of the last tick's label ("1,000") past the frame.
+          marginRight: 20,
+          // On a phone's width the end ticks of one panel met the next's start.
+          x: { label: "epoch", domain: epochsAxis, ticks: width < 500 ? 2 : undefined },
+          y: { label, domain: [0, niceCeil(largest)] },
+        });
+        // Lines cut to the frame: a diverging run's values cannot draw over the other panel or the page.
+        axes.layer.innerHTML = Array.from(
+          { length: k },
+          (_, j) =>
+            line(axes, xs, history.map((step) => step[field][j]), `stroke="${colour(j)}" stroke-width="1.5"`),
+        ).join("");
+        return axes.svg;
+      },
+    );
+  // The kept charts stay in place; only new ones (a new k, width or domain) are put in.
+  if (panels.some((panel, i) => kept.panels.children[i] !== panel)) kept.panels.replaceChildren(...panels);
+  if (kept.element.firstChild !== kept.legend.node) {
+    kept.element.replaceChildren(kept.legend.node, kept.panels);
+  }
+  return kept.element;
 }

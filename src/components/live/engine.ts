@@ -19,6 +19,7 @@ import { matchCentroids } from "../../lib/kmeans/match_centroids.js";
 import { project, type Projection } from "../../lib/projection.js";
 import { projectionFor } from "../inputs/dataset_picker.js";
 import { gapCurve } from "../draw/gap_curve.js";
+import { KeptAxes } from "../draw/kept_axes.js";
 import { describePositions, labelChart } from "../draw/clusters.js";
 import { PanelSlot, SCATTER_SLOT } from "../draw/panel_slot.js";
 import { axisNames, drawnRows, KeptPanels, type ScatterPanel } from "../draw/scatter_layers.js";
@@ -195,6 +196,8 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
   #projection?: Projection;
   #shown?: Matrix;
   readonly #panels = new KeptPanels<string>();
+  /** The gap curve's axes, kept while its domains stay. */
+  readonly #lossAxes = new KeptAxes();
   /** The panels' key (k, view, widths, shown runs, the reference's k), and the one each was built for. */
   #panelKey = "";
   readonly #built = new Map<string, string>();
@@ -567,11 +570,14 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
         quantity: this.model.curve.quantity,
         epochs: settings.epochs,
       },
+      this.#lossAxes,
     );
-    this.slots[LOSS].show(
-      chart,
-      html`<p class="muted small loss-caption">${this.model.curve.caption(shown, reference, value)}</p>`,
-    );
+    const caption = this.model.curve.caption(shown, reference, value);
+    const slot = this.slots[LOSS].element;
+    // The same chart, redrawn: only its caption's text changes (moving the chart costs a layout).
+    if (slot.firstChild === chart && slot.lastElementChild?.classList.contains("loss-caption")) {
+      slot.lastElementChild.textContent = caption;
+    } else this.slots[LOSS].show(chart, html`<p class="muted small loss-caption">${caption}</p>`);
   }
 
   /** Whether the half-steps in hand are those the settings and the runs on screen call for. */

@@ -15,7 +15,7 @@ import {
 import { fromRows, type Matrix, toRows } from "../../lib/matrix.js";
 import { project } from "../../lib/projection.js";
 import { describePositions } from "../draw/clusters.js";
-import { componentName, parameterCurves } from "../draw/mixture.js";
+import { componentName, ParameterAxes, parameterCurves } from "../draw/mixture.js";
 import { mixtureOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
 import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
 import { liveInputs, type ModelFiles } from "../live/page_parts.js";
@@ -73,6 +73,8 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
   readonly runs = RUNS;
   #em?: ReferenceJobs<"em", EMRun>;
   readonly #focusLabels: HTMLSpanElement[] = [];
+  /** The parameter chart's axes, kept while its domains stay. */
+  readonly #parameterAxes = new ParameterAxes();
   #focus: "random" | "kmeans" = "kmeans";
   /** The data's spread (the root of the mean feature variance): what "a collapsing sigma" is measured against. */
   readonly dataScale: number;
@@ -364,15 +366,20 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     slot: "parameters",
     title: () => `Mixing weights and sigmas of the ${this.#focusWord()}-init run over training`,
     /** The focus run's weights and sigmas against epoch, to the epoch on screen. */
-    draw: (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: MixtureEngine) => {
+    draw: (
+      slot: { element: HTMLElement; show(...nodes: Node[]): void; drawWidth: number },
+      engine: MixtureEngine,
+    ) => {
       const r = engine.shown.findIndex((run) => run.id === this.#focus);
       const shown = engine.drawn[r];
       const history = engine.historyShown(this.#focus);
-      slot.show(parameterCurves(history, {
+      const chart = parameterCurves(history, {
         width: slot.drawWidth,
         epochs: engine.settings!.epochs,
         colourOf: shown ? engine.colours(shown.means) : undefined,
-      }));
+      }, this.#parameterAxes);
+      // The kept chart, redrawn in place (moving it would cost a layout).
+      if (slot.element.firstChild !== chart) slot.show(chart);
     },
   }];
 }
