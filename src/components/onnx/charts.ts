@@ -7,16 +7,8 @@ import { html } from "htl";
 import type { Matrix } from "../../lib/matrix.js";
 import type { Grid, KMeansScores, MixtureScores } from "./scoring.js";
 import { max } from "d3-array";
-import { equalUnits } from "../draw/clusters.js";
+import { equalUnits, xy } from "../draw/clusters.js";
 import { CLUSTER_COLOURS, clusterName, columnName } from "../draw/palette.js";
-
-/** Rows {x, y} of a 2-D matrix. */
-function rowsOf(points: Matrix) {
-  return Array.from(
-    { length: points.rows },
-    (_, i) => ({ x: points.data[2 * i], y: points.data[2 * i + 1] }),
-  );
-}
 
 /**
  * A raster of the grid's scores (the nearest centroid's colour, or the mixture's log density)
@@ -58,7 +50,13 @@ export function onnxMapPlot(
         fillOpacity: isKMeans ? 0.35 : 0.9,
         imageRendering: "pixelated",
       }),
-      Plot.dot(rowsOf(points), { x: "x", y: "y", r: 1, fill: "currentColor", fillOpacity: 0.5 }),
+      Plot.dot(Array.from({ length: points.rows }, (_, i) => xy(points, i)), {
+        x: "x",
+        y: "y",
+        r: 1,
+        fill: "currentColor",
+        fillOpacity: 0.5,
+      }),
     ],
   });
 }
