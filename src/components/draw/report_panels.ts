@@ -58,15 +58,18 @@ const colours = (colourOf: ArrayLike<number> | undefined, k: number) =>
 /** Every mark reads x and y from its rows, and is clipped to the frame. */
 const XY = { x: "x", y: "y", clip: true } as const;
 
-/** A panel's Plot chart: the frame, the axes of `domain`, and `marks`. */
-function frame(
+/**
+ * A panel's Plot chart: `marks` in a light frame over the axes x₀ and x₁ of `domain`, in equal units
+ * unless that makes a sliver (the centroid picker's chart too, so that it lines up with the panels).
+ */
+export function panelPlot(
+  marks: Plot.Markish[],
   { width, domain, title, ariaLabel }: {
     width: number;
     domain: PlotDomain;
     title?: string;
     ariaLabel: string;
   },
-  marks: Plot.Markish[],
 ) {
   // resize() can first measure a card before layout (0 px): keep the frame's size positive.
   width = Math.max(width, MIN_WIDTH);
@@ -97,18 +100,9 @@ function markerMarks(positions: { x: number; y: number }[], symbol: "times" | "p
  */
 export function assignmentPlot(
   points: Matrix,
-  {
-    centroids,
-    labels,
-    width = 640,
-    domain = sharedDomain(points),
-    colourOf,
-    title,
-    ariaLabel,
-    regions = true,
-  }:
+  { centroids, labels, width = 640, domain = sharedDomain(points), colourOf, title, ariaLabel }:
     & PanelOptions
-    & { centroids: Matrix; labels: ArrayLike<number>; regions?: boolean },
+    & { centroids: Matrix; labels: ArrayLike<number> },
 ) {
   const colourIndex = colours(colourOf, centroids.rows);
   const dots = Array.from({ length: points.rows }, (_, i) => ({
@@ -119,19 +113,15 @@ export function assignmentPlot(
     ...xy(centroids, j),
     fill: clusterColourOf(colourIndex[j]),
   }));
-  return frame({
-    width,
-    domain,
-    title,
-    ariaLabel: ariaLabel ??
-      `${points.rows} points in ${centroids.rows} clusters; ${describePositions(centroids, colourIndex)}.`,
-  }, [
-    regions && centroids.rows > 1
+  const positions = describePositions(centroids, colourIndex);
+  ariaLabel ??= `${points.rows} points in ${centroids.rows} clusters; ${positions}.`;
+  return panelPlot([
+    centroids.rows > 1
       ? Plot.voronoi(centroidRows, { ...XY, fill: "fill", fillOpacity: 0.1, ariaHidden: "true" })
       : null,
     Plot.dot(dots, { ...XY, fill: "fill", r: 1.6, fillOpacity: 0.8, className: "points" }),
     ...markerMarks(centroidRows, "times"),
-  ]);
+  ], { width, domain, title, ariaLabel });
 }
 
 /** Points of a circle of `radius` around (x, y), as a closed path. */
@@ -182,16 +172,12 @@ export function responsibilityPlot(
         mixture.sigmas[j].toFixed(2)
       }, weight ${mixture.weights[j].toFixed(2)}`,
   ).join("; ");
-  return frame({
-    width,
-    domain,
-    title,
-    ariaLabel: ariaLabel ?? `${points.rows} points, a mixture of ${k} components; ${describe}.`,
-  }, [
+  ariaLabel ??= `${points.rows} points, a mixture of ${k} components; ${describe}.`;
+  return panelPlot([
     Plot.dot(dots, { ...XY, fill: "fill", fillOpacity: "sureness", r: 1.6, className: "points" }),
     Plot.line(rings, { ...XY, z: "ring", stroke: "stroke", strokeWidth: 1.5, ariaHidden: "true" }),
     ...markerMarks(means, "plus"),
-  ]);
+  ], { width, domain, title, ariaLabel });
 }
 
 /** One of Lloyd's half-steps (lib/kmeans/lloyd_steps.ts) drawn: its labels, its centroids, its loss in the title. */

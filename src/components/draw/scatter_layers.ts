@@ -507,30 +507,25 @@ function contourRing(ring: number[][], grid: number, at: (x: number, y: number) 
 export function mixtureOverlay(
   panel: ScatterPanel,
   model: PlaneMixture,
-  { colourOf, contourLines = true, grid = 48 }: {
-    colourOf: ArrayLike<number>;
-    contourLines?: boolean;
-    grid?: number;
-  },
+  { colourOf, contourLines = true }: { colourOf: ArrayLike<number>; contourLines?: boolean },
 ): string {
   const k = model.means.rows;
   const [x1, x2, y1, y2] = panel.domain;
   const [left, top, right, bottom] = panel.frame;
-  const box = reach(panel);
+  const box = reach(panel), grid = 48;
   let markup = "";
   if (contourLines) {
-    const values = new Float64Array(grid * grid);
-    for (let r = 0; r < grid; r++) {
-      for (let c = 0; c < grid; c++) {
-        const value = planeDensity(
-          model,
-          x1 + ((c + 0.5) / grid) * (x2 - x1),
-          y2 - ((r + 0.5) / grid) * (y2 - y1),
-        );
-        // A collapsed or diverged component can give NaN or Infinity: no contour of those.
-        values[r * grid + c] = Number.isFinite(value) ? value : 0;
-      }
-    }
+    // The density at the centre of each cell of a grid x grid grid, row by row from the top.
+    const values = Array.from({ length: grid * grid }, (_, i) => {
+      const c = i % grid, r = Math.floor(i / grid);
+      const value = planeDensity(
+        model,
+        x1 + ((c + 0.5) / grid) * (x2 - x1),
+        y2 - ((r + 0.5) / grid) * (y2 - y1),
+      );
+      // A collapsed or diverged component can give NaN or Infinity: no contour of those.
+      return Number.isFinite(value) ? value : 0;
+    });
     const lowest = min(values)!;
     const sx = (right - left) / grid, sy = (bottom - top) / grid;
     // d3-contour has no typings here: MultiPolygons of rings of [x, y] in grid units.
@@ -539,7 +534,7 @@ export function mixtureOverlay(
         thresholds(n: number): (values: number[]) => { value: number; coordinates: number[][][][] }[];
       };
     };
-    for (const contour of generator.size([grid, grid]).thresholds(8)(Array.from(values))) {
+    for (const contour of generator.size([grid, grid]).thresholds(8)(values)) {
       // A threshold at or under the grid's lowest value outlines the whole frame: not a contour.
       if (!(contour.value > lowest)) continue;
       const d = contour.coordinates.map((polygon) =>
@@ -553,8 +548,8 @@ export function mixtureOverlay(
   const ux = Math.abs(panel.px(x1 + 1) - panel.px(x1)), uy = Math.abs(panel.py(y1 + 1) - panel.py(y1));
   const meansPx = Array.from({ length: k }, (_, j) => pixelsOf(panel, model.means, j));
   for (let j = 0; j < k; j++) {
-    const [cx, cy] = meansPx[j],
-      stroke = `fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"`;
+    const [cx, cy] = meansPx[j];
+    const stroke = `fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"`;
     for (const n of [1, 2]) {
       // The trainers' sigmas are free parameters: a negative one is a circle of its size all the same.
       const s = n * Math.abs(model.sigmas[j]);

@@ -39,13 +39,9 @@ export function onnxMapPlot(
       }
       : { type: "linear", scheme: "viridis", label: "log-likelihood", legend: true },
     marks: [
+      // The grid's size and bounds are the raster's (see scoring.ts).
       Plot.raster(values, {
-        width: grid.width,
-        height: grid.height,
-        x1,
-        x2,
-        y1,
-        y2,
+        ...grid,
         fill: (v: number) => v,
         fillOpacity: isKMeans ? 0.35 : 0.9,
         imageRendering: "pixelated",

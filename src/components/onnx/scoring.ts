@@ -144,10 +144,8 @@ export function gridPoints(
   [y1, y2]: [number, number],
   { width = 160, height = width }: { width?: number; height?: number } = {},
 ): Grid {
-  if (
-    !(x2 > x1) || !(y2 > y1) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 ||
-    height < 1
-  ) {
+  const whole = (size: number) => Number.isInteger(size) && size >= 1;
+  if (!(x2 > x1 && y2 > y1 && whole(width) && whole(height))) {
     throw new DataError(
       `a grid needs x1 < x2, y1 < y2 and whole positive sizes, not [${x1}, ${x2}] x [${y1}, ${y2}] at ${width} x ${height}.`,
     );
