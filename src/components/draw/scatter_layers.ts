@@ -15,6 +15,7 @@ import type { Matrix } from "../../lib/matrix.js";
 import { RandomState } from "../../lib/random/random_state.js";
 import { CLUSTER_COLOURS, clusterColourOf, clusterName, columnName } from "./palette.js";
 import { equalUnits } from "./clusters.js";
+import type { PanelSlot } from "./panel_slot.js";
 
 /** At most this many points are drawn; larger sets are drawn as a seeded subsample. */
 export const MAX_DRAWN_POINTS = 5000;
@@ -574,7 +575,7 @@ export class KeptPanels<Name extends string> {
     points: Matrix,
     { view, slot, ...options }: ScatterOptions & {
       view: string;
-      slot: { drawWidth: number; show(node: Node): void };
+      slot: Pick<PanelSlot, "drawWidth" | "show">;
     },
   ): ScatterPanel {
     const axes = [view, slot.drawWidth].join();
