@@ -122,11 +122,9 @@ type Font = Pick<CSSStyleDeclaration, "color" | "fontFamily" | "fontSize" | "fon
 
 /** An SVG `<text>` at (x, y) in `style`'s colour and font. */
 function textMarkup(text: string, x: string, y: string, style: Font, title: boolean): string {
-  return `<text${title ? ' class="title"' : ""} x="${x}" y="${y}" fill="${
-    plainColour(style.color)
-  }" font-family="${
-    escapeXml(style.fontFamily)
-  }" font-size="${style.fontSize}" font-weight="${style.fontWeight}">${escapeXml(text)}</text>`;
+  const font = `font-family="${escapeXml(style.fontFamily)}" font-size="${style.fontSize}"`;
+  const paint = `fill="${plainColour(style.color)}" ${font} font-weight="${style.fontWeight}"`;
+  return `<text${title ? ' class="title"' : ""} x="${x}" y="${y}" ${paint}>${escapeXml(text)}</text>`;
 }
 
 /**
@@ -155,22 +153,15 @@ export function panelSvg(element: HTMLElement, { title }: { title?: string } = {
         parts.push(textMarkup(line.text, x(line.x), y(line.y), getComputedStyle(parent), heading));
       }
     } else if (node instanceof SVGSVGElement) {
-      const copy = standaloneCopy(node);
-      const rect = node.getBoundingClientRect();
-      copy.setAttribute("x", x(rect.left));
-      copy.setAttribute("y", y(rect.top));
-      copy.setAttribute("width", String(rect.width));
-      copy.setAttribute("height", String(rect.height));
+      const copy = standaloneCopy(node), { left, top, width, height } = node.getBoundingClientRect();
+      const place = { x: x(left), y: y(top), width: String(width), height: String(height) };
+      for (const [name, value] of Object.entries(place)) copy.setAttribute(name, value);
       parts.push(new XMLSerializer().serializeToString(copy));
     } else if (node instanceof HTMLCanvasElement) {
-      const rect = node.getBoundingClientRect();
-      parts.push(
-        `<image class="points" x="${x(rect.left)}" y="${
-          y(rect.top)
-        }" width="${rect.width}" height="${rect.height}" href="${
-          pointsAt(node, EXPORT_SCALE).toDataURL("image/png")
-        }"/>`,
-      );
+      const { left, top, width, height } = node.getBoundingClientRect();
+      const size = `width="${width}" height="${height}"`;
+      const href = pointsAt(node, EXPORT_SCALE).toDataURL("image/png");
+      parts.push(`<image class="points" x="${x(left)}" y="${y(top)}" ${size} href="${href}"/>`);
     } else if (
       node instanceof HTMLElement && !node.matches("style, script, button, input, select, textarea") &&
       node.checkVisibility()

@@ -4,47 +4,40 @@
  * alternative of the live pages' layered scatters.
  */
 import * as Plot from "@observablehq/plot";
-import { max, min } from "d3-array";
 import { formatScore, shortenNumbers } from "./format.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { columnName } from "./palette.js";
 import type { ScatterPanel } from "./scatter_layers.js";
 
 /**
- * Plot's size options for a scatter: equal units on both axes (so distances and circles look as
- * they are) unless the data's spans differ so much that the chart would be a sliver; then a
- * fixed height.
+ * Plot's size options for a scatter over the extents `xs` and `ys`: equal units on both axes (so
+ * distances and circles look as they are) unless the spans differ so much that the chart would be
+ * a sliver; then a fixed height.
  */
-export function equalUnits(xs: number[], ys: number[], width: number, height?: number) {
-  if (height !== undefined) return { height };
-  const span = (values: number[]) => (max(values) ?? 0) - (min(values) ?? 0) || 1;
-  const ratio = span(ys) / span(xs);
+export function equalUnits([x1, x2]: number[], [y1, y2]: number[], width: number) {
+  const ratio = (y2 - y1 || 1) / (x2 - x1 || 1);
   return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
 }
 
 /** Row i of `points` as {x, y} (the first two columns). */
-function xy(points: Matrix, i: number) {
+export function xy(points: Matrix, i: number) {
   return { x: points.data[i * points.cols], y: points.data[i * points.cols + 1] };
+}
+
+/** Plot's options for a plain scatter of `width` with named axes. */
+function plainScatter(width: number, [x, y]: string[]) {
+  return { width, height: Math.min(width * 0.7, 460), grid: true, x: { label: x }, y: { label: y } };
 }
 
 /** Points as a plain scatter (the data page's preview), with named axes. */
 export function pointsPlot(
   points: Matrix,
-  { width = 640, height, title, labels = ["x₀", "x₁"] }: {
-    width?: number;
-    height?: number;
-    title?: string;
-    labels?: [string, string];
-  } = {},
+  { width = 640, title, labels = ["x₀", "x₁"] }: { width?: number; title?: string; labels?: string[] } = {},
 ) {
   const rows = Array.from({ length: points.rows }, (_, i) => xy(points, i));
   return Plot.plot({
-    width,
-    height: height ?? Math.min(width * 0.7, 460),
+    ...plainScatter(width, labels),
     title,
-    grid: true,
-    x: { label: labels[0] },
-    y: { label: labels[1] },
     marks: [Plot.dot(rows, { x: "x", y: "y", r: 1.4, fill: "currentColor", fillOpacity: 0.5 })],
   });
 }
@@ -53,18 +46,14 @@ export function pointsPlot(
 export function splitPlot(
   points: Matrix,
   split: { train: ArrayLike<number>; valid: ArrayLike<number> },
-  { width = 640, height }: { width?: number; height?: number } = {},
+  { width = 640 }: { width?: number } = {},
 ) {
   const rows = [
     ...Array.from(split.train, (i) => ({ ...xy(points, i), set: "train" })),
     ...Array.from(split.valid, (i) => ({ ...xy(points, i), set: "validation" })),
   ];
   return Plot.plot({
-    width,
-    height: height ?? Math.min(width * 0.7, 460),
-    grid: true,
-    x: { label: columnName(0) },
-    y: { label: columnName(1) },
+    ...plainScatter(width, [columnName(0), columnName(1)]),
     color: { legend: true, domain: ["train", "validation"], range: ["#9ca3af", "#d55e00"] },
     marks: [Plot.dot(rows, { x: "x", y: "y", fill: "set", r: 1.4, fillOpacity: 0.6 })],
   });

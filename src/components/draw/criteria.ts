@@ -29,14 +29,12 @@ export function criterionPlot(
   points: CriterionPoint[],
   {
     width = 640,
-    height = 240,
     picks = [],
     yLabel = "criterion",
     yDomain,
     format = (v: number) => formatScore(v, { digits: 4 }),
   }: {
     width?: number;
-    height?: number;
     /** The points to mark, e.g. the elbow or the minimum. */
     picks?: CriterionPoint[];
     yLabel?: string;
@@ -53,7 +51,7 @@ export function criterionPlot(
   const lineHeight = 15;
   return Plot.plot({
     width,
-    height: height + lineHeight * picks.length,
+    height: 240 + lineHeight * picks.length,
     marginTop: 12 + lineHeight * picks.length,
     // The y label runs along the axis (not in the top margin, which holds the picks' labels).
     marginLeft: 68,

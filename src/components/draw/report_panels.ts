@@ -12,12 +12,13 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
+import { extent } from "d3-array";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
 import { gmmPosterior, type SphericalGaussianMixture } from "../../lib/mixture/gaussian_mixture.js";
 import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { clusterColourOf, clusterName, columnName } from "./palette.js";
-import { describePositions } from "./clusters.js";
+import { describePositions, equalUnits, xy } from "./clusters.js";
 
 /** The narrowest chart drawn, in px: below it the frame would have a negative size. */
 const MIN_WIDTH = 160;
@@ -42,43 +43,39 @@ interface PanelOptions {
 
 /** The first two columns' extent over every matrix given, a little padded: one domain for a row of panels. */
 export function sharedDomain(...sets: Matrix[]): PlotDomain {
-  const extent = (t: number): [number, number] => {
-    let low = Infinity, high = -Infinity;
-    for (const set of sets) {
-      for (let i = 0; i < set.rows; i++) {
-        const value = set.data[i * set.cols + t];
-        if (value < low) low = value;
-        if (value > high) high = value;
-      }
-    }
+  const padded = (t: number): [number, number] => {
+    const [low, high] = extent(
+      sets.flatMap((set) => Array.from({ length: set.rows }, (_, i) => set.data[i * set.cols + t])),
+    ) as [number, number];
     const pad = (high - low) * 0.02 || 1;
     return [low - pad, high + pad];
   };
-  return { x: extent(0), y: extent(1) };
+  return { x: padded(0), y: padded(1) };
 }
 
-/** Plot's size for a panel: equal units on both axes unless the chart would be a sliver. */
-function size(domain: PlotDomain, width: number) {
-  const ratio = (domain.y[1] - domain.y[0]) / (domain.x[1] - domain.x[0]);
-  return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
-}
-
-const at = (m: Matrix, i: number) => ({ x: m.data[i * m.cols], y: m.data[i * m.cols + 1] });
 const colours = (colourOf: ArrayLike<number> | undefined, k: number) =>
   Array.from({ length: k }, (_, j) => (colourOf ? colourOf[j] : j));
-function frame(
+/** Every mark reads x and y from its rows, and is clipped to the frame. */
+const XY = { x: "x", y: "y", clip: true } as const;
+
+/**
+ * A panel's Plot chart: `marks` in a light frame over the axes x₀ and x₁ of `domain`, in equal units
+ * unless that makes a sliver (the centroid picker's chart too, so that it lines up with the panels).
+ */
+export function panelPlot(
+  marks: Plot.Markish[],
   { width, domain, title, ariaLabel }: {
     width: number;
     domain: PlotDomain;
     title?: string;
     ariaLabel: string;
   },
-  marks: Plot.Markish[],
 ) {
+  // resize() can first measure a card before layout (0 px): keep the frame's size positive.
+  width = Math.max(width, MIN_WIDTH);
   return Plot.plot({
-    // resize() can first measure a card before layout (0 px): keep the frame's size positive.
-    width: Math.max(width, MIN_WIDTH),
-    ...size(domain, Math.max(width, MIN_WIDTH)),
+    width,
+    ...equalUnits(domain.x, domain.y, width),
     title,
     ariaLabel,
     grid: true,
@@ -88,28 +85,12 @@ function frame(
   });
 }
 
+/** Centroids' or means' markers, "×" or "+", over a halo in the background colour. */
 function markerMarks(positions: { x: number; y: number }[], symbol: "times" | "plus") {
+  const marker = { ...XY, symbol, r: 8 };
   return [
-    Plot.dot(positions, {
-      x: "x",
-      y: "y",
-      symbol,
-      r: 8,
-      stroke: "var(--theme-background)",
-      strokeWidth: 5,
-      clip: true,
-      ariaHidden: "true",
-    }),
-    Plot.dot(positions, {
-      x: "x",
-      y: "y",
-      symbol,
-      r: 8,
-      stroke: "currentColor",
-      strokeWidth: 2.5,
-      clip: true,
-      className: "markers",
-    }),
+    Plot.dot(positions, { ...marker, stroke: "var(--theme-background)", strokeWidth: 5, ariaHidden: "true" }),
+    Plot.dot(positions, { ...marker, stroke: "currentColor", strokeWidth: 2.5, className: "markers" }),
   ];
 }
 
@@ -119,56 +100,28 @@ function markerMarks(positions: { x: number; y: number }[], symbol: "times" | "p
  */
 export function assignmentPlot(
   points: Matrix,
-  {
-    centroids,
-    labels,
-    width = 640,
-    domain = sharedDomain(points),
-    colourOf,
-    title,
-    ariaLabel,
-    regions = true,
-  }:
+  { centroids, labels, width = 640, domain = sharedDomain(points), colourOf, title, ariaLabel }:
     & PanelOptions
-    & { centroids: Matrix; labels: ArrayLike<number>; regions?: boolean },
+    & { centroids: Matrix; labels: ArrayLike<number> },
 ) {
   const colourIndex = colours(colourOf, centroids.rows);
   const dots = Array.from({ length: points.rows }, (_, i) => ({
-    ...at(points, i),
+    ...xy(points, i),
     fill: clusterColourOf(colourIndex[labels[i]]),
   }));
   const centroidRows = Array.from({ length: centroids.rows }, (_, j) => ({
-    ...at(centroids, j),
+    ...xy(centroids, j),
     fill: clusterColourOf(colourIndex[j]),
   }));
-  return frame({
-    width,
-    domain,
-    title,
-    ariaLabel: ariaLabel ??
-      `${points.rows} points in ${centroids.rows} clusters; ${describePositions(centroids, colourIndex)}.`,
-  }, [
-    regions && centroids.rows > 1
-      ? Plot.voronoi(centroidRows, {
-        x: "x",
-        y: "y",
-        fill: "fill",
-        fillOpacity: 0.1,
-        clip: true,
-        ariaHidden: "true",
-      })
+  const positions = describePositions(centroids, colourIndex);
+  ariaLabel ??= `${points.rows} points in ${centroids.rows} clusters; ${positions}.`;
+  return panelPlot([
+    centroids.rows > 1
+      ? Plot.voronoi(centroidRows, { ...XY, fill: "fill", fillOpacity: 0.1, ariaHidden: "true" })
       : null,
-    Plot.dot(dots, {
-      x: "x",
-      y: "y",
-      fill: "fill",
-      r: 1.6,
-      fillOpacity: 0.8,
-      clip: true,
-      className: "points",
-    }),
+    Plot.dot(dots, { ...XY, fill: "fill", r: 1.6, fillOpacity: 0.8, className: "points" }),
     ...markerMarks(centroidRows, "times"),
-  ]);
+  ], { width, domain, title, ariaLabel });
 }
 
 /** Points of a circle of `radius` around (x, y), as a closed path. */
@@ -197,12 +150,12 @@ export function responsibilityPlot(
     let best = 0;
     for (let j = 1; j < k; j++) if (r[i * k + j] > r[i * k + best]) best = j;
     return {
-      ...at(points, i),
+      ...xy(points, i),
       fill: clusterColourOf(colourIndex[best]),
       sureness: 0.08 + 0.82 * r[i * k + best],
     };
   });
-  const means = Array.from({ length: k }, (_, j) => at(mixture.means, j));
+  const means = Array.from({ length: k }, (_, j) => xy(mixture.means, j));
   const rings = means.flatMap((mean, j) =>
     [1, 2].flatMap((n) =>
       circle(mean.x, mean.y, n * mixture.sigmas[j]).map((p) => ({
@@ -219,32 +172,12 @@ export function responsibilityPlot(
         mixture.sigmas[j].toFixed(2)
       }, weight ${mixture.weights[j].toFixed(2)}`,
   ).join("; ");
-  return frame({
-    width,
-    domain,
-    title,
-    ariaLabel: ariaLabel ?? `${points.rows} points, a mixture of ${k} components; ${describe}.`,
-  }, [
-    Plot.dot(dots, {
-      x: "x",
-      y: "y",
-      fill: "fill",
-      fillOpacity: "sureness",
-      r: 1.6,
-      clip: true,
-      className: "points",
-    }),
-    Plot.line(rings, {
-      x: "x",
-      y: "y",
-      z: "ring",
-      stroke: "stroke",
-      strokeWidth: 1.5,
-      clip: true,
-      ariaHidden: "true",
-    }),
+  ariaLabel ??= `${points.rows} points, a mixture of ${k} components; ${describe}.`;
+  return panelPlot([
+    Plot.dot(dots, { ...XY, fill: "fill", fillOpacity: "sureness", r: 1.6, className: "points" }),
+    Plot.line(rings, { ...XY, z: "ring", stroke: "stroke", strokeWidth: 1.5, ariaHidden: "true" }),
     ...markerMarks(means, "plus"),
-  ]);
+  ], { width, domain, title, ariaLabel });
 }
 
 /** One of Lloyd's half-steps (lib/kmeans/lloyd_steps.ts) drawn: its labels, its centroids, its loss in the title. */

@@ -6,13 +6,16 @@
  * replaced on each draw. Everything is placed with Plot's own scales, so it lines up exactly.
  */
 import * as Plot from "@observablehq/plot";
-import { extent } from "d3-array";
+import { extent, min } from "d3-array";
 import { Delaunay } from "d3-delaunay";
 import { contours } from "d3-contour";
-import { html } from "htl";
+import { rgb } from "d3-color";
+import { html, svg as svgMarkup } from "htl";
 import type { Matrix } from "../../lib/matrix.js";
 import { RandomState } from "../../lib/random/random_state.js";
 import { CLUSTER_COLOURS, clusterColourOf, clusterName, columnName } from "./palette.js";
+import { equalUnits } from "./clusters.js";
+import type { PanelSlot } from "./panel_slot.js";
 
 /** At most this many points are drawn; larger sets are drawn as a seeded subsample. */
 export const MAX_DRAWN_POINTS = 5000;
@@ -31,12 +34,6 @@ export function axisNames(view: string, columns?: string[]): [string, string] {
   if (view === "pca") return ["PC1", "PC2"];
   const [i, j] = view.split(",").map(Number);
   return [columns?.[i] || columnName(i), columns?.[j] || columnName(j)];
-}
-
-/** Plot's size options: equal units unless the spans differ so much that the chart would be a sliver. */
-function size(xs: [number, number], ys: [number, number], width: number) {
-  const ratio = (ys[1] - ys[0] || 1) / (xs[1] - xs[0] || 1);
-  return ratio >= 0.4 && ratio <= 2.5 ? { aspectRatio: 1 } : { height: Math.min(width, 460) };
 }
 
 /** Options of {@link scatterPanel}. */
@@ -75,6 +72,8 @@ export interface ScatterPanel {
 }
 
 type Scale = { apply(v: number): number; range: number[]; domain: number[] };
+/** Plot's SVG, with its scales. */
+type PlotSvg = SVGSVGElement & { scale(name: string): Scale };
 
 /** How to paint each panel's points on a new canvas at another scale (see {@link pointsAt}). */
 const repaints = new WeakMap<HTMLCanvasElement, (scale: number) => HTMLCanvasElement>();
@@ -95,10 +94,7 @@ let clipCount = 0;
  * a change of k or a new run redraws the panels over the same axes (building them is most of a
  * panel's cost, and a long task when three panels are rebuilt at once).
  */
-const axesCache = new WeakMap<
-  Matrix,
-  Map<string, { svg: SVGSVGElement & { scale(name: string): Scale }; x: Scale; y: Scale; height: number }>
->();
+const axesCache = new WeakMap<Matrix, Map<string, { svg: PlotSvg; x: Scale; y: Scale; height: number }>>();
 
 function axes(points: Matrix, width: number, axisLabels: [string, string]) {
   let byKey = axesCache.get(points);
@@ -106,23 +102,23 @@ function axes(points: Matrix, width: number, axisLabels: [string, string]) {
   const key = JSON.stringify([width, axisLabels]);
   let built = byKey.get(key);
   if (!built) {
-    const n = points.rows;
-    const xs = extent(Array.from({ length: n }, (_, i) => points.data[2 * i])) as [number, number];
-    const ys = extent(Array.from({ length: n }, (_, i) => points.data[2 * i + 1])) as [number, number];
+    const column = (t: number) =>
+      extent(Array.from({ length: points.rows }, (_, i) => points.data[2 * i + t])) as [number, number];
+    const xs = column(0), ys = column(1);
     const svg = Plot.plot({
       width,
-      ...size(xs, ys, width),
+      ...equalUnits(xs, ys, width),
       grid: true,
       x: { label: axisLabels[0], domain: xs, nice: true },
       y: { label: axisLabels[1], domain: ys, nice: true },
       marks: [Plot.frame({ strokeOpacity: 0 })],
-    }) as unknown as SVGSVGElement & { scale(name: string): Scale };
+    }) as unknown as PlotSvg;
     built = { svg, x: svg.scale("x"), y: svg.scale("y"), height: Number(svg.getAttribute("height")) };
     byKey.set(key, built);
   }
   // A clone loses Plot's `scale()` method; the axes are the same, so their scales are too (readers
   // such as the browser tests place data on the chart with it, as on any Plot chart).
-  const svg = built.svg.cloneNode(true) as SVGSVGElement & { scale(name: string): Scale };
+  const svg = built.svg.cloneNode(true) as PlotSvg;
   svg.scale = built.svg.scale.bind(built.svg);
   return { ...built, svg };
 }
@@ -146,33 +142,24 @@ export function scatterPanel(
       },
     });
   let legend = legendOf(k), legendK = k;
-  const canvas = html`<canvas class="scatter-points" aria-hidden="true"></canvas>` as HTMLCanvasElement;
   const ratio = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
+  const canvas = html`<canvas class="scatter-points" aria-hidden="true"></canvas>` as HTMLCanvasElement;
+  Object.assign(canvas, { width: Math.round(width * ratio), height: Math.round(height * ratio) });
   // The points under Plot's SVG (axes, grid, moving parts), which has no background of its own.
-  Object.assign(canvas.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+  canvas.style.cssText =
+    `position: absolute; left: 0; top: 0; width: ${width}px; height: ${height}px; pointer-events: none`;
   svg.style.position = "relative";
   const [left, right] = x.range, [bottom, top] = y.range;
   // The moving layer is clipped to the frame (Plot's x range by its y range): whatever the values,
   // its marks never draw over the axes, the legend or the page around the chart.
-  const svgNS = "http://www.w3.org/2000/svg";
   const clipId = `scatter-frame-${++clipCount}`;
-  const clip = document.createElementNS(svgNS, "clipPath");
-  clip.setAttribute("id", clipId);
-  const rect = document.createElementNS(svgNS, "rect");
-  for (const [name, value] of [["x", left], ["y", top], ["width", right - left], ["height", bottom - top]]) {
-    rect.setAttribute(name as string, String(value));
-  }
-  clip.append(rect);
-  const defs = document.createElementNS(svgNS, "defs");
-  defs.append(clip);
-  const layer = document.createElementNS(svgNS, "g");
-  layer.setAttribute("class", "moving");
-  layer.setAttribute("clip-path", `url(#${clipId})`);
-  svg.append(defs, layer);
+  const layer = svgMarkup`<g class="moving" clip-path=${`url(#${clipId})`}></g>` as SVGGElement;
+  svg.append(
+    svgMarkup`<defs><clipPath id=${clipId}>
+      <rect x=${left} y=${top} width=${right - left} height=${bottom - top}></rect>
+    </clipPath></defs>`,
+    layer,
+  );
   const title = html`<h2></h2>` as HTMLElement;
   const element = html`
     <figure
@@ -195,11 +182,11 @@ export function scatterPanel(
     if (target === context) kept = image;
     const pixels = image.data;
     if (own) pixels.fill(0);
-    const rgb = new Map<number, [number, number, number]>();
+    const tones = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
       const c = painted.colours[i];
-      let tone = rgb.get(c);
-      if (!tone) rgb.set(c, tone = parseColour(target, clusterColourOf(c)));
+      let tone = tones.get(c);
+      if (!tone) tones.set(c, tone = channels(clusterColourOf(c)));
       const cx = x.apply(points.data[2 * i]) * scale, cy = y.apply(points.data[2 * i + 1]) * scale;
       blendDisc(pixels, { w, h, cx, cy, r: 1.6 * scale, alpha: painted.alphas[i], rgb: tone });
     }
@@ -260,32 +247,21 @@ function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-/** A CSS colour as [r, g, b] bytes (the canvas normalizes it to #rrggbb). */
-function parseColour(context: CanvasRenderingContext2D, colour: string): [number, number, number] {
-  context.fillStyle = colour;
-  const hex = String(context.fillStyle);
-  return /^#[0-9a-f]{6}$/i.test(hex)
-    ? [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number]
-    : [128, 128, 128];
+/** A palette colour as [r, g, b] bytes. */
+function channels(colour: string): number[] {
+  const { r, g, b } = rgb(colour);
+  return [r, g, b];
 }
+
+/** A disc in a `w` x `h` bitmap, for {@link blendDisc}. */
+type Disc = { w: number; h: number; cx: number; cy: number; r: number; alpha: number; rgb: number[] };
 
 /**
  * Draws a disc of radius `r` (device pixels) centred at (cx, cy) over straight-alpha RGBA
  * `pixels`, source-over, each pixel's coverage estimated from its centre's distance to the edge
  * (a one-pixel antialiasing ramp).
  */
-function blendDisc(
-  pixels: Uint8ClampedArray,
-  { w, h, cx, cy, r, alpha, rgb }: {
-    w: number;
-    h: number;
-    cx: number;
-    cy: number;
-    r: number;
-    alpha: number;
-    rgb: [number, number, number];
-  },
-) {
+function blendDisc(pixels: Uint8ClampedArray, { w, h, cx, cy, r, alpha, rgb }: Disc) {
   const x0 = Math.max(0, Math.floor(cx - r)), x1 = Math.min(w - 1, Math.ceil(cx + r));
   const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(h - 1, Math.ceil(cy + r));
   for (let py = y0; py <= y1; py++) {
@@ -384,18 +360,11 @@ const PLAIN = 1e5;
 const FAR = 1e12;
 
 /**
- * An ellipse (centre, radii in px) as SVG, cut to `box`: as it is when its numbers are moderate;
+ * An ellipse [cx, cy, rx, ry] (centre, radii in px) as SVG, cut to `box`: as it is when its numbers are moderate;
  * nothing when it is not finite, lies past `FAR`, misses the box or encloses it (no stroke would
  * show); else the arc that crosses the box, as a polyline.
  */
-function ellipseMarkup(
-  cx: number,
-  cy: number,
-  rx: number,
-  ry: number,
-  box: Box,
-  attributes: string,
-): string {
+function ellipseMarkup([cx, cy, rx, ry]: number[], box: Box, attributes: string): string {
   if (![cx, cy, rx, ry].every(Number.isFinite) || rx <= 0 || ry <= 0) return "";
   // In units where the ellipse is a circle of radius rx (y scaled by rx / ry).
   const s = rx / ry;
@@ -426,21 +395,24 @@ function ellipseMarkup(
 
 /** A centroid's or mean's marker: a "×" (K-means) or "+" (mixture), with a halo in the background colour. */
 function marker(cx: number, cy: number, symbol: "times" | "plus"): string {
-  const r = 6;
+  const at = (dx: number, dy: number) => `${fixed(cx + 6 * dx)},${fixed(cy + 6 * dy)}`;
   const d = symbol === "times"
-    ? `M${fixed(cx - r)},${fixed(cy - r)}L${fixed(cx + r)},${fixed(cy + r)}M${fixed(cx - r)},${
-      fixed(cy + r)
-    }L${fixed(cx + r)},${fixed(cy - r)}`
-    : `M${fixed(cx - r)},${fixed(cy)}H${fixed(cx + r)}M${fixed(cx)},${fixed(cy - r)}V${fixed(cy + r)}`;
+    ? `M${at(-1, -1)}L${at(1, 1)}M${at(-1, 1)}L${at(1, -1)}`
+    : `M${at(-1, 0)}L${at(1, 0)}M${at(0, -1)}L${at(0, 1)}`;
   return `<path d="${d}" stroke="var(--theme-background)" stroke-width="5" fill="none"/>` +
     `<path d="${d}" stroke="currentColor" stroke-width="2.5" fill="none" class="marker"/>`;
 }
 
 /** The markers at `points` (px) within `box`: one off the chart shows nowhere. */
 function markers(points: [number, number][], box: Box, symbol: "times" | "plus"): string {
-  return points.filter(([x, y]) => finite(x, y) && inside(box, x, y)).map(([x, y]) => marker(x, y, symbol))
-    .join("");
+  return points.map(([x, y]) => finite(x, y) && inside(box, x, y) ? marker(x, y, symbol) : "").join("");
 }
+
+/** Row j of `m` (N x 2) in the panel's pixels. */
+const pixelsOf = (panel: ScatterPanel, m: Matrix, j: number): [number, number] => [
+  panel.px(m.data[2 * j]),
+  panel.py(m.data[2 * j + 1]),
+];
 
 /**
  * `point` (px) moved towards the centre of `box` until it lies within `bound` px of the box, along
@@ -468,10 +440,7 @@ export function kmeansOverlay(
 ): string {
   const k = centroids.rows;
   const box = reach(panel);
-  const points = Array.from(
-    { length: k },
-    (_, j) => [panel.px(centroids.data[2 * j]), panel.py(centroids.data[2 * j + 1])] as [number, number],
-  );
+  const points = Array.from({ length: k }, (_, j) => pixelsOf(panel, centroids, j));
   let markup = "";
   if (regions && k > 1) {
     // Centroids that are not finite own no region; far ones are brought within a few frames'
@@ -489,10 +458,7 @@ export function kmeansOverlay(
   }
   if (trajectory.length > 1) {
     for (let j = 0; j < k; j++) {
-      const d = polylinePath(
-        trajectory.map((step) => [panel.px(step.data[2 * j]), panel.py(step.data[2 * j + 1])]),
-        box,
-      );
+      const d = polylinePath(trajectory.map((step) => pixelsOf(panel, step, j)), box);
       if (d) {
         markup +=
           `<path d="${d}" fill="none" stroke="currentColor" stroke-opacity="0.5" stroke-width="1.5"/>`;
@@ -542,32 +508,26 @@ function contourRing(ring: number[][], grid: number, at: (x: number, y: number) 
 export function mixtureOverlay(
   panel: ScatterPanel,
   model: PlaneMixture,
-  { colourOf, contourLines = true, grid = 48 }: {
-    colourOf: ArrayLike<number>;
-    contourLines?: boolean;
-    grid?: number;
-  },
+  { colourOf, contourLines = true }: { colourOf: ArrayLike<number>; contourLines?: boolean },
 ): string {
   const k = model.means.rows;
   const [x1, x2, y1, y2] = panel.domain;
   const [left, top, right, bottom] = panel.frame;
-  const box = reach(panel);
+  const box = reach(panel), grid = 48;
   let markup = "";
   if (contourLines) {
-    const values = new Float64Array(grid * grid);
-    for (let r = 0; r < grid; r++) {
-      for (let c = 0; c < grid; c++) {
-        const value = planeDensity(
-          model,
-          x1 + ((c + 0.5) / grid) * (x2 - x1),
-          y2 - ((r + 0.5) / grid) * (y2 - y1),
-        );
-        // A collapsed or diverged component can give NaN or Infinity: no contour of those.
-        values[r * grid + c] = Number.isFinite(value) ? value : 0;
-      }
-    }
-    let lowest = Infinity;
-    for (const value of values) lowest = Math.min(lowest, value);
+    // The density at the centre of each cell of a grid x grid grid, row by row from the top.
+    const values = Array.from({ length: grid * grid }, (_, i) => {
+      const c = i % grid, r = Math.floor(i / grid);
+      const value = planeDensity(
+        model,
+        x1 + ((c + 0.5) / grid) * (x2 - x1),
+        y2 - ((r + 0.5) / grid) * (y2 - y1),
+      );
+      // A collapsed or diverged component can give NaN or Infinity: no contour of those.
+      return Number.isFinite(value) ? value : 0;
+    });
+    const lowest = min(values)!;
     const sx = (right - left) / grid, sy = (bottom - top) / grid;
     // d3-contour has no typings here: MultiPolygons of rings of [x, y] in grid units.
     const generator = contours() as unknown as {
@@ -575,7 +535,7 @@ export function mixtureOverlay(
         thresholds(n: number): (values: number[]) => { value: number; coordinates: number[][][][] }[];
       };
     };
-    for (const contour of generator.size([grid, grid]).thresholds(8)(Array.from(values))) {
+    for (const contour of generator.size([grid, grid]).thresholds(8)(values)) {
       // A threshold at or under the grid's lowest value outlines the whole frame: not a contour.
       if (!(contour.value > lowest)) continue;
       const d = contour.coordinates.map((polygon) =>
@@ -587,23 +547,14 @@ export function mixtureOverlay(
     }
   }
   const ux = Math.abs(panel.px(x1 + 1) - panel.px(x1)), uy = Math.abs(panel.py(y1 + 1) - panel.py(y1));
-  const meansPx = Array.from(
-    { length: k },
-    (_, j) => [panel.px(model.means.data[2 * j]), panel.py(model.means.data[2 * j + 1])] as [number, number],
-  );
+  const meansPx = Array.from({ length: k }, (_, j) => pixelsOf(panel, model.means, j));
   for (let j = 0; j < k; j++) {
     const [cx, cy] = meansPx[j];
+    const stroke = `fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"`;
     for (const n of [1, 2]) {
       // The trainers' sigmas are free parameters: a negative one is a circle of its size all the same.
       const s = n * Math.abs(model.sigmas[j]);
-      markup += ellipseMarkup(
-        cx,
-        cy,
-        s * ux,
-        s * uy,
-        box,
-        `fill="none" stroke="${clusterColourOf(colourOf[j])}" stroke-width="1.5"`,
-      );
+      markup += ellipseMarkup([cx, cy, s * ux, s * uy], box, stroke);
     }
   }
   // Clipped to the frame by the layer's clip path (see scatterPanel).
@@ -624,7 +575,7 @@ export class KeptPanels<Name extends string> {
     points: Matrix,
     { view, slot, ...options }: ScatterOptions & {
       view: string;
-      slot: { drawWidth: number; show(node: Node): void };
+      slot: Pick<PanelSlot, "drawWidth" | "show">;
     },
   ): ScatterPanel {
     const axes = [view, slot.drawWidth].join();

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { html } from "htl";
 import { type FormulaName, FORMULAS } from "./formulas.js";
 
 let katexLoaded: Promise<typeof import("katex").default> | undefined;
@@ -15,12 +16,8 @@ let katexLoaded: Promise<typeof import("katex").default> | undefined;
 /** KaTeX and its stylesheet (at `stylesheet`, the URL of `katex.css`), loaded once. */
 function loadKatex(stylesheet: string): Promise<typeof import("katex").default> {
   katexLoaded ??= (async () => {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = stylesheet;
-    const styled = new Promise((resolve) => {
-      link.onload = link.onerror = resolve;
-    });
+    const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: stylesheet });
+    const styled = new Promise((resolve) => link.onload = link.onerror = resolve);
     document.head.append(link);
     const [{ default: katex }] = await Promise.all([import("katex"), styled]);
     return katex;
@@ -57,10 +54,6 @@ function tex(source: string, { stylesheet, display = true }: TexOptions): HTMLEl
  * `formula("kmeansLoss", {stylesheet})`.
  */
 export function formula(name: FormulaName, options: TexOptions): HTMLElement {
-  const figure = document.createElement("figure");
-  figure.className = "formula-figure";
-  const caption = document.createElement("figcaption");
-  caption.textContent = FORMULAS[name].caption;
-  figure.append(tex(FORMULAS[name].tex, options), caption);
-  return figure;
+  const typeset = tex(FORMULAS[name].tex, options), caption = FORMULAS[name].caption;
+  return html`<figure class="formula-figure">${typeset}<figcaption>${caption}</figcaption></figure>`;
 }

@@ -15,9 +15,11 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
+import { html, svg } from "htl";
 import type { Matrix } from "../../lib/matrix.js";
-import { clusterColourOf, columnName } from "../draw/palette.js";
-import { type PlotDomain, sharedDomain } from "../draw/report_panels.js";
+import { clusterColourOf } from "../draw/palette.js";
+import { xy } from "../draw/clusters.js";
+import { panelPlot, type PlotDomain, sharedDomain } from "../draw/report_panels.js";
 
 /** Options of {@link centroidPicker}. */
 interface CentroidPickerOptions {
@@ -43,15 +45,6 @@ export type CentroidPicker = HTMLElement & {
   setStart(k: number, value?: number[][]): void;
 };
 
-const SVG = "http://www.w3.org/2000/svg";
-
-/** An SVG element with `attributes`. */
-function svgElement(tag: string, attributes: Record<string, string | number>): SVGElement {
-  const element = document.createElementNS(SVG, tag) as SVGElement;
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
-  return element;
-}
-
 /** A press this close to a centroid (px) drags it rather than placing a new one. */
 const GRAB_RADIUS = 14;
 /** An arrow key moves the cursor this fraction of the axis' domain (Shift: five times as far). */
@@ -68,44 +61,29 @@ export function centroidPicker(
   points: Matrix,
   { k, value = [], width = 560, domain = sharedDomain(points), placing = false }: CentroidPickerOptions,
 ): CentroidPicker {
-  const rows = Array.from(
-    { length: points.rows },
-    (_, i) => [points.data[i * points.cols], points.data[i * points.cols + 1]],
-  );
+  const rows = Array.from({ length: points.rows }, (_, i) => xy(points, i));
   const ariaLabel = (k: number) =>
     `Place ${k} starting centroids: click, or move the cursor with the arrow keys and press ` +
     `Enter; a digit picks a centroid up to move it. Drag a centroid to move it.`;
-  const chart = Plot.plot({
-    width,
-    aspectRatio: 1,
-    grid: true,
-    ariaLabel: ariaLabel(k),
-    x: { label: columnName(0), domain: domain.x },
-    y: { label: columnName(1), domain: domain.y },
-    marks: [
-      Plot.frame({ strokeOpacity: 0.2 }),
-      Plot.dot(rows, { x: "0", y: "1", r: 1.3, fill: "currentColor", fillOpacity: 0.25, clip: true }),
-    ],
-  });
+  const chart = panelPlot(
+    [Plot.dot(rows, { x: "x", y: "y", r: 1.3, fill: "currentColor", fillOpacity: 0.25, clip: true })],
+    { width, domain, ariaLabel: ariaLabel(k) },
+  );
   // No title nor legend: the chart is the svg itself.
   const plot = chart as unknown as SVGSVGElement;
   const x = chart.scale("x")!, y = chart.scale("y")!;
-  const layer = svgElement("g", { class: "picked-centroids" });
+  const layer = svg`<g class="picked-centroids"></g>` as SVGGElement;
   plot.append(layer);
   plot.style.cursor = "crosshair";
   plot.setAttribute("tabindex", "0");
   plot.setAttribute("role", "application");
 
-  const toggle = document.createElement("button");
-  toggle.type = "button";
-  toggle.className = "place-toggle";
-  toggle.textContent = "Place centroids";
-  const status = document.createElement("p");
-  status.className = "picker-status muted small";
-  status.setAttribute("aria-live", "polite");
-  const wrapper = document.createElement("div") as unknown as CentroidPicker & { placing: boolean };
-  wrapper.className = "centroid-picker";
-  wrapper.append(toggle, plot, status);
+  const toggle =
+    html`<button type="button" class="place-toggle">Place centroids</button>` as HTMLButtonElement;
+  const status = html`<p class="picker-status muted small" aria-live="polite"></p>` as HTMLParagraphElement;
+  const wrapper = html`<div class="centroid-picker">${toggle}${plot}${status}</div>` as CentroidPicker & {
+    placing: boolean;
+  };
   let centroids: number[][] = [];
   /** Touches place and drag centroids (`touch-action: none`) only while the toggle is on. */
   const setPlacing = (on: boolean) => {
@@ -118,19 +96,10 @@ export function centroidPicker(
   toggle.addEventListener("click", () => setPlacing(!wrapper.placing));
 
   /** The keyboard's cursor (data units), the centroid it holds (-1: none) and where that one was. */
-  const cursor = [
-    (domain.x[0] + domain.x[1]) / 2,
-    (domain.y[0] + domain.y[1]) / 2,
-  ];
+  const cursor = [(domain.x[0] + domain.x[1]) / 2, (domain.y[0] + domain.y[1]) / 2];
   let held = -1, heldFrom: number[] = [];
-  const ring = svgElement("circle", {
-    class: "picker-cursor",
-    r: 10,
-    fill: "none",
-    stroke: "currentColor",
-    "stroke-width": 1.5,
-    "stroke-dasharray": "3 2",
-  });
+  const ring = svg.fragment`<circle class="picker-cursor" r="10" fill="none" stroke="currentColor"
+    stroke-width="1.5" stroke-dasharray="3 2"></circle>`.firstElementChild as SVGCircleElement;
 
   const draw = () => {
     const focused = plot.matches(":focus-visible");
@@ -139,31 +108,14 @@ export function centroidPicker(
     plot.dataset.cursor = JSON.stringify(cursor);
     layer.replaceChildren(
       ...(focused ? [ring] : []),
+      // Each centroid with its number, the digit that picks it up from the keyboard.
       ...centroids.map((centroid, j) => {
-        const [cx, cy] = [x.apply(centroid[0]), y.apply(centroid[1])];
-        const circle = svgElement("circle", {
-          cx,
-          cy,
-          r: 7,
-          fill: clusterColourOf(j),
-          stroke: "var(--theme-background)",
-          "stroke-width": 2,
-          "data-centroid": j,
-        });
-        // Its number, the digit that picks it up from the keyboard.
-        const label = svgElement("text", {
-          x: cx,
-          y: cy,
-          dy: "0.35em",
-          "text-anchor": "middle",
-          "font-size": 9,
-          "font-weight": 700,
-          fill: "white",
-          "pointer-events": "none",
-        });
-        label.textContent = String((j + 1) % 10);
-        return [circle, label];
-      }).flat(),
+        const cx = x.apply(centroid[0]), cy = y.apply(centroid[1]);
+        return svg.fragment`<circle cx=${cx} cy=${cy} r="7" fill=${clusterColourOf(j)}
+          stroke="var(--theme-background)" stroke-width="2" data-centroid=${j}></circle>
+          <text x=${cx} y=${cy} dy="0.35em" text-anchor="middle" font-size="9" font-weight="700" fill="white"
+          pointer-events="none">${(j + 1) % 10}</text>`;
+      }),
     );
   };
   /** Adds a centroid at `point` (data units); once all k are placed, it starts a new set. */

@@ -67,18 +67,22 @@ export function checkPoints(points: Matrix, what: string, maxBytes = MAX_UPLOAD_
  */
 export function checkShape(points: Matrix, what: string, maxBytes = MAX_UPLOAD_BYTES): void {
   const { rows, cols, data } = points;
-  if (!(Number.isSafeInteger(rows) && rows > 0 && Number.isSafeInteger(cols) && cols > 0)) {
-    throw new DataError(`${what} has no valid shape (N rows by d columns, both positive integers).`);
-  }
+  checkSize(rows, cols, what, maxBytes);
   if (!(data instanceof Float64Array) || data.length !== rows * cols) {
     throw new DataError(`${what} does not hold the ${rows} x ${cols} float64 values its shape says.`);
   }
-  if (data.byteLength > maxBytes) {
-    throw new DataError(
-      `${what} takes ${megabytes(data.byteLength)} as float64, over ${megabytes(maxBytes)}.`,
-    );
-  }
   checkUsable(points);
+}
+
+/** Refuses a shape that is not N x d (N, d positive integers), or that takes more than `maxBytes` as float64. */
+export function checkSize(rows: number, cols: number, what: string, maxBytes: number): void {
+  if (!(Number.isSafeInteger(rows) && rows > 0 && Number.isSafeInteger(cols) && cols > 0)) {
+    throw new DataError(`${what} has no valid shape (N rows by d columns, both positive integers).`);
+  }
+  const bytes = rows * cols * 8;
+  if (bytes > maxBytes) {
+    throw new DataError(`${what} takes ${megabytes(bytes)} as float64, over ${megabytes(maxBytes)}.`);
+  }
 }
 
 /** Refuses column names that are not `cols` strings (a CSV header), when there are any. */

@@ -47,12 +47,11 @@ export async function datasetFromBlobs(
 export function fileDropZone(onFile: (file: File) => void) {
   const input =
     html`<input type="file" accept=".npy,.csv,.tsv,.txt" aria-label="choose a .npy or .csv file">` as HTMLInputElement;
-  const zone = html`
-    <div class="drop-zone" data-testid="drop-zone">
-      <p>Drop a <code>.npy</code> or <code>.csv</code> file here, or choose one: ${input}</p>
-      <p class="muted">It stays in this browser: nothing is uploaded anywhere.</p>
-    </div>
-  ` as HTMLDivElement;
+  const choose =
+    html`<p>Drop a <code>.npy</code> or <code>.csv</code> file here, or choose one: ${input}</p>`;
+  const stays = html`<p class="muted">It stays in this browser: nothing is uploaded anywhere.</p>`;
+  // One element (no white space around it), so that the class "dragging" lands on the zone itself.
+  const zone = html`<div class="drop-zone" data-testid="drop-zone">${choose}${stays}</div>` as HTMLDivElement;
   input.addEventListener("change", () => {
     if (input.files?.length) onFile(input.files[0]);
     input.value = "";

@@ -11,7 +11,7 @@ import { nextTask } from "../live/next_task.js";
 import { valuesSha256 } from "../../lib/io/digest.js";
 import { megabytes, parseNpy } from "../../lib/io/npy.js";
 import { DEFAULT_MAX_BYTES } from "../../lib/io/read_points.js";
-import { checkColumns, checkName, checkPoints, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
+import { checkColumns, checkName, checkPoints, checkSize, MAX_UPLOAD_BYTES } from "./dataset_checks.js";
 
 /** Where the chosen dataset came from. */
 const SOURCES = ["data2D", "upload", "synthetic"] as const;
@@ -98,14 +98,7 @@ async function checkStored(value: unknown): Promise<ChosenDataset> {
   const rows = Number(stored.rows), cols = Number(stored.cols);
   // Generated blobs are not bound by the upload limit; nothing is larger than the readers' own.
   const maxBytes = stored.source === "upload" ? MAX_UPLOAD_BYTES : DEFAULT_MAX_BYTES;
-  if (!(Number.isSafeInteger(rows) && rows > 0 && Number.isSafeInteger(cols) && cols > 0)) {
-    throw new DataError(`${what} has no valid shape (N rows by d columns, both positive integers).`);
-  }
-  if (rows * cols * 8 > maxBytes) {
-    throw new DataError(
-      `${what} takes ${megabytes(rows * cols * 8)} as float64, over ${megabytes(maxBytes)}.`,
-    );
-  }
+  checkSize(rows, cols, what, maxBytes);
   const data = await storedValues(stored as StoredDataset);
   if (!data) throw new DataError(`${what} does not hold the ${rows} x ${cols} values its shape says.`);
   const points = { rows, cols, data };
@@ -114,13 +107,8 @@ async function checkStored(value: unknown): Promise<ChosenDataset> {
   if (await valuesSha256(points) !== stored.sha256) {
     throw new DataError(`${what}'s values do not match their SHA-256 checksum.`);
   }
-  return {
-    name: stored.name,
-    source: stored.source!,
-    points,
-    columns: stored.columns,
-    sha256: stored.sha256,
-  };
+  const { name, source, columns, sha256 } = stored as StoredDataset;
+  return { name, source, points, columns, sha256 };
 }
 
 /** The values of a stored dataset (of a valid shape), joined from their pieces, or undefined if any is missing. */
@@ -158,11 +146,14 @@ export async function saveChosenDataset(dataset: ChosenDataset): Promise<void> {
     }
     await set(KEY, { ...rest, rows: points.rows, cols: points.cols, chunks } satisfies StoredDataset);
   } catch (error) {
-    await Promise.all(chunks.map((key) => del(key).catch(() => {})));
+    await dropPieces(chunks);
     throw new DataError(await storageRefusal(error, points.data.byteLength));
   }
-  await Promise.all((previous?.chunks ?? []).map((key) => del(key).catch(() => {})));
+  await dropPieces(previous?.chunks);
 }
+
+/** Deletes stored pieces of values, whatever storage says (a piece left behind only takes space). */
+const dropPieces = (keys: string[] = []) => Promise.all(keys.map((key) => del(key).catch(() => {})));
 
 /** One sentence for a storage refusal, with the limit in MB instead of the browser's raw message. */
 async function storageRefusal(error: unknown, bytes: number): Promise<string> {
@@ -183,7 +174,7 @@ async function storageRefusal(error: unknown, bytes: number): Promise<string> {
 export async function resetChosenDataset(): Promise<void> {
   const previous = await get<StoredDataset>(KEY).catch(() => undefined);
   await del(KEY);
-  await Promise.all((previous?.chunks ?? []).map((key) => del(key).catch(() => {})));
+  await dropPieces(previous?.chunks);
 }
 
 /**

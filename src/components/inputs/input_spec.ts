@@ -22,13 +22,15 @@ export type InputSpec = ParameterSpec & {
   url?: boolean;
 };
 
+/** The entries of `spec` whose values live in the URL. */
+const inUrl = (spec: Record<string, InputSpec>) => Object.entries(spec).filter(([, s]) => s.url !== false);
+
 /** The form of every input in `spec`, started from the URL, and the URL's corrections. */
 export function specInputs(
   spec: Record<string, InputSpec>,
   search: string = globalThis.location?.search ?? "",
 ): { form: HTMLElement; problems: string[]; values: Record<string, number | string> } {
-  const inUrl = Object.fromEntries(Object.entries(spec).filter(([, s]) => s.url !== false));
-  const { values, problems } = readUrlState(inUrl, search);
+  const { values, problems } = readUrlState(Object.fromEntries(inUrl(spec)), search);
   const controls: Record<string, HTMLElement> = {};
   for (const [name, s] of Object.entries(spec)) {
     const value = (values as Record<string, number | string>)[name] ?? s.value;
@@ -60,11 +62,7 @@ export function specInputs(
 
 /** The settings of `spec` that belong in the URL, from a form value. */
 export function urlValues(spec: Record<string, InputSpec>, settings: Record<string, unknown>) {
-  return Object.fromEntries(
-    Object.keys(spec).filter((name) => spec[name].url !== false).map((
-      name,
-    ) => [name, settings[name] as string]),
-  );
+  return Object.fromEntries(inUrl(spec).map(([name]) => [name, settings[name] as string]));
 }
 
 /**
@@ -87,9 +85,7 @@ export function notebookSettingsButton(
 /** Sets every input of `form` that the URL carries back to its spec's value, as one input event. */
 export function resetInputs(form: HTMLElement, spec: Record<string, InputSpec>): void {
   const inputs = form as HTMLElement & { value: Record<string, unknown> };
-  const defaults = Object.entries(spec).filter(([, s]) => s.url !== false).map((
-    [name, s],
-  ) => [name, s.value]);
-  inputs.value = { ...inputs.value, ...Object.fromEntries(defaults) };
+  const defaults = Object.fromEntries(inUrl(spec).map(([name, s]) => [name, s.value]));
+  inputs.value = { ...inputs.value, ...defaults };
   form.dispatchEvent(new Event("input", { bubbles: true }));
 }

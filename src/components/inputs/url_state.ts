@@ -10,11 +10,8 @@ export type ParameterSpec =
   | { type: "number"; value: number; min: number; max: number; integer?: boolean }
   | { type: "option"; value: string; options: readonly string[] };
 
-/** Values read from the URL, and one sentence per parameter that had to be corrected. */
-interface UrlState<T> {
-  values: T;
-  problems: string[];
-}
+/** The values of `spec`'s parameters: numbers, or option strings. */
+type UrlValues<S> = { [K in keyof S]: S[K] extends { type: "number" } ? number : string };
 
 /**
  * Reads `spec`'s parameters from `search` (default: the page's query string), falling back to
@@ -23,7 +20,7 @@ interface UrlState<T> {
 export function readUrlState<S extends Record<string, ParameterSpec>>(
   spec: S,
   search: string = globalThis.location?.search ?? "",
-): UrlState<{ [K in keyof S]: S[K] extends { type: "number" } ? number : string }> {
+): { values: UrlValues<S>; problems: string[] } {
   const params = new URLSearchParams(search);
   const values: Record<string, number | string> = {};
   const problems: string[] = [];
@@ -31,38 +28,26 @@ export function readUrlState<S extends Record<string, ParameterSpec>>(
     const raw = params.get(name);
     values[name] = parameter.value;
     if (raw === null) continue;
-    const shown = JSON.stringify(raw.slice(0, 30));
+    const shown = `${name}=${JSON.stringify(raw.slice(0, 30))} in the link`;
     if (parameter.type === "option") {
       if (parameter.options.includes(raw)) values[name] = raw;
-      else {
-        problems.push(
-          `${name}=${shown} in the link is not one of ${
-            parameter.options.join(", ")
-          }; using ${parameter.value}.`,
-        );
-      }
+      else problems.push(`${shown} is not one of ${parameter.options.join(", ")}; using ${parameter.value}.`);
       continue;
     }
     const number = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(number)) {
-      problems.push(`${name}=${shown} in the link is not a number; using ${parameter.value}.`);
+      problems.push(`${shown} is not a number; using ${parameter.value}.`);
       continue;
     }
-    let value = parameter.integer ? Math.round(number) : number;
-    value = Math.min(parameter.max, Math.max(parameter.min, value));
+    const { min, max, integer } = parameter;
+    const value = Math.min(max, Math.max(min, integer ? Math.round(number) : number));
     if (value !== number) {
-      problems.push(
-        `${name}=${raw} in the link is outside ${parameter.min} to ${parameter.max}${
-          parameter.integer ? " or not whole" : ""
-        }; using ${value}.`,
-      );
+      const whole = integer ? " or not whole" : "";
+      problems.push(`${name}=${raw} in the link is outside ${min} to ${max}${whole}; using ${value}.`);
     }
     values[name] = value;
   }
-  return {
-    values: values as { [K in keyof S]: S[K] extends { type: "number" } ? number : string },
-    problems,
-  };
+  return { values: values as UrlValues<S>, problems };
 }
 
 /**
@@ -135,18 +120,12 @@ export function parseStart(
 ): { start?: number[][]; problem?: string } {
   if (raw === null || raw === "") return {};
   const rows = raw.split(";").map((row) => row.split(",").map((v) => (v.trim() === "" ? NaN : Number(v))));
-  const shown = JSON.stringify(raw.slice(0, 40));
-  if (rows.length !== k) {
-    return {
-      problem:
-        `start=${shown} in the link has ${rows.length} centroids for k = ${k}; using the init instead.`,
-    };
-  }
+  const refuse = (why: string) => ({
+    problem: `start=${JSON.stringify(raw.slice(0, 40))} in the link ${why}; using the init instead.`,
+  });
+  if (rows.length !== k) return refuse(`has ${rows.length} centroids for k = ${k}`);
   if (rows.some((row) => row.length !== cols || !row.every(Number.isFinite))) {
-    return {
-      problem:
-        `start=${shown} in the link is not ${k} centroids of ${cols} numbers (x,y;x,y); using the init instead.`,
-    };
+    return refuse(`is not ${k} centroids of ${cols} numbers (x,y;x,y)`);
   }
   return { start: rows };
 }

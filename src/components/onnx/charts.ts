@@ -7,16 +7,8 @@ import { html } from "htl";
 import type { Matrix } from "../../lib/matrix.js";
 import type { Grid, KMeansScores, MixtureScores } from "./scoring.js";
 import { max } from "d3-array";
-import { equalUnits } from "../draw/clusters.js";
+import { equalUnits, xy } from "../draw/clusters.js";
 import { CLUSTER_COLOURS, clusterName, columnName } from "../draw/palette.js";
-
-/** Rows {x, y} of a 2-D matrix. */
-function rowsOf(points: Matrix) {
-  return Array.from(
-    { length: points.rows },
-    (_, i) => ({ x: points.data[2 * i], y: points.data[2 * i + 1] }),
-  );
-}
 
 /**
  * A raster of the grid's scores (the nearest centroid's colour, or the mixture's log density)
@@ -47,18 +39,20 @@ export function onnxMapPlot(
       }
       : { type: "linear", scheme: "viridis", label: "log-likelihood", legend: true },
     marks: [
+      // The grid's size and bounds are the raster's (see scoring.ts).
       Plot.raster(values, {
-        width: grid.width,
-        height: grid.height,
-        x1,
-        x2,
-        y1,
-        y2,
+        ...grid,
         fill: (v: number) => v,
         fillOpacity: isKMeans ? 0.35 : 0.9,
         imageRendering: "pixelated",
       }),
-      Plot.dot(rowsOf(points), { x: "x", y: "y", r: 1, fill: "currentColor", fillOpacity: 0.5 }),
+      Plot.dot(Array.from({ length: points.rows }, (_, i) => xy(points, i)), {
+        x: "x",
+        y: "y",
+        r: 1,
+        fill: "currentColor",
+        fillOpacity: 0.5,
+      }),
     ],
   });
 }

@@ -1,8 +1,8 @@
 /**
  * ONNX in the live pages, loaded on demand: onnxruntime-web (its JavaScript and its 10+ MB of
  * WebAssembly) is imported only when a reference map scrolls into view, when the reader asks for
- * it, or when a trained model is exported. Each reference `.onnx` is fetched once per page view
- * and its grid scoring cached per (model, grid).
+ * it, or when a trained model is exported. Each reference `.onnx` is fetched and scored over the
+ * grid once per page view.
  */
 import { html } from "htl";
 import type { Matrix } from "../../lib/matrix.js";
@@ -35,34 +35,33 @@ interface ReferenceMapOptions {
 
 /** A reference model's map over a grid, scored by onnxruntime-web once it is wanted. */
 export function onnxReferenceMap({ bytesFor, points, title, grid = 160 }: ReferenceMapOptions) {
-  const bytes = new Map<number, Promise<Uint8Array>>();
-  const scored = new Map<string, ReturnType<typeof import("./scoring.js").scoreGrid>>();
-  let wanted = false, k = 0, shownKey = "";
+  /** The model for k, fetched and scored over the grid once per k. */
+  const scored = new Map<number, ReturnType<typeof import("./scoring.js").scoreGrid>>();
+  let wanted = false, k = 0;
+  /** The k the slot shows (0: none yet, or a resize to draw again). */
+  let shown = 0;
   const slot = new PanelSlot(() => {
-    shownKey = "";
+    shown = 0;
     void draw();
   });
   const button =
     html`<button type="button" class="action-button">Score with onnxruntime-web now</button>` as HTMLButtonElement;
   const element = html`<div class="onnx-map">${slot.element}</div>` as HTMLDivElement;
   const draw = async () => {
-    if (!wanted || !k) return;
-    const key = `${k}:${grid}`;
-    if (key === shownKey) return;
-    shownKey = key;
+    if (!wanted || !k || k === shown) return;
+    shown = k;
     if (points.cols !== 2) {
       slot.show(html`<p>Grid maps are drawn for 2-D data; this dataset has ${points.cols} dimensions.</p>`);
       return;
     }
     slot.show(html`<p class="muted">Loading onnxruntime-web and scoring the model for k = ${k}…</p>`);
     const kk = k;
-    if (!bytes.has(kk)) bytes.set(kk, bytesFor(kk));
-    if (!scored.has(key)) {
+    if (!scored.has(kk)) {
       const scoreGrid = async (scorer: OnnxScorer) =>
         (await scoring()).scoreGrid(scorer, points, { width: grid });
-      scored.set(key, bytes.get(kk)!.then((model) => withScorer(model, scoreGrid)));
+      scored.set(kk, bytesFor(kk).then((model) => withScorer(model, scoreGrid)));
     }
-    const map = await scored.get(key)!;
+    const map = await scored.get(kk)!;
     if (k !== kk) return;
     slot.show(onnxMapPlot(map, points, { width: slot.drawWidth, title: title(kk) }));
   };

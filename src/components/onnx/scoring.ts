@@ -70,20 +70,16 @@ function configureRuntime(): Promise<void> {
 }
 
 /**
- * Opens an ONNX model made by `kmeansToOnnx` or `mixtureToOnnx` (`lib/onnx/onnx_export.ts`): the file's
- * bytes, a Blob (a FileAttachment's or a download's), or an ArrayBuffer. Refuses, with a DataError,
- * bytes that are not such a model.
+ * Opens an ONNX model made by `kmeansToOnnx` or `mixtureToOnnx` (`lib/onnx/onnx_export.ts`) from
+ * the file's bytes. Refuses, with a DataError, bytes that are not such a model.
  *
  * @example
  * ```js
- * const scorer = await loadOnnxScorer(await FileAttachment("data/lloyd-5.onnx").arrayBuffer());
+ * const scorer = await loadOnnxScorer(new Uint8Array(await FileAttachment("data/lloyd-5.onnx").arrayBuffer()));
  * const { labels, distances } = await scorer.score(valid);
  * ```
  */
-export async function loadOnnxScorer(source: Uint8Array | ArrayBuffer | Blob): Promise<OnnxScorer> {
-  const bytes = source instanceof Uint8Array
-    ? source
-    : new Uint8Array(source instanceof Blob ? await source.arrayBuffer() : source);
+export async function loadOnnxScorer(bytes: Uint8Array): Promise<OnnxScorer> {
   const description = describeOnnxModel(bytes);
   await configureRuntime();
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
@@ -144,10 +140,8 @@ export function gridPoints(
   [y1, y2]: [number, number],
   { width = 160, height = width }: { width?: number; height?: number } = {},
 ): Grid {
-  if (
-    !(x2 > x1) || !(y2 > y1) || !Number.isInteger(width) || !Number.isInteger(height) || width < 1 ||
-    height < 1
-  ) {
+  const whole = (size: number) => Number.isInteger(size) && size >= 1;
+  if (!(x2 > x1 && y2 > y1 && whole(width) && whole(height))) {
     throw new DataError(
       `a grid needs x1 < x2, y1 < y2 and whole positive sizes, not [${x1}, ${x2}] x [${y1}, ${y2}] at ${width} x ${height}.`,
     );
