@@ -104,12 +104,14 @@ interface PoolJob extends Job {
   wireId: number;
   slot: number;
   priority: number;
+  /** A job that cannot stop in the middle (see `SYNCHRONOUS_JOBS`). */
+  synchronous: boolean;
+  cancelled: boolean;
   /** The message that sends it, under its current wire id. */
   request(): ToWorker;
   /** Hands a snapshot or result message to its callbacks (unless it is of another kind). */
   deliver(message: JobMessage): void;
   resolve(end: JobEnd): void;
-  isCancelled: boolean;
   /** Workers that died while running it. */
   deaths: number;
 }
@@ -179,9 +181,9 @@ export class TrainingPool {
       const loading = !slot.loaded;
       slot.heard = slot.loaded = true;
       const job = slot.running;
-      if (job && SYNCHRONOUS_JOBS.includes(job.kind) && data.id === job.wireId) slot.started = true;
+      if (job?.synchronous && data.id === job.wireId) slot.started = true;
       // A new regime (loaded: pings; started: silence), or a synchronous job's sign of life.
-      if (job && (loading || (slot.started && SYNCHRONOUS_JOBS.includes(job.kind)))) this.#watch(slot);
+      if (job && (loading || slot.started)) this.#watch(slot);
       this.#receive(slot, data);
     };
     worker.onerror = (event) => {
@@ -225,7 +227,7 @@ export class TrainingPool {
     this.#unwatch(slot);
     const job = slot.running;
     if (!job) return;
-    if (!slot.loaded || (slot.started && SYNCHRONOUS_JOBS.includes(job.kind))) {
+    if (!slot.loaded || slot.started) {
       slot.timer = setTimeout(
         () => this.#died(slot, `training worker: silent for ${this.#silenceMs / 1000} s`),
         this.#silenceMs,
@@ -280,6 +282,7 @@ export class TrainingPool {
       kind,
       slot: (start.slot ?? 0) % this.#slots.length,
       priority: start.priority ?? 0,
+      synchronous: SYNCHRONOUS_JOBS.includes(kind),
       request: () => ({ type: "job", request: { id: job.wireId, kind, options } }),
       deliver: (message) => {
         if (!isJobMessage(message, kind)) return;
@@ -292,11 +295,8 @@ export class TrainingPool {
         this.#showJobs();
         resolve(end);
       },
-      isCancelled: false,
+      cancelled: false,
       deaths: 0,
-      get cancelled() {
-        return this.isCancelled;
-      },
       cancel: () => this.#cancel(job),
     };
     this.#jobs.set(id, job);
@@ -306,24 +306,23 @@ export class TrainingPool {
   }
 
   #cancel(job: PoolJob) {
-    if (job.isCancelled || !this.#jobs.has(job.wireId)) return;
-    job.isCancelled = true;
+    if (job.cancelled || !this.#jobs.has(job.wireId)) return;
+    job.cancelled = true;
     this.#jobs.delete(job.wireId);
     const slot = this.#slots[job.slot];
     const queued = slot.queue.indexOf(job);
     if (queued >= 0) slot.queue.splice(queued, 1);
-    if (slot.running === job) {
-      slot.running = undefined;
-      this.#halt(slot, job);
-    }
+    if (slot.running === job) this.#halt(slot);
     job.resolve({ status: "cancelled" });
     this.#pump();
   }
 
-  /** Stops `job`, running on `slot`: a cancel message, or a new worker for a synchronous job. */
-  #halt(slot: Slot, job: PoolJob) {
+  /** Stops the job running on `slot`: a cancel message, or a new worker for a synchronous job. */
+  #halt(slot: Slot) {
+    const job = slot.running!;
+    slot.running = undefined;
     this.#unwatch(slot);
-    if (SYNCHRONOUS_JOBS.includes(job.kind)) {
+    if (job.synchronous) {
       this.#stop(slot);
       if (!this.#closed) this.#spawn(slot);
     } else {
@@ -336,8 +335,7 @@ export class TrainingPool {
    * again (it starts over; its callbacks stay).
    */
   #preempt(slot: Slot, job: PoolJob) {
-    slot.running = undefined;
-    this.#halt(slot, job);
+    this.#halt(slot);
     this.#renumber(job);
     slot.queue.push(job);
   }
@@ -375,7 +373,7 @@ export class TrainingPool {
     }
     if (message.type === "pong") return;
     const job = this.#jobs.get(message.id);
-    if (!job || job.isCancelled) return; // superseded: never reaches the page
+    if (!job || job.cancelled) return; // superseded: never reaches the page
     if (message.type === "snapshots" || message.type === "result") job.deliver(message);
     else if (message.type === "end") {
       this.#jobs.delete(job.wireId);
