@@ -322,12 +322,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       this.#extraJobs.get(extra.slot)?.cancel();
       // A result drawn in a frame of the one frame loop, never inside the worker's message: several
       // results between two frames draw once, and the drawing is a frame step of its own.
-      const job = extra.start(
-        this.pool,
-        settings,
-        this,
-        () => this.loop.want(extra.slot, () => this.#drawExtra(extra)),
-      );
+      const job = extra.start(this.pool, settings, this, () => this.#extraLater(extra));
       this.#extraJobs.set(extra.slot, job);
       this.#drawExtra(extra);
       // A job that fails (its worker died twice, say) says so in its slot, in place of "trains after…".
@@ -527,10 +522,12 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
 
   readonly #curvesLater = () => {
     this.loop.want(LOSS, () => this.#drawLoss());
-    for (const extra of this.model.extras ?? []) {
-      if (!extra.key) this.loop.want(extra.slot, () => this.#drawExtra(extra));
-    }
+    for (const extra of this.model.extras ?? []) if (!extra.key) this.#extraLater(extra);
   };
+
+  #extraLater(extra: Extra<S, Snap, Ref, Step>) {
+    this.loop.want(extra.slot, () => this.#drawExtra(extra));
+  }
 
   #drawExtra(extra: Extra<S, Snap, Ref, Step>) {
     if (this.settings) extra.draw(this.slots[extra.slot], this);
@@ -548,11 +545,9 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     }
     const shown = this.shown.map((run) => ({ run, history: this.historyShown(run.id) }));
     if (!shown.some(({ history }) => history.length)) return;
-    let value = this.#referenceValue.get(reference);
-    if (value === undefined) {
-      value = this.model.curve.reference(reference, this.options.train);
-      this.#referenceValue.set(reference, value);
-    }
+    const value = this.#referenceValue.get(reference) ??
+      this.model.curve.reference(reference, this.options.train);
+    this.#referenceValue.set(reference, value);
     const chart = gapCurve(
       shown.map(({ run, history }) => ({
         name: run.name || `gradient (${this.model.optimizer})`,
@@ -653,13 +648,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
    * The focus run's last snapshot (the model the page exports), whether it has trained, every shown
    * run's last snapshot, the settings and the reference.
    */
-  current(): {
-    snapshot?: Snap;
-    trained: boolean;
-    settings?: S;
-    reference?: Ref;
-    runs: { run: RunSpec; snapshot?: Snap }[];
-  } {
+  current() {
     const shown = this.shown;
     const focus = this.runs.get(shown.find((run) => run.id === this.model.focus)?.id ?? shown[0]?.id ?? "");
     return {
