@@ -8,8 +8,8 @@
  *
  * Cancelling a job takes effect at once for the page: its messages are dropped from then on (so a
  * superseded job never draws), and the worker stops it at its next report. A synchronous job
- * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker is terminated and a fresh one
- * started in its place, with the dataset sent again.
+ * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker
+ * is terminated and a fresh one started in its place, with the dataset sent again.
  *
  * The pool watches its workers: a worker that fires `error` or `messageerror`, or stops answering
  * while it runs a job, is replaced (the dataset sent again) and its job run once more; a job whose
@@ -81,15 +81,9 @@ interface PoolOptions {
   size?: number;
   /** Makes a worker; by default the module worker `worker.ts`. */
   createWorker?: () => WorkerLike;
-  /**
-   * A synchronous job's worker (Lloyd's, EM's) that sends nothing for this long after the job
-   * started is taken for dead (60 s by default).
-   */
+  /** The silence that kills a loading worker, or one running a synchronous job it started (60 s by default). */
   silenceMs?: number;
-  /**
-   * A worker pinged while it runs an asynchronous job (or before a synchronous one starts) that
-   * answers nothing for this long is taken for dead (1.5 s by default; never above `silenceMs`).
-   */
+  /** How long any other worker may leave pings unanswered (1.5 s by default; never above `silenceMs`). */
   aliveMs?: number;
   /** The TensorFlow.js backends to try, in order; by default the page's `?backend=` first. */
   backends?: BackendName[];
@@ -220,8 +214,9 @@ export class TrainingPool {
 
   /**
    * Restarts the watchdog of `slot`'s running job: silence past `silenceMs` while the worker loads
-   * and once a synchronous job started, else a ping every `aliveMs / PINGS` and death after `PINGS` unanswered in a row. Pings
-   * are counted on the page's own timer, so a page too busy to read the answers misses no deadline.
+   * and once a synchronous job started, else a ping every `aliveMs / PINGS` and death after `PINGS`
+   * unanswered in a row. Pings are counted on the page's own timer, so a page too busy to read the
+   * answers misses no deadline.
    */
   #watch(slot: Slot) {
     this.#unwatch(slot);

@@ -78,6 +78,9 @@ type MixtureJobOptions =
 /** One gradient K-means run per k of `ks`, each to its last epoch: the k = 1..5 table. */
 export type KMeansTableJobOptions = Omit<KMeansSettings, "k" | "initial"> & { ks: number[] };
 
+/** One gradient mixture run per k of `ks`: the k = 1..5 table. */
+type MixtureTableJobOptions = Omit<MixtureJobOptions, "k" | "reportEvery" | "skipStart"> & { ks: number[] };
+
 /** What the restarts job gives: each run's final score, and the best run. */
 export interface RestartsResult {
   runs: Pick<GradientKMeansRun, "seed" | "validScore" | "diverged">[];
@@ -108,54 +111,38 @@ export type RaceJobOptions =
   & Required<Pick<RaceOptions, "k" | "seed" | "init" | "uniformBox" | "epochs" | "engine" | "lanes">>
   & Pick<RaceOptions, "initial">;
 
+/** `restarts` gradient K-means runs of seeds 0..restarts-1, trained at once. */
+type RestartsJobOptions = Required<
+  Pick<
+    GradientKMeansRestartsOptions,
+    "k" | "lr" | "epochs" | "engine" | "init" | "uniformBox" | "restarts" | "reportEvery"
+  >
+>;
+
+/** One method of the local-optima atlas (`lib/atlas.ts`) over `seeds`: a snapshot per seed done. */
+type AtlasJobOptions = Required<Pick<AtlasOptions, "method" | "k" | "seeds" | "engine" | "uniformBox">>;
+
+/** A job that streams snapshots of type `Snapshot` (and posts no result). */
+type Streams<Options, Snapshot> = { options: Options; snapshot: Snapshot; result: never };
+/** A job that posts results of type `Result` (and streams no snapshot). */
+type Posts<Options, Result> = { options: Options; snapshot: never; result: Result };
+
 /** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
 export interface JobTypes {
-  kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
-  mixture: { options: MixtureJobOptions; snapshot: MixtureSnapshot; result: never };
-  /** `restarts` gradient K-means runs of seeds 0..restarts-1, trained at once. */
-  restarts: {
-    options: Required<
-      Pick<
-        GradientKMeansRestartsOptions,
-        "k" | "lr" | "epochs" | "engine" | "init" | "uniformBox" | "restarts" | "reportEvery"
-      >
-    >;
-    snapshot: never;
-    result: RestartsResult;
-  };
-  "kmeans-table": { options: KMeansTableJobOptions; snapshot: never; result: TableResult };
-  /** One gradient mixture run per k of `ks`: the k = 1..5 table. */
-  "mixture-table": {
-    options: Omit<MixtureJobOptions, "k" | "reportEvery" | "skipStart"> & { ks: number[] };
-    snapshot: never;
-    result: TableResult;
-  };
-  lloyd: { options: { k: number }; snapshot: never; result: LloydResult };
-  em: { options: { k: number }; snapshot: never; result: EMResult };
-  "lloyd-steps": {
-    options: { start: Matrix; maxIterations: number };
-    snapshot: never;
-    result: LloydStepSummary[];
-  };
-  "em-steps": {
-    options: { k: number; seed: number; maxIterations: number };
-    snapshot: never;
-    result: EMStepSummary[];
-  };
-  /** One method of the local-optima atlas (`lib/atlas.ts`) over `seeds`: a snapshot per seed done. */
-  atlas: {
-    options: Required<Pick<AtlasOptions, "method" | "k" | "seeds" | "engine" | "uniformBox">>;
-    snapshot: AtlasRun;
-    result: never;
-  };
-  race: { options: RaceJobOptions; snapshot: never; result: RaceRun };
-  "soft-lloyd-steps": {
-    options: { start: Matrix; beta: number; maxIterations: number };
-    snapshot: never;
-    result: SoftLloydStepSummary[];
-  };
+  kmeans: Streams<KMeansJobOptions, KMeansSnapshot>;
+  mixture: Streams<MixtureJobOptions, MixtureSnapshot>;
+  restarts: Posts<RestartsJobOptions, RestartsResult>;
+  "kmeans-table": Posts<KMeansTableJobOptions, TableResult>;
+  "mixture-table": Posts<MixtureTableJobOptions, TableResult>;
+  lloyd: Posts<{ k: number }, LloydResult>;
+  em: Posts<{ k: number }, EMResult>;
+  "lloyd-steps": Posts<{ start: Matrix; maxIterations: number }, LloydStepSummary[]>;
+  "em-steps": Posts<{ k: number; seed: number; maxIterations: number }, EMStepSummary[]>;
+  atlas: Streams<AtlasJobOptions, AtlasRun>;
+  race: Posts<RaceJobOptions, RaceRun>;
+  "soft-lloyd-steps": Posts<{ start: Matrix; beta: number; maxIterations: number }, SoftLloydStepSummary[]>;
   /** Annealing soft Lloyd (lib's schedule) from `start`, its tiny shakes seeded by `seed`. */
-  anneal: { options: { start: Matrix; seed: number }; snapshot: never; result: AnnealFindings };
+  anneal: Posts<{ start: Matrix; seed: number }, AnnealFindings>;
 }
 
 /**

@@ -326,11 +326,11 @@ const handlers: Handlers = {
   // deno-lint-ignore require-await
   async lloyd({ k }, job) {
     const { centroids } = lloyd(job.train, { k, ...LLOYD });
-    const [validScore, trainLoss] = [
-      validationScore(job.valid, centroids),
-      validationScore(job.train, centroids),
-    ];
-    job.result({ centroids, validScore, trainLoss });
+    job.result({
+      centroids,
+      validScore: validationScore(job.valid, centroids),
+      trainLoss: validationScore(job.train, centroids),
+    });
   },
 
   async em({ k }, job) {
