@@ -228,10 +228,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     );
     const slot = (name: string, onResize: () => void, className?: string) =>
       this.slots[name] = new PanelSlot(onResize, className, (draw) => this.loop.want(`resize ${name}`, draw));
-    const rebuild = () => {
-      this.#panelKey = "";
-      this.#rebuild();
-    };
+    const rebuild = () => this.#rebuild(true);
     for (const run of model.runs) {
       slot(run.id, rebuild, SCATTER_SLOT);
       this.runs.set(run.id, new LiveRun<Snap>(run.name));
@@ -348,8 +345,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     this.referenceFor(k, 0).then((reference) => {
       if (this.settings?.k !== k) return;
       this.reference = reference;
-      this.#panelKey = "";
-      this.#rebuild();
+      this.#rebuild(true);
       this.#curvesLater();
     }, () => {});
   }
@@ -391,8 +387,8 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     };
   }
 
-  /** Asks for the panels again when (k, view, widths, shown runs, the reference) changed: a panel a frame. */
-  #rebuild() {
+  /** Asks for the panels again, a panel a frame: when `forced`, or when k, view, widths, shown runs or reference changed. */
+  #rebuild(forced = false) {
     const settings = this.settings;
     if (!settings || !this.#shown) return;
     const shown = this.shown;
@@ -403,7 +399,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       ...names.map((name) => `${name}:${this.slots[name].drawWidth}`),
       this.reference ? "reference" : "",
     ].join();
-    if (key === this.#panelKey) return;
+    if (key === this.#panelKey && !forced) return;
     this.#panelKey = key;
     for (const run of this.model.runs) {
       if (shown.includes(run)) this.loop.want(run.id, () => this.#runPanel(run));
