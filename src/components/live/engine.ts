@@ -461,20 +461,15 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
   }
 
   #referencePanel() {
-    const panel = this.#panel(REFERENCE);
-    const reference = this.reference;
-    if (reference) {
-      const k = this.settings!.k;
-      const label = this.model.paintReference(
-        panel,
-        reference,
-        this.#context(Int32Array.from({ length: k }, (_, j) => j)),
-      );
-      labelChart(panel, label.title, label.details);
-    } else {
+    const panel = this.#panel(REFERENCE), reference = this.reference;
+    if (!reference) {
       panel.paint(() => 6);
       panel.setTitle(`${this.model.classic} (scikit-learn semantics): computing in a worker…`);
+      return;
     }
+    const ownColours = Int32Array.from({ length: this.settings!.k }, (_, j) => j);
+    const label = this.model.paintReference(panel, reference, this.#context(ownColours));
+    labelChart(panel, label.title, label.details);
   }
 
   /** The steps panel: the current half-step once the wanted steps are in, else what it waits for. */
