@@ -105,30 +105,15 @@ export async function benchmarkBackend(
   for (const engine of engines) {
     const times: EngineTimes = result.engines[engine] = {};
     if (only.includes("kmeans")) {
+      const options = { engine, k, epochs: kmeansEpochs, valid: kmeans.valid, reportEvery: kmeansEpochs };
       times.kmeans = await timeRuns(runs, async (seed) => {
-        const fit = await fitGradientKMeans(kmeans.train, {
-          engine,
-          k,
-          seed,
-          epochs: kmeansEpochs,
-          valid: kmeans.valid,
-          reportEvery: kmeansEpochs,
-        });
-        return fit.validScore!;
+        return (await fitGradientKMeans(kmeans.train, { ...options, seed })).validScore!;
       });
     }
     if (only.includes("gmm")) {
+      const options = { engine, k, epochs: gmmEpochs, valid: gmm.valid, reportEvery: gmmEpochs };
       times.gmm = await timeRuns(runs, async (seed) => {
-        const fit = await fitGradientMixture(gmm.train, {
-          engine,
-          k,
-          seed,
-          epochs: gmmEpochs,
-          init: "random",
-          valid: gmm.valid,
-          reportEvery: gmmEpochs,
-        });
-        return fit.validNLL!;
+        return (await fitGradientMixture(gmm.train, { ...options, seed, init: "random" })).validNLL!;
       });
     }
   }

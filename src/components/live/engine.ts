@@ -231,10 +231,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     );
     const slot = (name: string, onResize: () => void, className?: string) =>
       this.slots[name] = new PanelSlot(onResize, className, (draw) => this.loop.want(`resize ${name}`, draw));
-    const rebuild = () => {
-      this.#panelKey = "";
-      this.#rebuild();
-    };
+    const rebuild = () => this.#rebuild(true);
     for (const run of model.runs) {
       slot(run.id, rebuild, SCATTER_SLOT);
       this.runs.set(run.id, new LiveRun<Snap>(run.name));
@@ -325,12 +322,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       this.#extraJobs.get(extra.slot)?.cancel();
       // A result drawn in a frame of the one frame loop, never inside the worker's message: several
       // results between two frames draw once, and the drawing is a frame step of its own.
-      const job = extra.start(
-        this.pool,
-        settings,
-        this,
-        () => this.loop.want(extra.slot, () => this.#drawExtra(extra)),
-      );
+      const job = extra.start(this.pool, settings, this, () => this.#extraLater(extra));
       this.#extraJobs.set(extra.slot, job);
       this.#drawExtra(extra);
       // A job that fails (its worker died twice, say) says so in its slot, in place of "trains after…".
@@ -356,8 +348,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     this.referenceFor(k, 0).then((reference) => {
       if (this.settings?.k !== k) return;
       this.reference = reference;
-      this.#panelKey = "";
-      this.#rebuild();
+      this.#rebuild(true);
       this.#curvesLater();
     }, () => {});
   }
@@ -399,8 +390,8 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     };
   }
 
-  /** Asks for the panels again when (k, view, widths, shown runs, the reference) changed: a panel a frame. */
-  #rebuild() {
+  /** Asks for the panels again, a panel a frame: when `forced`, or when k, view, widths, shown runs or reference changed. */
+  #rebuild(forced = false) {
     const settings = this.settings;
     if (!settings || !this.#shown) return;
     const shown = this.shown;
@@ -411,7 +402,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       ...names.map((name) => `${name}:${this.slots[name].drawWidth}`),
       this.reference ? "reference" : "",
     ].join();
-    if (key === this.#panelKey) return;
+    if (key === this.#panelKey && !forced) return;
     this.#panelKey = key;
     for (const run of this.model.runs) {
       if (shown.includes(run)) this.loop.want(run.id, () => this.#runPanel(run));
@@ -473,20 +464,15 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
   }
 
   #referencePanel() {
-    const panel = this.#panel(REFERENCE);
-    const reference = this.reference;
-    if (reference) {
-      const k = this.settings!.k;
-      const label = this.model.paintReference(
-        panel,
-        reference,
-        this.#context(Int32Array.from({ length: k }, (_, j) => j)),
-      );
-      labelChart(panel, label.title, label.details);
-    } else {
+    const panel = this.#panel(REFERENCE), reference = this.reference;
+    if (!reference) {
       panel.paint(() => 6);
       panel.setTitle(`${this.model.classic} (scikit-learn semantics): computing in a worker…`);
+      return;
     }
+    const ownColours = Int32Array.from({ length: this.settings!.k }, (_, j) => j);
+    const label = this.model.paintReference(panel, reference, this.#context(ownColours));
+    labelChart(panel, label.title, label.details);
   }
 
   /** The steps panel: the current half-step once the wanted steps are in, else what it waits for. */
@@ -530,10 +516,12 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
 
   readonly #curvesLater = () => {
     this.loop.want(LOSS, () => this.#drawLoss());
-    for (const extra of this.model.extras ?? []) {
-      if (!extra.key) this.loop.want(extra.slot, () => this.#drawExtra(extra));
-    }
+    for (const extra of this.model.extras ?? []) if (!extra.key) this.#extraLater(extra);
   };
+
+  #extraLater(extra: Extra<S, Snap, Ref, Step>) {
+    this.loop.want(extra.slot, () => this.#drawExtra(extra));
+  }
 
   #drawExtra(extra: Extra<S, Snap, Ref, Step>) {
     if (this.settings) extra.draw(this.slots[extra.slot], this);
@@ -551,11 +539,9 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
     }
     const shown = this.shown.map((run) => ({ run, history: this.historyShown(run.id) }));
     if (!shown.some(({ history }) => history.length)) return;
-    let value = this.#referenceValue.get(reference);
-    if (value === undefined) {
-      value = this.model.curve.reference(reference, this.options.train);
-      this.#referenceValue.set(reference, value);
-    }
+    const value = this.#referenceValue.get(reference) ??
+      this.model.curve.reference(reference, this.options.train);
+    this.#referenceValue.set(reference, value);
     const chart = gapCurve(
       shown.map(({ run, history }) => ({
         name: run.name || `gradient (${this.model.optimizer})`,
@@ -659,13 +645,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
    * The focus run's last snapshot (the model the page exports), whether it has trained, every shown
    * run's last snapshot, the settings and the reference.
    */
-  current(): {
-    snapshot?: Snap;
-    trained: boolean;
-    settings?: S;
-    reference?: Ref;
-    runs: { run: RunSpec; snapshot?: Snap }[];
-  } {
+  current() {
     const shown = this.shown;
     const focus = this.runs.get(shown.find((run) => run.id === this.model.focus)?.id ?? shown[0]?.id ?? "");
     return {

@@ -5,6 +5,7 @@
  * models is a {@link ModelFiles} in the model's module.
  */
 import { html } from "htl";
+import { ENGINES } from "../../lib/gradient/engine.js";
 import type { Matrix } from "../../lib/matrix.js";
 import type { Split } from "../../lib/random/split.js";
 import type { ChosenDataset } from "../inputs/dataset_store.js";
@@ -75,13 +76,7 @@ export const ENGINE_NOTES = {
  */
 export function liveInputs(
   dataset: ChosenDataset,
-  { maxK, lr, maxLr, epochs, maxEpochs }: {
-    maxK: number;
-    lr: number;
-    maxLr: number;
-    epochs: number;
-    maxEpochs: number;
-  },
+  { maxK, lr, maxLr, epochs, maxEpochs }: Record<"maxK" | "lr" | "maxLr" | "epochs" | "maxEpochs", number>,
 ) {
   return {
     k: { type: "number", label: "k", value: Math.min(5, maxK), min: 1, max: maxK, integer: true },
@@ -92,17 +87,11 @@ export function liveInputs(
       label: "seed",
       value: 0,
       min: 0,
-      max: 4294967295,
+      max: 0xffffffff,
       integer: true,
       control: "number",
     },
-    engine: {
-      type: "option",
-      label: "engine",
-      value: "autodiff",
-      options: ["autodiff", "fused"],
-      control: "radio",
-    },
+    engine: { type: "option", label: "engine", value: "autodiff", options: [...ENGINES], control: "radio" },
     view: viewSpec(dataset),
   } satisfies Record<string, InputSpec>;
 }
@@ -235,15 +224,12 @@ export function downloads<S extends LiveSettings, Snap extends Snapshot, Ref>(
   return html`<div class="downloads">
     ${jsonDownloadButton("Manifest (JSON)", () => `${files.page}-manifest-k${k()}.json`, manifest)}
     ${
-    files.tables.map((table) =>
-      "csv" in table
-        ? csvDownloadButton(table.label, () =>
-          `${table.file}-k${k()}.csv`, () =>
-          table.csv(state().snapshot, { valid, split }))
-        : jsonDownloadButton(table.label, () =>
-          `${table.file}-k${k()}.json`, () =>
-          table.json(state().snapshot, { valid, split }))
-    )
+    files.tables.map((table) => {
+      const file = (extension: string) => () => `${table.file}-k${k()}.${extension}`;
+      return "csv" in table
+        ? csvDownloadButton(table.label, file("csv"), () => table.csv(state().snapshot, { valid, split }))
+        : jsonDownloadButton(table.label, file("json"), () => table.json(state().snapshot, { valid, split }));
+    })
   }
     ${
     chartDownloadButtons(

@@ -8,8 +8,8 @@
  *
  * Cancelling a job takes effect at once for the page: its messages are dropped from then on (so a
  * superseded job never draws), and the worker stops it at its next report. A synchronous job
- * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker is terminated and a fresh one
- * started in its place, with the dataset sent again.
+ * (Lloyd's or EM's reference, or their step-by-step replays) cannot stop in the middle: its worker
+ * is terminated and a fresh one started in its place, with the dataset sent again.
  *
  * The pool watches its workers: a worker that fires `error` or `messageerror`, or stops answering
  * while it runs a job, is replaced (the dataset sent again) and its job run once more; a job whose
@@ -81,15 +81,9 @@ interface PoolOptions {
   size?: number;
   /** Makes a worker; by default the module worker `worker.ts`. */
   createWorker?: () => WorkerLike;
-  /**
-   * A synchronous job's worker (Lloyd's, EM's) that sends nothing for this long after the job
-   * started is taken for dead (60 s by default).
-   */
+  /** The silence that kills a loading worker, or one running a synchronous job it started (60 s by default). */
   silenceMs?: number;
-  /**
-   * A worker pinged while it runs an asynchronous job (or before a synchronous one starts) that
-   * answers nothing for this long is taken for dead (1.5 s by default; never above `silenceMs`).
-   */
+  /** How long any other worker may leave pings unanswered (1.5 s by default; never above `silenceMs`). */
   aliveMs?: number;
   /** The TensorFlow.js backends to try, in order; by default the page's `?backend=` first. */
   backends?: BackendName[];
@@ -104,12 +98,14 @@ interface PoolJob extends Job {
   wireId: number;
   slot: number;
   priority: number;
+  /** A job that cannot stop in the middle (see `SYNCHRONOUS_JOBS`). */
+  synchronous: boolean;
+  cancelled: boolean;
   /** The message that sends it, under its current wire id. */
   request(): ToWorker;
   /** Hands a snapshot or result message to its callbacks (unless it is of another kind). */
   deliver(message: JobMessage): void;
   resolve(end: JobEnd): void;
-  isCancelled: boolean;
   /** Workers that died while running it. */
   deaths: number;
 }
@@ -179,9 +175,9 @@ export class TrainingPool {
       const loading = !slot.loaded;
       slot.heard = slot.loaded = true;
       const job = slot.running;
-      if (job && SYNCHRONOUS_JOBS.includes(job.kind) && data.id === job.wireId) slot.started = true;
+      if (job?.synchronous && data.id === job.wireId) slot.started = true;
       // A new regime (loaded: pings; started: silence), or a synchronous job's sign of life.
-      if (job && (loading || (slot.started && SYNCHRONOUS_JOBS.includes(job.kind)))) this.#watch(slot);
+      if (job && (loading || slot.started)) this.#watch(slot);
       this.#receive(slot, data);
     };
     worker.onerror = (event) => {
@@ -218,14 +214,15 @@ export class TrainingPool {
 
   /**
    * Restarts the watchdog of `slot`'s running job: silence past `silenceMs` while the worker loads
-   * and once a synchronous job started, else a ping every `aliveMs / PINGS` and death after `PINGS` unanswered in a row. Pings
-   * are counted on the page's own timer, so a page too busy to read the answers misses no deadline.
+   * and once a synchronous job started, else a ping every `aliveMs / PINGS` and death after `PINGS`
+   * unanswered in a row. Pings are counted on the page's own timer, so a page too busy to read the
+   * answers misses no deadline.
    */
   #watch(slot: Slot) {
     this.#unwatch(slot);
     const job = slot.running;
     if (!job) return;
-    if (!slot.loaded || (slot.started && SYNCHRONOUS_JOBS.includes(job.kind))) {
+    if (!slot.loaded || slot.started) {
       slot.timer = setTimeout(
         () => this.#died(slot, `training worker: silent for ${this.#silenceMs / 1000} s`),
         this.#silenceMs,
@@ -280,6 +277,7 @@ export class TrainingPool {
       kind,
       slot: (start.slot ?? 0) % this.#slots.length,
       priority: start.priority ?? 0,
+      synchronous: SYNCHRONOUS_JOBS.includes(kind),
       request: () => ({ type: "job", request: { id: job.wireId, kind, options } }),
       deliver: (message) => {
         if (!isJobMessage(message, kind)) return;
@@ -292,11 +290,8 @@ export class TrainingPool {
         this.#showJobs();
         resolve(end);
       },
-      isCancelled: false,
+      cancelled: false,
       deaths: 0,
-      get cancelled() {
-        return this.isCancelled;
-      },
       cancel: () => this.#cancel(job),
     };
     this.#jobs.set(id, job);
@@ -306,24 +301,23 @@ export class TrainingPool {
   }
 
   #cancel(job: PoolJob) {
-    if (job.isCancelled || !this.#jobs.has(job.wireId)) return;
-    job.isCancelled = true;
+    if (job.cancelled || !this.#jobs.has(job.wireId)) return;
+    job.cancelled = true;
     this.#jobs.delete(job.wireId);
     const slot = this.#slots[job.slot];
     const queued = slot.queue.indexOf(job);
     if (queued >= 0) slot.queue.splice(queued, 1);
-    if (slot.running === job) {
-      slot.running = undefined;
-      this.#halt(slot, job);
-    }
+    if (slot.running === job) this.#halt(slot);
     job.resolve({ status: "cancelled" });
     this.#pump();
   }
 
-  /** Stops `job`, running on `slot`: a cancel message, or a new worker for a synchronous job. */
-  #halt(slot: Slot, job: PoolJob) {
+  /** Stops the job running on `slot`: a cancel message, or a new worker for a synchronous job. */
+  #halt(slot: Slot) {
+    const job = slot.running!;
+    slot.running = undefined;
     this.#unwatch(slot);
-    if (SYNCHRONOUS_JOBS.includes(job.kind)) {
+    if (job.synchronous) {
       this.#stop(slot);
       if (!this.#closed) this.#spawn(slot);
     } else {
@@ -336,8 +330,7 @@ export class TrainingPool {
    * again (it starts over; its callbacks stay).
    */
   #preempt(slot: Slot, job: PoolJob) {
-    slot.running = undefined;
-    this.#halt(slot, job);
+    this.#halt(slot);
     this.#renumber(job);
     slot.queue.push(job);
   }
@@ -375,7 +368,7 @@ export class TrainingPool {
     }
     if (message.type === "pong") return;
     const job = this.#jobs.get(message.id);
-    if (!job || job.isCancelled) return; // superseded: never reaches the page
+    if (!job || job.cancelled) return; // superseded: never reaches the page
     if (message.type === "snapshots" || message.type === "result") job.deliver(message);
     else if (message.type === "end") {
       this.#jobs.delete(job.wireId);

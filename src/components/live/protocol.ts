@@ -2,27 +2,31 @@
  * The messages between the live pages and their training worker (`worker.ts`), typed by job kind:
  * {@link JobTypes} says, for each kind, the options the page sends, the snapshots the worker streams
  * and the results it posts. The pool (`pool.ts`) and the worker both code against it, so that
- * `deno check` catches a page sending what the worker does not read, or the reverse.
+ * `deno check` catches a page sending what the worker does not read, or the reverse. Options and
+ * results are lib's own types, picked: a job's options are those of its lib function that the page
+ * gives (the worker adds the data, the cancel signal and the mini-batch size).
  */
 import type { LloydHalfStep } from "../../lib/kmeans/lloyd_steps.js";
-import type { CentroidInit, UniformBox } from "../../lib/kmeans/gradient_kmeans.js";
-import type { Engine } from "../../lib/gradient/engine.js";
-import type { Matrix } from "../../lib/matrix.js";
-import type { MixtureInit } from "../../lib/mixture/gradient_mixture.js";
+import type {
+  GradientKMeansOptions,
+  GradientKMeansRestartsOptions,
+  GradientKMeansRun,
+  GradientKMeansStep,
+} from "../../lib/kmeans/gradient_kmeans.js";
+import type { LloydResult as LloydRun } from "../../lib/kmeans/kmeans.js";
+import type { GradientMixtureOptions, GradientMixtureStep } from "../../lib/mixture/gradient_mixture.js";
+import type { EMResult as EMRun } from "../../lib/mixture/em.js";
 import type { EMHalfStep } from "../../lib/mixture/em_steps.js";
-import type { AtlasMethod, AtlasReference, AtlasRun } from "../../lib/atlas.js";
+import type { Matrix } from "../../lib/matrix.js";
+import type { AtlasOptions, AtlasRun } from "../../lib/atlas.js";
 import type { BackendInfo, BackendName } from "./tf_backend.js";
 import type { AnnealFindings } from "../../data/soft_kmeans_figures.js";
-import type { RaceLane, RaceRun } from "../../lib/kmeans/optimizer_race.js";
+import type { RaceOptions, RaceRun } from "../../lib/kmeans/optimizer_race.js";
 
 /** One report of a gradient K-means run. */
-export interface KMeansSnapshot {
-  epoch: number;
-  trainLoss: number;
+export interface KMeansSnapshot extends GradientKMeansStep {
   /** NaN when the run has no validation set. */
   validScore: number;
-  diverged: boolean;
-  centroids: Matrix;
   /** Training points owned by each centroid (final snapshot only). */
   counts?: Int32Array;
   /** False for an epoch between two reports (recorded for stepping and scrubbing). */
@@ -30,14 +34,9 @@ export interface KMeansSnapshot {
 }
 
 /** One report of a gradient mixture run. */
-export interface MixtureSnapshot {
-  epoch: number;
-  trainNLL: number;
+export interface MixtureSnapshot extends GradientMixtureStep {
+  /** NaN when the run has no validation set. */
   validNLL: number;
-  diverged: boolean;
-  means: Matrix;
-  sigmas: Float64Array;
-  weights: Float64Array;
   /** False for an epoch between two reports (recorded for stepping and scrubbing). */
   report?: boolean;
 }
@@ -48,21 +47,19 @@ export type LloydStepSummary = Omit<LloydHalfStep, "labels">;
 /** One of EM's half-steps as the worker sends it: without the N x k responsibilities. */
 export type EMStepSummary = Omit<EMHalfStep, "responsibilities">;
 
-/** The gradient runs' shared settings. */
-interface GradientOptions {
-  lr: number;
-  epochs: number;
-  engine: Engine;
+/** Soft Lloyd's iterates as the steps panel reads them: Lloyd's shape, every iterate an update. */
+export interface SoftLloydStepSummary extends LloydStepSummary {
+  /** The free energy at the job's beta. */
+  freeEnergy: number;
 }
 
+/** The settings of a gradient K-means run, and its start (`initial`, placed by hand, wins over init and seed). */
+type KMeansSettings =
+  & Required<Pick<GradientKMeansOptions, "k" | "lr" | "epochs" | "engine" | "seed" | "init" | "uniformBox">>
+  & Pick<GradientKMeansOptions, "initial">;
+
 /** A gradient K-means run the reader watches (or a replay of one epoch of it). */
-export interface KMeansJobOptions extends GradientOptions {
-  k: number;
-  seed: number;
-  init: CentroidInit;
-  uniformBox: UniformBox;
-  /** A start placed by hand (k x d): wins over init and seed. */
-  initial?: Matrix;
+export interface KMeansJobOptions extends KMeansSettings {
   /** Epochs between two posted reports (every epoch is recorded). */
   reportEvery: number;
   /** A replay: no epoch-0 snapshot, and only reports every `reportEvery` epochs recorded. */
@@ -73,42 +70,20 @@ export interface KMeansJobOptions extends GradientOptions {
   betaEnd?: number;
 }
 
-/** A gradient mixture run the reader watches (or a replay of one epoch of it). */
-interface MixtureJobOptions extends GradientOptions {
-  k: number;
-  seed: number;
-  init: MixtureInit;
-  reportEvery: number;
-  skipStart?: boolean;
-}
+/** A gradient mixture run the reader watches (or a replay of one epoch of it; see {@link KMeansJobOptions}). */
+type MixtureJobOptions =
+  & Required<Pick<GradientMixtureOptions, "k" | "lr" | "epochs" | "engine" | "seed" | "init" | "reportEvery">>
+  & { skipStart?: boolean };
 
-/** `restarts` gradient K-means runs of seeds 0..restarts-1, trained at once. */
-interface RestartsJobOptions extends GradientOptions {
-  k: number;
-  init: CentroidInit;
-  uniformBox: UniformBox;
-  restarts: number;
-  reportEvery: number;
-}
-
-/** One gradient K-means run per k of `ks`: the k = 1..5 table. */
-export interface KMeansTableJobOptions extends GradientOptions {
-  seed: number;
-  init: CentroidInit;
-  uniformBox: UniformBox;
-  ks: number[];
-}
+/** One gradient K-means run per k of `ks`, each to its last epoch: the k = 1..5 table. */
+export type KMeansTableJobOptions = Omit<KMeansSettings, "k" | "initial"> & { ks: number[] };
 
 /** One gradient mixture run per k of `ks`: the k = 1..5 table. */
-interface MixtureTableJobOptions extends GradientOptions {
-  seed: number;
-  init: MixtureInit;
-  ks: number[];
-}
+type MixtureTableJobOptions = Omit<MixtureJobOptions, "k" | "reportEvery" | "skipStart"> & { ks: number[] };
 
 /** What the restarts job gives: each run's final score, and the best run. */
 export interface RestartsResult {
-  runs: { seed: number; validScore?: number; diverged: boolean }[];
+  runs: Pick<GradientKMeansRun, "seed" | "validScore" | "diverged">[];
   best: number;
 }
 
@@ -123,82 +98,51 @@ export interface TableResult {
 }
 
 /** Lloyd's reference run for one k. */
-export interface LloydResult {
-  centroids: Matrix;
-  validScore: number;
-  /** Inertia / N on the training points. */
-  trainLoss: number;
-}
+export type LloydResult = Pick<LloydRun, "centroids"> & { validScore: number; trainLoss: number };
 
 /** EM's reference run for one k. */
-export interface EMResult {
-  means: Matrix;
-  sigmas: Float64Array;
-  weights: Float64Array;
-  iterations: number;
+export type EMResult = Pick<EMRun, "means" | "sigmas" | "weights" | "iterations"> & {
   validNLL: number;
   trainNLL: number;
-}
-
-/** One method of the local-optima atlas (`lib/atlas.ts`) over `seeds`: a snapshot per seed done. */
-export interface AtlasJobOptions {
-  method: AtlasMethod | AtlasReference;
-  k: number;
-  seeds: number[];
-  engine: Engine;
-  uniformBox: UniformBox;
-}
+};
 
 /** The optimizer race: each lane trained from one start (posted as one result per lane, in order). */
-export interface RaceJobOptions extends Omit<GradientOptions, "lr"> {
-  k: number;
-  seed: number;
-  init: CentroidInit;
-  uniformBox: UniformBox;
-  /** A start placed by hand (k x d): wins over init and seed. */
-  initial?: Matrix;
-  lanes: RaceLane[];
-}
+export type RaceJobOptions =
+  & Required<Pick<RaceOptions, "k" | "seed" | "init" | "uniformBox" | "epochs" | "engine" | "lanes">>
+  & Pick<RaceOptions, "initial">;
+
+/** `restarts` gradient K-means runs of seeds 0..restarts-1, trained at once. */
+type RestartsJobOptions = Required<
+  Pick<
+    GradientKMeansRestartsOptions,
+    "k" | "lr" | "epochs" | "engine" | "init" | "uniformBox" | "restarts" | "reportEvery"
+  >
+>;
+
+/** One method of the local-optima atlas (`lib/atlas.ts`) over `seeds`: a snapshot per seed done. */
+type AtlasJobOptions = Required<Pick<AtlasOptions, "method" | "k" | "seeds" | "engine" | "uniformBox">>;
+
+/** A job that streams snapshots of type `Snapshot` (and posts no result). */
+type Streams<Options, Snapshot> = { options: Options; snapshot: Snapshot; result: never };
+/** A job that posts results of type `Result` (and streams no snapshot). */
+type Posts<Options, Result> = { options: Options; snapshot: never; result: Result };
 
 /** For each job kind: the options the page sends, the snapshots the worker streams, the results it posts. */
 export interface JobTypes {
-  kmeans: { options: KMeansJobOptions; snapshot: KMeansSnapshot; result: never };
-  mixture: { options: MixtureJobOptions; snapshot: MixtureSnapshot; result: never };
-  restarts: { options: RestartsJobOptions; snapshot: never; result: RestartsResult };
-  "kmeans-table": { options: KMeansTableJobOptions; snapshot: never; result: TableResult };
-  "mixture-table": { options: MixtureTableJobOptions; snapshot: never; result: TableResult };
-  lloyd: { options: { k: number }; snapshot: never; result: LloydResult };
-  em: { options: { k: number }; snapshot: never; result: EMResult };
-  "lloyd-steps": {
-    options: { start: Matrix; maxIterations: number };
-    snapshot: never;
-    result: LloydStepSummary[];
-  };
-  "em-steps": {
-    options: { k: number; seed: number; maxIterations: number };
-    snapshot: never;
-    result: EMStepSummary[];
-  };
-  atlas: { options: AtlasJobOptions; snapshot: AtlasRun; result: never };
-  race: { options: RaceJobOptions; snapshot: never; result: RaceRun };
-  "soft-lloyd-steps": {
-    options: { start: Matrix; beta: number; maxIterations: number };
-    snapshot: never;
-    result: SoftLloydStepSummary[];
-  };
-  anneal: { options: AnnealJobOptions; snapshot: never; result: AnnealFindings };
-}
-
-/** Soft Lloyd's iterates as the steps panel reads them: Lloyd's shape, every iterate an update. */
-export interface SoftLloydStepSummary extends LloydStepSummary {
-  /** The free energy at the job's beta. */
-  freeEnergy: number;
-}
-
-/** Annealing soft Lloyd (lib's schedule) from `start`, its tiny shakes seeded by `seed`. */
-export interface AnnealJobOptions {
-  start: Matrix;
-  seed: number;
+  kmeans: Streams<KMeansJobOptions, KMeansSnapshot>;
+  mixture: Streams<MixtureJobOptions, MixtureSnapshot>;
+  restarts: Posts<RestartsJobOptions, RestartsResult>;
+  "kmeans-table": Posts<KMeansTableJobOptions, TableResult>;
+  "mixture-table": Posts<MixtureTableJobOptions, TableResult>;
+  lloyd: Posts<{ k: number }, LloydResult>;
+  em: Posts<{ k: number }, EMResult>;
+  "lloyd-steps": Posts<{ start: Matrix; maxIterations: number }, LloydStepSummary[]>;
+  "em-steps": Posts<{ k: number; seed: number; maxIterations: number }, EMStepSummary[]>;
+  atlas: Streams<AtlasJobOptions, AtlasRun>;
+  race: Posts<RaceJobOptions, RaceRun>;
+  "soft-lloyd-steps": Posts<{ start: Matrix; beta: number; maxIterations: number }, SoftLloydStepSummary[]>;
+  /** Annealing soft Lloyd (lib's schedule) from `start`, its tiny shakes seeded by `seed`. */
+  anneal: Posts<{ start: Matrix; seed: number }, AnnealFindings>;
 }
 
 /**
@@ -228,10 +172,7 @@ export const SYNCHRONOUS_JOBS: readonly JobKind[] = [
   "anneal",
 ];
 
-/**
- * A job as the worker receives it: only its options (the data was sent before). The pool sends a
- * `JobRequest<K>` from `start<K>`, the worker hands it to the handler of `K`.
- */
+/** A job as the worker receives it: only its options (the data was sent before). */
 export interface JobRequest<K extends JobKind = JobKind> {
   id: number;
   kind: K;
@@ -247,27 +188,14 @@ export type ToWorker =
   /** Are you there? Answered with `pong` between two reports (the pool's watchdog). */
   | { type: "ping" };
 
-/** A run's snapshots since its previous message, in epoch order (every epoch of a run). */
-interface SnapshotsMessage<K extends JobKind = JobKind> {
-  type: "snapshots";
-  id: number;
-  kind: K;
-  snapshots: JobSnapshot<K>[];
-}
-
-/** One result of a job (a table job posts one per k). */
-interface ResultMessage<K extends JobKind = JobKind> {
-  type: "result";
-  id: number;
-  kind: K;
-  result: JobResult<K>;
-}
-
 /**
- * A job's snapshots or results, for one kind `K` (on the wire, `JobMessage<JobKind>`: narrowed to
- * its job's kind by {@link isJobMessage}).
+ * A job's snapshots since its previous message (in epoch order: every epoch of a run), or one of its
+ * results (a table job posts one per k), for one kind `K`; on the wire `JobMessage<JobKind>`, narrowed
+ * to its job's kind by {@link isJobMessage}.
  */
-export type JobMessage<K extends JobKind = JobKind> = SnapshotsMessage<K> | ResultMessage<K>;
+export type JobMessage<K extends JobKind = JobKind> =
+  | { type: "snapshots"; id: number; kind: K; snapshots: JobSnapshot<K>[] }
+  | { type: "result"; id: number; kind: K; result: JobResult<K> };
 
 /** Whether `message` belongs to a job of `kind` (the worker tags each message with its job's kind). */
 export function isJobMessage<K extends JobKind>(message: JobMessage, kind: K): message is JobMessage<K> {

@@ -79,7 +79,7 @@ async function backendInfo(): Promise<BackendInfo> {
  * ```
  */
 export async function selectBackend(
-  preference: readonly BackendName[] = requestedBackends(),
+  preference: readonly BackendName[] = backendsAsked(BACKEND_PREFERENCE),
 ): Promise<BackendInfo> {
   const failures: string[] = [];
   for (const name of preference) {
@@ -97,6 +97,3 @@ export async function selectBackend(
   }
   throw new Error(`no TensorFlow.js backend works in this browser (${failures.join("; ")}).`);
 }
-
-/** The page's `?backend=` first when it names a backend, then the default order. */
-const requestedBackends = (): BackendName[] => backendsAsked(BACKEND_PREFERENCE);

@@ -7,23 +7,13 @@
  * a job that cannot stop (Lloyd's and EM's references are synchronous) is ended by the page
  * terminating the worker. Jobs run one at a time, in the order they arrive.
  *
- * Each job kind has one handler in {@link handlers}, typed by `protocol.ts`'s {@link JobTypes}: its
+ * Each job kind has one handler in {@link handlers}, typed by `protocol.ts`'s `JobTypes`: its
  * options in, its snapshots and results out through its {@link JobContext}. Whatever is transferred
- * is a copy made for the message: nothing the worker reads again is ever detached.
+ * is a copy made for the message: nothing the worker reads again is ever detached. Each page needs
+ * one model's trainer (and EM only for uploaded data): a handler imports its lib module on first
+ * use, so that a page downloads what it trains.
  */
 import { selectBackend } from "./tf_backend.js";
-// Each page needs one model's trainer (and EM only for uploaded data): loaded on a job's first use, so
-// that a page downloads what it trains.
-const kmeansModule = () => import("../../lib/kmeans/gradient_kmeans.js");
-const mixtureModule = () => import("../../lib/mixture/gradient_mixture.js");
-const emModule = () => import("../../lib/mixture/em.js");
-const lloydStepsModule = () => import("../../lib/kmeans/lloyd_steps.js");
-const emStepsModule = () => import("../../lib/mixture/em_steps.js");
-const atlasModule = () => import("../../lib/atlas.js");
-const softModule = () => import("../../lib/soft_kmeans/gradient_soft_kmeans.js");
-const softLloydModule = () => import("../../lib/soft_kmeans/soft_kmeans.js");
-const annealModule = () => import("../../data/soft_kmeans_figures.js");
-const raceModule = () => import("../../lib/kmeans/optimizer_race.js");
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
 import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
@@ -41,7 +31,6 @@ import type {
   JobResult,
   JobSnapshot,
   JobStatus,
-  TableResult,
   ToWorker,
 } from "./protocol.js";
 
@@ -72,9 +61,8 @@ const unitCost = new Map<string, number>();
 
 /** What a handler gets besides its options: the data, and the job's way out. */
 class JobContext<K extends JobKind> {
-  readonly signal: AbortSignal;
-  /** The mini-batch size of every gradient run on these data (large_data.ts). */
-  readonly batchSize: number | undefined;
+  /** What every gradient run of the job is given besides its settings (the mini-batch size: large_data.ts). */
+  readonly common: { valid: Matrix; signal: AbortSignal; batchSize: number | undefined };
   status: JobStatus = "done";
   #snapshots: JobSnapshot<K>[] = [];
   #transfer: Transferable[] = [];
@@ -84,21 +72,14 @@ class JobContext<K extends JobKind> {
     readonly id: number,
     readonly kind: K,
     readonly train: Matrix,
-    readonly valid: Matrix,
-    controller: AbortController,
+    valid: Matrix,
+    signal: AbortSignal,
   ) {
-    this.signal = controller.signal;
-    this.batchSize = batchSizeFor(train.rows);
+    this.common = { valid, signal, batchSize: batchSizeFor(train.rows) };
   }
 
-  /** What every gradient run of the job is given besides its settings. */
-  get common(): { valid: Matrix; signal: AbortSignal; batchSize: number | undefined } {
-    return { valid: this.valid, signal: this.signal, batchSize: this.batchSize };
-  }
-
-  /** Throws when the job was cancelled. */
-  check(): void {
-    if (cancelled.has(this.id)) throw new Cancelled();
+  get valid(): Matrix {
+    return this.common.valid;
   }
 
   /**
@@ -146,10 +127,10 @@ class JobContext<K extends JobKind> {
     }
   }
 
-  /** Yields to the event loop (a cancel can arrive), says the job is alive if it has been quiet, checks. */
+  /** Yields to the event loop (a cancel can arrive), throws if cancelled, says the job is alive if quiet. */
   async pause(): Promise<void> {
     await nextTask();
-    this.check();
+    if (cancelled.has(this.id)) throw new Cancelled();
     if (performance.now() - this.#posted > ALIVE_MS) {
       this.#posted = performance.now();
       post({ type: "alive", id: this.id });
@@ -169,6 +150,11 @@ class JobContext<K extends JobKind> {
   /** Records what `epochs` epochs of `work` took, for {@link reportEvery}. */
   learnCost(cost: string, work: number, epochs: number, ms: number): void {
     if (epochs >= 1 && ms > 0) unitCost.set(cost, ms / (epochs * work));
+  }
+
+  /** The training points of the step-by-step replays (see {@link stepsTrain}). */
+  get stepsTrain(): Matrix {
+    return stepsTrain ??= sampleRows(this.train, { max: STEPS_SAMPLE });
   }
 }
 
@@ -190,52 +176,63 @@ function copy({ rows, cols, data }: Matrix): Matrix & { data: Float64Array<Array
   return { rows, cols, data: Float64Array.from(data) };
 }
 
-/** Adds a K-means snapshot of `step` (with the training points each centroid owns when `final`). */
-function kmeansSnapshot(
-  job: JobContext<"kmeans">,
-  { epoch, trainLoss, validScore = NaN, diverged, centroids: run }: GradientKMeansStep,
-  { final = false, report = true }: { final?: boolean; report?: boolean } = {},
+/**
+ * Streams a gradient run the reader watches: its start, then every epoch (`steps` is asked for a
+ * report every `reportEvery` epochs), posted at each report; a replay (`skipStart`) gives its last
+ * epoch only. `add` adds a step's snapshot, said to be a report or the run's last (`final`).
+ */
+async function watch<K extends "kmeans" | "mixture", Step extends { epoch: number; diverged: boolean }>(
+  job: JobContext<K>,
+  o: JobOptions<K>,
+  { start, steps, add }: {
+    start: () => Step;
+    steps: (reportEvery: number) => AsyncGenerator<Step>;
+    add: (step: Step, report: boolean, final: boolean) => void;
+  },
 ) {
-  const centroids = copy(run), owned = final ? counts(job.train, run) : undefined;
-  const snapshot = { epoch, trainLoss, validScore, diverged, centroids, counts: owned, report };
-  job.snapshot(snapshot, [centroids.data, owned]);
+  if (!o.skipStart) {
+    // The start (epoch 0), so that reset and scrubbing can show it.
+    add(start(), true, false);
+    job.flush();
+    await job.pause();
+  }
+  const begun = performance.now();
+  const cost = `${job.kind}:${o.engine}`, work = o.k * job.train.rows;
+  const every = job.reportEvery(cost, work, o.reportEvery);
+  let last: Step | undefined;
+  await job.drain(steps(o.skipStart ? every : 1), (step) => {
+    const final = step.diverged || step.epoch === o.epochs;
+    const report = final || step.epoch % every === 0;
+    add(step, report, final);
+    last = step;
+    if (!report) return false;
+    job.flush();
+  });
+  if (!last) return;
+  job.learnCost(cost, work, last.epoch, performance.now() - begun);
+  if (last.diverged) job.status = "diverged";
 }
 
-/** Adds a mixture snapshot of `step`. */
-function mixtureSnapshot(job: JobContext<"mixture">, step: GradientMixtureStep, report = true) {
-  const { epoch, trainNLL, validNLL = NaN, diverged } = step, means = copy(step.means);
-  const sigmas = Float64Array.from(step.sigmas), weights = Float64Array.from(step.weights);
-  job.snapshot({ epoch, trainNLL, validNLL, diverged, means, sigmas, weights, report }, [
-    means.data,
-    sigmas,
-    weights,
-  ]);
-}
-
-/** Runs one gradient training per k of `ks` and posts each k's final score. */
-async function table<K extends "kmeans-table" | "mixture-table">(
+/** Runs one gradient training per k of `ks` and posts each k's final `score` (`cost`: as its watched run's). */
+async function table<K extends "kmeans-table" | "mixture-table", Step extends { diverged: boolean }>(
   job: JobContext<K>,
   { ks, epochs, engine }: JobOptions<K>,
   cost: string,
-  run: (k: number, reportEvery: number) => AsyncGenerator<{ diverged: boolean; score?: number }>,
+  run: (k: number, reportEvery: number) => AsyncGenerator<Step>,
+  score: (step: Step) => number | undefined,
 ) {
   for (const k of ks) {
     const begun = performance.now();
-    let score = NaN, diverged = false;
-    const work = k * job.train.rows;
-    const every = job.reportEvery(`${cost}:${engine}`, work, Math.max(1, Math.ceil(epochs / 10)));
-    await job.drain(run(k, every), (step) => {
-      score = step.score ?? NaN;
-      diverged = step.diverged;
-    });
-    const result: TableResult = { k, score, diverged, ms: performance.now() - begun };
-    job.result(result);
+    let last: Step | undefined;
+    const every = job.reportEvery(
+      `${cost}:${engine}`,
+      k * job.train.rows,
+      Math.max(1, Math.ceil(epochs / 10)),
+    );
+    await job.drain(run(k, every), (step) => void (last = step));
+    const ms = performance.now() - begun;
+    job.result({ k, score: (last && score(last)) ?? NaN, diverged: last?.diverged ?? false, ms });
   }
-}
-
-/** Maps an async generator's steps. */
-async function* mapSteps<T, U>(steps: AsyncGenerator<T>, f: (step: T) => U): AsyncGenerator<U> {
-  for await (const step of steps) yield f(step);
 }
 
 type Handlers = { [K in JobKind]: (options: JobOptions<K>, job: JobContext<K>) => Promise<void> };
@@ -243,91 +240,65 @@ type Handlers = { [K in JobKind]: (options: JobOptions<K>, job: JobContext<K>) =
 /** One handler per job kind. */
 const handlers: Handlers = {
   async kmeans(o, job) {
-    const { initialCentroids, trainGradientKMeans } = await kmeansModule();
+    const { initialCentroids, trainGradientKMeans } = await import("../../lib/kmeans/gradient_kmeans.js");
     const { train, valid } = job;
-    // The start (epoch 0), so that reset and scrubbing can show it; then every epoch, posted at
-    // each report (a replay, `skipStart`, asks for its last epoch only).
-    if (!o.skipStart) {
+    const options = { ...o, ...job.common };
+    await watch(job, o, {
       // An explicit start (centroids placed by hand) wins over init and seed, as in trainGradientKMeans.
-      const start = o.initial ??
-        initialCentroids(train, { k: o.k, seed: o.seed, init: o.init, uniformBox: o.uniformBox });
-      kmeansSnapshot(job, {
-        epoch: 0,
-        trainLoss: validationScore(train, start),
-        validScore: validationScore(valid, start),
-        centroids: start,
-        diverged: false,
-      });
-      job.flush();
-    }
-    const begun = performance.now();
-    const cost = `kmeans:${o.engine}`, work = o.k * train.rows;
-    const every = job.reportEvery(cost, work, o.reportEvery);
-    const options = { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 };
-    // Soft K-means when the page gives a beta: the same run, its loss the free energy.
-    const steps = o.beta === undefined
-      ? trainGradientKMeans(train, options)
-      : (await softModule()).trainSoftKMeans(train, { ...options, beta: o.beta, betaEnd: o.betaEnd });
-    // Each step is added once the next one came (the last is added with its counts).
-    let last: GradientKMeansStep | undefined;
-    await job.drain(steps, (step) => {
-      if (last) kmeansSnapshot(job, last, { report: last.epoch % every === 0 });
-      last = step;
-      if (step.epoch % every !== 0) return false;
-      job.flush();
+      start: (): GradientKMeansStep => {
+        const centroids = o.initial ?? initialCentroids(train, o);
+        const trainLoss = validationScore(train, centroids), validScore = validationScore(valid, centroids);
+        return { epoch: 0, trainLoss, validScore, centroids, diverged: false };
+      },
+      // Soft K-means when the page gives a beta: the same run, its loss the free energy.
+      steps: async function* (reportEvery) {
+        if (o.beta === undefined) yield* trainGradientKMeans(train, { ...options, reportEvery });
+        else {
+          const { trainSoftKMeans } = await import("../../lib/soft_kmeans/gradient_soft_kmeans.js");
+          yield* trainSoftKMeans(train, { ...options, reportEvery, beta: o.beta, betaEnd: o.betaEnd });
+        }
+      },
+      // The last snapshot says how many training points each centroid owns.
+      add: ({ epoch, trainLoss, validScore = NaN, diverged, centroids: run }, report, final) => {
+        const centroids = copy(run), owned = final ? counts(train, run) : undefined;
+        const snapshot = { epoch, trainLoss, validScore, diverged, centroids, counts: owned, report };
+        job.snapshot(snapshot, [centroids.data, owned]);
+      },
     });
-    if (last) {
-      job.learnCost(cost, work, last.epoch, performance.now() - begun);
-      kmeansSnapshot(job, last, { final: true });
-      job.flush();
-      if (last.diverged) job.status = "diverged";
-    }
   },
 
   async mixture(o, job) {
-    const { initialMixture, trainGradientMixture } = await mixtureModule();
+    const { initialMixture, trainGradientMixture } = await import("../../lib/mixture/gradient_mixture.js");
     const { train, valid } = job;
-    if (!o.skipStart) {
-      const start = initialMixture(train, { k: o.k, seed: o.seed, init: o.init });
-      const model = { means: start.means, sigmas: start.sigmas, weights: softmax(start.logits) };
-      mixtureSnapshot(job, {
-        epoch: 0,
-        trainNLL: gmmNLL(train, model),
-        validNLL: gmmNLL(valid, model),
-        diverged: false,
-        ...model,
-      });
-      job.flush();
-      await job.pause();
-    }
-    let diverged = false, epochs = 0;
-    const begun = performance.now();
-    const cost = `mixture:${o.engine}`, work = o.k * train.rows;
-    const every = job.reportEvery(cost, work, o.reportEvery);
-    // Every epoch recorded (a replay, `skipStart`, asks for its last epoch only), posted at each report.
-    const steps = trainGradientMixture(train, { ...o, ...job.common, reportEvery: o.skipStart ? every : 1 });
-    await job.drain(steps, (step) => {
-      const report = step.epoch % every === 0 || step.epoch === o.epochs || step.diverged;
-      mixtureSnapshot(job, step, report);
-      diverged = step.diverged;
-      epochs = step.epoch;
-      if (!report) return false;
-      job.flush();
+    await watch(job, o, {
+      start: (): GradientMixtureStep => {
+        const { means, sigmas, logits } = initialMixture(train, o);
+        const model = { means, sigmas, weights: softmax(logits) };
+        return {
+          epoch: 0,
+          trainNLL: gmmNLL(train, model),
+          validNLL: gmmNLL(valid, model),
+          diverged: false,
+          ...model,
+        };
+      },
+      steps: (reportEvery) => trainGradientMixture(train, { ...o, ...job.common, reportEvery }),
+      add: ({ epoch, trainNLL, validNLL = NaN, diverged, ...step }, report) => {
+        const means = copy(step.means), sigmas = Float64Array.from(step.sigmas);
+        const weights = Float64Array.from(step.weights);
+        const snapshot = { epoch, trainNLL, validNLL, diverged, means, sigmas, weights, report };
+        job.snapshot(snapshot, [means.data, sigmas, weights]);
+      },
     });
-    job.flush();
-    job.learnCost(cost, work, epochs, performance.now() - begun);
-    if (diverged) job.status = "diverged";
   },
 
   async restarts(o, job) {
-    const { trainGradientKMeansRestarts } = await kmeansModule();
-    const { train } = job;
-    const cost = `restarts:${o.engine}`, work = o.k * train.rows * o.restarts;
+    const { trainGradientKMeansRestarts } = await import("../../lib/kmeans/gradient_kmeans.js");
+    const cost = `restarts:${o.engine}`, work = o.k * job.train.rows * o.restarts;
     const begun = performance.now();
     const reportEvery = job.reportEvery(cost, work, o.reportEvery);
-    const steps = trainGradientKMeansRestarts(train, { ...o, ...job.common, reportEvery });
     let last: GradientKMeansRestartsStep | undefined;
-    await job.drain(steps, (step) => {
+    await job.drain(trainGradientKMeansRestarts(job.train, { ...o, ...job.common, reportEvery }), (step) => {
       last = step;
     });
     if (!last) throw new Error("the restarts reported nothing.");
@@ -339,21 +310,17 @@ const handlers: Handlers = {
   },
 
   async "kmeans-table"(o, job) {
-    const { trainGradientKMeans } = await kmeansModule();
-    await table(job, o, "kmeans", (k, reportEvery) =>
-      mapSteps(
-        trainGradientKMeans(job.train, { ...o, ...job.common, k, reportEvery }),
-        (step) => ({ diverged: step.diverged, score: step.validScore }),
-      ));
+    const { trainGradientKMeans } = await import("../../lib/kmeans/gradient_kmeans.js");
+    const run = (k: number, reportEvery: number) =>
+      trainGradientKMeans(job.train, { ...o, ...job.common, k, reportEvery });
+    await table(job, o, "kmeans", run, (step) => step.validScore);
   },
 
   async "mixture-table"(o, job) {
-    const { trainGradientMixture } = await mixtureModule();
-    await table(job, o, "mixture", (k, reportEvery) =>
-      mapSteps(
-        trainGradientMixture(job.train, { ...o, ...job.common, k, reportEvery }),
-        (step) => ({ diverged: step.diverged, score: step.validNLL }),
-      ));
+    const { trainGradientMixture } = await import("../../lib/mixture/gradient_mixture.js");
+    const run = (k: number, reportEvery: number) =>
+      trainGradientMixture(job.train, { ...o, ...job.common, k, reportEvery });
+    await table(job, o, "mixture", run, (step) => step.validNLL);
   },
 
   // deno-lint-ignore require-await
@@ -367,36 +334,33 @@ const handlers: Handlers = {
   },
 
   async em({ k }, job) {
-    const model = (await emModule()).emGaussianMixture(job.train, { k });
+    const { emGaussianMixture } = await import("../../lib/mixture/em.js");
+    const { means, sigmas, weights, iterations } = emGaussianMixture(job.train, { k });
+    const model = { means, sigmas, weights };
     job.result({
-      means: model.means,
-      sigmas: model.sigmas,
-      weights: model.weights,
-      iterations: model.iterations,
+      ...model,
+      iterations,
       validNLL: gmmNLL(job.valid, model),
       trainNLL: gmmNLL(job.train, model),
     });
   },
 
   async "lloyd-steps"({ start, maxIterations }, job) {
-    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
-    const steps = (await lloydStepsModule()).lloydSteps(stepsTrain, start, { maxIterations });
-    job.result(steps.map(({ labels: _, ...step }) => step));
+    const { lloydSteps } = await import("../../lib/kmeans/lloyd_steps.js");
+    job.result(lloydSteps(job.stepsTrain, start, { maxIterations }).map(({ labels: _, ...step }) => step));
   },
 
   async "em-steps"({ k, seed, maxIterations }, job) {
-    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
-    const { emStart, emSteps } = await emStepsModule();
-    const steps = emSteps(stepsTrain, emStart(stepsTrain, { k, seed }), { maxIterations });
+    const { emStart, emSteps } = await import("../../lib/mixture/em_steps.js");
+    const steps = emSteps(job.stepsTrain, emStart(job.stepsTrain, { k, seed }), { maxIterations });
     job.result(steps.map(({ responsibilities: _, ...step }) => step));
   },
 
   async atlas(o, job) {
-    const { trainAtlas } = await atlasModule();
-    const { train, valid, signal, batchSize } = job;
+    const { trainAtlas } = await import("../../lib/atlas.js");
     // A gradient run yields every 50 epochs (tens of milliseconds on data2D): a cancel is seen within a seed.
-    const steps = trainAtlas(train, valid, { ...o, batchSize, signal, reportEvery: 50 });
-    await job.drain(steps, ({ run }) => {
+    const { valid, ...common } = job.common;
+    await job.drain(trainAtlas(job.train, valid, { ...o, ...common, reportEvery: 50 }), ({ run }) => {
       if (!run) return;
       job.snapshot(run, []);
       job.flush();
@@ -404,9 +368,9 @@ const handlers: Handlers = {
   },
 
   async "soft-lloyd-steps"({ start, beta, maxIterations }, job) {
-    stepsTrain ??= sampleRows(job.train, { max: STEPS_SAMPLE });
-    const train = stepsTrain;
-    const steps = (await softLloydModule()).softLloyd(train, start, { beta, maxIterations, tolerance: 1e-9 });
+    const { softLloyd } = await import("../../lib/soft_kmeans/soft_kmeans.js");
+    const train = job.stepsTrain;
+    const steps = softLloyd(train, start, { beta, maxIterations, tolerance: 1e-9 });
     job.result(steps.map(({ iteration, centroids, freeEnergy }, t) => ({
       phase: iteration === 0 ? "start" : "update",
       iteration,
@@ -419,17 +383,15 @@ const handlers: Handlers = {
   },
 
   async anneal({ start, seed }, job) {
-    const { annealFindings } = await annealModule();
+    const { annealFindings } = await import("../../data/soft_kmeans_figures.js");
     job.result(await annealFindings(job, start, { seed }));
   },
 
   /** Each lane's run posted as it ends; a cancel is seen every {@link RACE_PAUSE_EPOCHS} epochs. */
   async race(o, job) {
-    const { raceSteps } = await raceModule();
-    const { train, valid, signal, batchSize } = job;
+    const { raceSteps } = await import("../../lib/kmeans/optimizer_race.js");
     // The job's options are the race's own (start, epochs, engine, lanes); the data is the worker's.
-    const steps = raceSteps(train, { ...o, valid, signal, batchSize });
-    await job.drain(steps, ({ run, done }) => {
+    await job.drain(raceSteps(job.train, { ...o, ...job.common }), ({ run, done }) => {
       if (done) job.result(run);
       else if (run.epochs.at(-1)! % RACE_PAUSE_EPOCHS !== 0) return false;
     });
@@ -449,15 +411,14 @@ async function run<K extends JobKind>(request: JobRequest<K>): Promise<void> {
     await ready;
     if (cancelled.has(id)) throw new Cancelled();
     if (!train || !valid) throw new Error("no dataset was sent to the training worker before a job.");
-    const job = new JobContext(id, request.kind, train, valid, controller);
+    const job = new JobContext(id, request.kind, train, valid, controller.signal);
     const handler: Handlers[K] = handlers[request.kind];
     // Said before a synchronous job holds the worker: the pool stops expecting pongs from here on.
     post({ type: "alive", id });
     await handler(request.options, job);
     status = job.status;
   } catch (error) {
-    if (error instanceof Cancelled) status = "cancelled";
-    else {
+    if (!(error instanceof Cancelled)) {
       post({
         type: "end",
         id,
@@ -466,6 +427,7 @@ async function run<K extends JobKind>(request: JobRequest<K>): Promise<void> {
       });
       return;
     }
+    status = "cancelled";
   } finally {
     controllers.delete(id);
     cancelled.delete(id);

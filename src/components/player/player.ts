@@ -43,10 +43,10 @@ export class LiveRun<S extends Snapshot> {
   /** Steps one epoch past the history: trains to `epoch` again (deterministic) and gives its state. */
   replay?: (epoch: number) => Promise<S | undefined>;
   readonly progress: HTMLDivElement;
-  readonly #epoch: HTMLElement;
-  readonly #bar: HTMLProgressElement;
-  readonly #of: HTMLElement;
-  readonly #status: HTMLElement;
+  readonly #epoch = html`<strong data-testid="epoch">0</strong>` as HTMLElement;
+  readonly #of = html`<span>1</span>` as HTMLElement;
+  readonly #bar = html`<progress max="1" value="0"></progress>` as HTMLProgressElement;
+  readonly #status = html`<span class="training-status">starting…</span>` as HTMLElement;
   #state: TrainingState = "running";
   #shownKey = "";
   #shownAt = 0;
@@ -60,13 +60,9 @@ export class LiveRun<S extends Snapshot> {
             <strong>${name}</strong>
           `
           : ""
-      }<label>epoch <strong data-testid="epoch">0</strong> of <span>1</span>
-      <progress max="1" value="0"></progress></label> <span class="training-status">starting…</span>
+      }<label>epoch ${this.#epoch} of ${this.#of}
+      ${this.#bar}</label> ${this.#status}
     </div>` as HTMLDivElement;
-    this.#epoch = this.progress.querySelector("[data-testid=epoch]")!;
-    this.#of = this.progress.querySelector("label > span")!;
-    this.#bar = this.progress.querySelector("progress")!;
-    this.#status = this.progress.querySelector(".training-status")!;
   }
 
   /** Starts a new run (the previous one, if any, is cancelled and forgotten). */
@@ -238,10 +234,11 @@ export class Player<S extends Snapshot> {
   #shownKey = "";
   #action: PlayAction = "pause";
   readonly element: HTMLDivElement;
-  readonly #scrubber: HTMLInputElement;
+  readonly #scrubber =
+    html`<input type="range" min="0" max="1" step="1" value="0" aria-label="epoch shown">` as HTMLInputElement;
   readonly #playButton: HTMLButtonElement;
   readonly #skipButton: HTMLButtonElement;
-  readonly #label: HTMLElement;
+  readonly #label = html`<span class="player-epoch" data-testid="player-epoch">0</span>` as HTMLElement;
 
   constructor(readonly loop: FrameLoop, readonly draw: (snapshots: (S | undefined)[]) => void) {
     loop.setPlayer(() => this.#tick());
@@ -259,10 +256,7 @@ export class Player<S extends Snapshot> {
       () => (this.#action === "pause" ? this.pause() : this.play()),
     );
     this.#skipButton = button("skip to the end", "skip to end", () => this.skipToEnd());
-    this.#scrubber =
-      html`<input type="range" min="0" max="1" step="1" value="0" aria-label="epoch shown">` as HTMLInputElement;
     this.#scrubber.addEventListener("input", () => this.seek(Number(this.#scrubber.value)));
-    this.#label = html`<span class="player-epoch" data-testid="player-epoch">0</span>` as HTMLElement;
     const speed = html`<select aria-label="playback speed">
       <option value="animated">animated (2 s)</option><option value="instant">instant</option></select>` as HTMLSelectElement;
     speed.value = this.speed;

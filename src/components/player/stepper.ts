@@ -1,11 +1,13 @@
+import { html } from "htl";
+
 /**
  * Buttons that step through a list of half-steps (back, forward, to the end, to the start) and a
  * place to draw the current one. `draw(index)` is called on each move; the element carries the
  * current index in `data-step` so that tests can follow it.
  */
 export class Stepper {
-  readonly element: HTMLDivElement;
-  readonly controls: HTMLDivElement;
+  readonly element = html`<div class="stepper"></div>` as HTMLDivElement;
+  readonly controls = html`<div class="stepper-controls"></div>` as HTMLDivElement;
   #count = 0;
   #index = 0;
   readonly #draw: (index: number) => void;
@@ -13,15 +15,8 @@ export class Stepper {
 
   constructor(name: string, draw: (index: number) => void) {
     this.#draw = draw;
-    this.element = document.createElement("div");
-    this.element.className = "stepper";
-    this.controls = document.createElement("div");
-    this.controls.className = "stepper-controls";
     const button = (text: string, label: string, move: () => number) => {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = text;
-      b.setAttribute("aria-label", label);
+      const b = html`<button type="button" aria-label=${label}>${text}</button>` as HTMLButtonElement;
       b.addEventListener("click", () => this.show(move()));
       return b;
     };
