@@ -80,7 +80,6 @@ export class KMeansModel implements Descriptor {
   readonly runs = [RUN];
   /** The start placed by hand (k rows), if any: the run and Lloyd's steps start from it. */
   placed?: number[][];
-  #placedFor?: number;
   readonly reference: Descriptor["reference"];
   #restarts?: RestartsResult;
   /** Where clicks place the start (2-D data only), with its clear button. */
@@ -98,25 +97,22 @@ export class KMeansModel implements Descriptor {
   #lessonRun?: KMeansLessonRun;
 
   /** The optimizer race from this page's start (an extra of the engine). */
-  readonly race: OptimizerRace<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+  readonly race = new OptimizerRace(this);
 
   constructor(readonly options: KMeansModelOptions) {
     this.placed = options.start;
-    this.#placedFor = options.start?.length;
     this.reference = referenceRuns("lloyd", (k, { centroids, validScore, trainLoss }) => ({
       k,
       centroids: toRows(centroids),
       validScore,
       trainLoss,
     }), options.built);
-    this.race = new OptimizerRace({
-      uniformBox: options.uniformBox,
-      startOf: (k) => (this.placed?.length === k ? fromRows(this.placed) : undefined),
-      referenceLoss: (engine) =>
-        engine.reference && this.curve.reference(engine.reference, engine.options.train),
-      referenceParameters: (engine) => engine.reference && fromRows(engine.reference.centroids),
-    });
     this.extras.push(this.race.extra);
+  }
+
+  /** The start placed by hand, if it is one for k. */
+  placedStart(k: number): Matrix | undefined {
+    return this.placed?.length === k ? fromRows(this.placed) : undefined;
   }
 
   shownRuns(): RunSpec[] {
@@ -126,7 +122,7 @@ export class KMeansModel implements Descriptor {
   runKey(settings: KMeansSettings): string {
     const { k, lr, epochs, seed, init, engine } = settings;
     // A start placed for another k is forgotten once k changes.
-    if (this.placed && this.#placedFor !== k) {
+    if (this.placed && this.placed.length !== k) {
       this.placed = undefined;
       writeStartParam(undefined);
     }
@@ -153,7 +149,7 @@ export class KMeansModel implements Descriptor {
       ...runJob(settings, epochs, 30),
       init: settings.init,
       uniformBox: this.options.uniformBox,
-      initial: this.placed?.length === settings.k ? fromRows(this.placed) : undefined,
+      initial: this.placedStart(settings.k),
       ...this.jobOptions(settings),
     }, { onSnapshot });
 
@@ -486,7 +482,6 @@ export class KMeansModel implements Descriptor {
 
   #place(engine: KMeansEngine, placed: number[][] | undefined) {
     this.placed = placed;
-    this.#placedFor = placed?.length;
     writeStartParam(placed);
     engine.retrain();
   }

@@ -8,7 +8,7 @@
 import { html } from "htl";
 import { initialCentroids } from "../../lib/kmeans/gradient_kmeans.js";
 import { ANNEAL_DEFAULTS } from "../../lib/soft_kmeans/soft_kmeans.js";
-import { fromRows, type Matrix } from "../../lib/matrix.js";
+import type { Matrix } from "../../lib/matrix.js";
 import { formatScore } from "../draw/format.js";
 import { splitsChart } from "../draw/splits.js";
 import { type AnnealFindings, annealSentence, betaText } from "../../data/soft_kmeans_figures.js";
@@ -58,9 +58,8 @@ export class SoftKMeansModel extends KMeansModel {
   /** The run's start: placed by hand, or drawn as the worker draws it (the same lib function). */
   startOf(settings: KMeansSettings, train: Matrix): Matrix {
     const { k, seed, init } = settings;
-    return this.placed?.length === k
-      ? fromRows(this.placed)
-      : initialCentroids(train, { k, seed, init, uniformBox: this.options.uniformBox });
+    return this.placedStart(k) ??
+      initialCentroids(train, { k, seed, init, uniformBox: this.options.uniformBox });
   }
 
   override readonly steps: KMeansModel["steps"] = {

@@ -134,17 +134,16 @@ export function unownedWarning(
 ): HTMLElement {
   const none = counts.flatMap((count, j) => (count === 0 ? [names[j]] : []));
   if (none.length === 0) return html`<span></span>`;
-  const listed = none.length === 1 ? none[0] : `${none.slice(0, -1).join(", ")} and ${none.at(-1)}`;
+  const one = none.length === 1;
+  const listed = one ? none[0] : `${none.slice(0, -1).join(", ")} and ${none.at(-1)}`;
   const subject = noun === "centroid"
-    ? `The centroid${none.length === 1 ? "" : "s"} of ${listed} ${none.length === 1 ? "is" : "are each"}`
-    : `${who ? `${who}: c` : "C"}omponent${none.length === 1 ? "" : "s"} ${
-      listed.replaceAll("component ", "")
-    } ${none.length === 1 ? "is" : "are each"}`;
+    ? `The centroid${one ? "" : "s"} of ${listed}`
+    : `${who ? `${who}: c` : "C"}omponent${one ? "" : "s"} ${listed.replaceAll("component ", "")}`;
   const role = noun === "centroid" ? "nearest centroid" : "most likely component";
   return html`
     <div class="warning" role="note"
-      data-warning="no-validation-point">${subject} the ${role} of none of the ${rows.toLocaleString(
-        "en-US",
-      )} validation points.</div>
+      data-warning="no-validation-point">${subject} ${one
+        ? "is"
+        : "are each"} the ${role} of none of the ${rows.toLocaleString("en-US")} validation points.</div>
   `;
 }
