@@ -127,16 +127,16 @@ Deno.test("the notebook's run: its rank among the ten seeds, and the notes that 
   assert.ok(step <= 0.12, `largest step ${step}`);
   assert.match(jumpsAndCrawls(run)!, new RegExp(`more than ${step.toFixed(3)} in an epoch`));
   // 150 epochs: the gap to Lloyd's training loss still falls over the last 15 (lib's curve).
-  const curve = { epochs: run.steps.map((s) => s.epoch), values: run.steps.map((s) => s.trainLoss) };
+  const value = (step: { trainLoss: number }) => step.trainLoss;
   const before = run.steps[135].trainLoss - lloydK5.trainLoss,
     after = run.steps[150].trainLoss - lloydK5.trainLoss;
   assert.ok(before > after * 1.01 && after > 0, `gap ${before} then ${after}`);
   assert.match(
-    stillFalling(curve, lloydK5.trainLoss, { gap: "the gap" })!,
+    stillFalling(run.steps, lloydK5.trainLoss, { value, gap: "the gap" })!,
     new RegExp(`from ${before.toFixed(5)} at epoch 135 to ${after.toFixed(5)} at epoch 150`),
   );
   // Converged (a reference at the curve's end, no gap left): nothing is said.
-  assert.equal(stillFalling(curve, run.steps[150].trainLoss, { gap: "the gap" }), undefined);
+  assert.equal(stillFalling(run.steps, run.steps[150].trainLoss, { value, gap: "the gap" }), undefined);
   assert.equal(deadThroughout(run), undefined, "no centroid is dead in the notebook's run");
 });
 

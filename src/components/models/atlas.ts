@@ -61,7 +61,7 @@ export function atlasInputs(maxK: number): Record<string, InputSpec> {
 }
 
 /** How an atlas on the page ended, or that it runs. */
-export type AtlasState = "running" | "done" | "cancelled" | "error";
+type AtlasState = "running" | "done" | "cancelled" | "error";
 
 /** Milliseconds between two redraws of the charts while runs arrive. */
 const DRAW_MS = 500;
@@ -268,19 +268,14 @@ export class LocalOptimaAtlas {
   }
 
   /** The summary of the runs in hand (undefined before the reference and a first run). */
-  summary(): AtlasSummary | undefined {
+  #summary(): AtlasSummary | undefined {
     if (!this.settings || !this.#reference) return undefined;
     return summarizeAtlas(this.settings.model, this.#runs, this.#reference);
   }
 
-  /** The runs of each method in hand, in the order they arrived. */
-  get runs(): Partial<Record<AtlasMethod, readonly AtlasRun[]>> {
-    return this.#runs;
-  }
-
   #drawLater(method: AtlasMethod) {
     this.loop.want(`histogram ${method}`, () => {
-      const runs = this.#runs[method], summary = this.summary();
+      const runs = this.#runs[method], summary = this.#summary();
       if (!runs?.length || !summary) return;
       const slot = this.slots[method];
       slot.show(histogram(runs, { summary, width: slot.drawWidth, name: ATLAS_NAMES[method] }));
@@ -288,10 +283,11 @@ export class LocalOptimaAtlas {
   }
 
   #drawFindings() {
-    const summary = this.summary();
+    const summary = this.#summary();
     if (!summary?.methods.length) return;
-    const sentences = atlasFindings(summary, this.settings!.k);
-    this.findings.replaceChildren(...sentences.map((sentence) => html`<p>${sentence}</p>`));
+    this.findings.replaceChildren(
+      ...atlasFindings(summary, this.settings!.k).map((sentence) => html`<p>${sentence}</p>`),
+    );
   }
 
   dispose(): void {

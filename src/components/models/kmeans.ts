@@ -17,21 +17,13 @@ import { clusterName } from "../draw/palette.js";
 import { kmeansOverlay, type ScatterPanel } from "../draw/scatter_layers.js";
 import { type CentroidPicker, centroidPicker } from "../inputs/centroid_picker.js";
 import { formatStart, writeStartParam } from "../inputs/url_state.js";
-import type {
-  Extra,
-  LiveEngine,
-  LiveSettings,
-  ModelDescriptor,
-  PaintContext,
-  RunSpec,
-} from "../live/engine.js";
+import type { LiveEngine, LiveSettings, ModelDescriptor, PaintContext, RunSpec } from "../live/engine.js";
 import { liveInputs, type ModelFiles } from "../live/page_parts.js";
 import { GRADIENT_KMEANS, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js";
 import type { ChosenDataset } from "../inputs/dataset_store.js";
 import type { InputSpec } from "../inputs/input_spec.js";
 import { compareWithTab } from "../onnx/model_export.js";
 import { inTask } from "../live/next_task.js";
-import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
 import type { KMeansJobOptions, KMeansSnapshot, LloydStepSummary, RestartsResult } from "../live/protocol.js";
 import { deadCentroidNote, restartsPlot, summaryTable } from "./kmeans_report.js";
 import {
@@ -43,9 +35,7 @@ import {
 } from "./scenarios.js";
 import { deadCentroidWhy, jumpsAndCrawls, stillFalling, unownedWarning, whyNote } from "./why_notes.js";
 import { OptimizerRace, type RaceSettings } from "./race.js";
-
-// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../../lib/onnx/onnx_export.js");
+import { assignmentsTable, explainInFrame, onnxExport, referenceRuns, runJob } from "./model_parts.js";
 
 /** The K-means page's inputs (the race's learning rates come from a form of their own). */
 export interface KMeansSettings extends LiveSettings, RaceSettings {
@@ -62,8 +52,9 @@ export interface LloydRun {
   trainLoss?: number;
 }
 
-/** The K-means model's engine. */
+/** The K-means model's engine, and what a descriptor of it is. */
 export type KMeansEngine = LiveEngine<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+type Descriptor = ModelDescriptor<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
 
 /** What the K-means model needs of the page. */
 interface KMeansModelOptions {
@@ -79,11 +70,9 @@ interface KMeansModelOptions {
 }
 
 const RUN: RunSpec = { id: "gradient", name: "", slot: 0 };
-const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 30));
 
 /** The K-means descriptor, with the page's state of it: the start placed by hand, the picker. */
-export class KMeansModel
-  implements ModelDescriptor<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary> {
+export class KMeansModel implements Descriptor {
   readonly noun = "cluster";
   readonly optimizer = "AdamW";
   readonly classic = "Lloyd";
@@ -91,8 +80,7 @@ export class KMeansModel
   readonly runs = [RUN];
   /** The start placed by hand (k rows), if any: the run and Lloyd's steps start from it. */
   placed?: number[][];
-  #placedFor?: number;
-  #lloyd?: ReferenceJobs<"lloyd", LloydRun>;
+  readonly reference: Descriptor["reference"];
   #restarts?: RestartsResult;
   /** Where clicks place the start (2-D data only), with its clear button. */
   readonly picker = html`<div class="start-picker"></div>` as HTMLDivElement;
@@ -109,19 +97,22 @@ export class KMeansModel
   #lessonRun?: KMeansLessonRun;
 
   /** The optimizer race from this page's start (an extra of the engine). */
-  readonly race: OptimizerRace<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>;
+  readonly race = new OptimizerRace(this);
 
   constructor(readonly options: KMeansModelOptions) {
     this.placed = options.start;
-    this.#placedFor = options.start?.length;
-    this.race = new OptimizerRace({
-      uniformBox: options.uniformBox,
-      startOf: (k) => (this.placed?.length === k ? fromRows(this.placed) : undefined),
-      referenceLoss: (engine) =>
-        engine.reference && this.curve.reference(engine.reference, engine.options.train),
-      referenceParameters: (engine) => engine.reference && fromRows(engine.reference.centroids),
-    });
+    this.reference = referenceRuns("lloyd", (k, { centroids, validScore, trainLoss }) => ({
+      k,
+      centroids: toRows(centroids),
+      validScore,
+      trainLoss,
+    }), options.built);
     this.extras.push(this.race.extra);
+  }
+
+  /** The start placed by hand, if it is one for k. */
+  placedStart(k: number): Matrix | undefined {
+    return this.placed?.length === k ? fromRows(this.placed) : undefined;
   }
 
   shownRuns(): RunSpec[] {
@@ -131,7 +122,7 @@ export class KMeansModel
   runKey(settings: KMeansSettings): string {
     const { k, lr, epochs, seed, init, engine } = settings;
     // A start placed for another k is forgotten once k changes.
-    if (this.placed && this.#placedFor !== k) {
+    if (this.placed && this.placed.length !== k) {
       this.placed = undefined;
       writeStartParam(undefined);
     }
@@ -153,28 +144,14 @@ export class KMeansModel
     );
   }
 
-  train(
-    pool: TrainingPool,
-    settings: KMeansSettings,
-    _run: RunSpec,
-    { onSnapshot, epochs: upTo }: { onSnapshot: (snapshot: KMeansSnapshot) => void; epochs?: number },
-  ) {
-    const { k, lr, epochs, seed, init, engine } = settings;
-    const initial = this.placed?.length === k ? fromRows(this.placed) : undefined;
-    return pool.start("kmeans", {
-      k,
-      lr,
-      epochs: upTo ?? epochs,
-      seed,
-      init,
-      engine,
+  readonly train: Descriptor["train"] = (pool, settings, _run, { onSnapshot, epochs }) =>
+    pool.start("kmeans", {
+      ...runJob(settings, epochs, 30),
+      init: settings.init,
       uniformBox: this.options.uniformBox,
-      initial,
-      reportEvery: upTo ?? reportEveryFor(epochs),
-      skipStart: upTo !== undefined,
+      initial: this.placedStart(settings.k),
       ...this.jobOptions(settings),
     }, { onSnapshot });
-  }
 
   /** Options a model built on this one adds to the run's job (soft K-means: its beta). */
   protected jobOptions(_settings: KMeansSettings): Partial<KMeansJobOptions> {
@@ -190,13 +167,8 @@ export class KMeansModel
     return centroids;
   }
 
-  parameters(snapshot: KMeansSnapshot): Matrix {
-    return snapshot.centroids;
-  }
-
-  referenceParameters(reference: LloydRun): Matrix {
-    return fromRows(reference.centroids);
-  }
+  readonly parameters = (snapshot: KMeansSnapshot) => snapshot.centroids;
+  readonly referenceParameters = (reference: LloydRun) => fromRows(reference.centroids);
 
   /** Colours the points by their nearest centroid of `labelling` and draws `centroids` over them. */
   protected paintCentroids(
@@ -236,18 +208,6 @@ export class KMeansModel
     };
   }
 
-  reference(pool: TrainingPool, k: number, priority: number): Promise<LloydRun> {
-    if (this.options.built) return Promise.resolve(this.options.built[k - 1]);
-    this.#lloyd ??= new ReferenceJobs(pool, "lloyd", (k, { centroids, validScore, trainLoss }) => ({
-      k,
-      centroids: toRows(centroids),
-      validScore,
-      trainLoss,
-    }));
-    if (priority === 0) this.#lloyd.cancelExcept(k);
-    return this.#lloyd.get(k, priority);
-  }
-
   paintReference(panel: ScatterPanel, reference: LloydRun, context: PaintContext) {
     const centroids = fromRows(reference.centroids);
     this.paintCentroids(panel, centroids, centroids, context);
@@ -259,12 +219,12 @@ export class KMeansModel
     };
   }
 
-  readonly curve = {
+  readonly curve: Descriptor["curve"] = {
     quantity: "training loss",
-    value: (snapshot: KMeansSnapshot) => snapshot.trainLoss,
-    reference: (reference: LloydRun, train: Matrix) =>
+    value: (snapshot) => snapshot.trainLoss,
+    reference: (reference, train) =>
       reference.trainLoss ?? validationScore(train, fromRows(reference.centroids)),
-    caption: (shown: { history: KMeansSnapshot[] }[], reference: LloydRun, value: number) => {
+    caption: (shown, reference, value) => {
       const last = shown[0].history.at(-1)!;
       return `Training loss at epoch ${last.epoch}: ${
         formatScore(last.trainLoss)
@@ -276,42 +236,35 @@ export class KMeansModel
     },
   };
 
-  readonly steps = {
+  /** The gradient run's start (its epoch-0 centroids) once in, for k centroids; else undefined. */
+  protected runStart(settings: KMeansSettings, engine: KMeansEngine): Matrix | undefined {
+    const start = engine.runs.get(RUN.id)!.history[0];
+    return start?.epoch === 0 && start.centroids.rows === settings.k ? start.centroids : undefined;
+  }
+
+  readonly steps: Descriptor["steps"] = {
     waiting: "waiting for the gradient run's start…",
-    /** Lloyd's half-steps start where the gradient run on screen starts: its epoch-0 centroids. */
-    key: (settings: KMeansSettings, engine: KMeansEngine) => {
-      const start = engine.runs.get(RUN.id)!.history[0];
-      if (!start || start.epoch !== 0 || start.centroids.rows !== settings.k) return undefined;
-      return JSON.stringify(Array.from(start.centroids.data));
+    /** Lloyd's half-steps start where the gradient run on screen starts. */
+    key: (settings, engine) => {
+      const start = this.runStart(settings, engine);
+      return start && JSON.stringify(Array.from(start.data));
     },
-    start: (
-      pool: TrainingPool,
-      _settings: KMeansSettings,
-      engine: KMeansEngine,
-      done: (steps: LloydStepSummary[]) => void,
-    ) => {
-      const start = engine.runs.get(RUN.id)!.history[0].centroids;
-      return pool.start("lloyd-steps", { start, maxIterations: 100 }, {
+    start: (pool, settings, engine, done) =>
+      pool.start("lloyd-steps", { start: this.runStart(settings, engine)!, maxIterations: 100 }, {
         slot: 1,
         priority: 0, // a panel the reader sees: ahead of the restarts and the table (tens of ms)
         onResult: done,
-      });
-    },
-    parameters: (step: LloydStepSummary) => step.centroids,
-    paint: (
-      panel: ScatterPanel,
-      step: LloydStepSummary,
-      before: LloydStepSummary | undefined,
-      context: PaintContext,
-    ) =>
-      // An update keeps the labels of the assign before it: colour by the centroids that made them.
+      }),
+    parameters: (step) => step.centroids,
+    // An update keeps the labels of the assign before it: colour by the centroids that made them.
+    paint: (panel, step, before, context) =>
       this.paintCentroids(
         panel,
         step.centroids,
         (step.phase === "update" && before ? before : step).centroids,
         context,
       ),
-    describe: (step: LloydStepSummary) => ({
+    describe: (step) => ({
       what: step.phase === "start"
         ? "the gradient run's start"
         : `iteration ${step.iteration}, ${step.phase}`,
@@ -319,15 +272,9 @@ export class KMeansModel
     }),
   };
 
-  readonly table = {
-    key: ({ lr, epochs, seed, init, engine }: KMeansSettings) =>
-      JSON.stringify([lr, epochs, seed, init, engine]),
-    start: (
-      pool: TrainingPool,
-      { lr, epochs, seed, init, engine }: KMeansSettings,
-      ks: number[],
-      onResult: (run: string, result: { k: number; score: number; diverged: boolean; ms: number }) => void,
-    ) => [
+  readonly table: Descriptor["table"] = {
+    key: ({ lr, epochs, seed, init, engine }) => JSON.stringify([lr, epochs, seed, init, engine]),
+    start: (pool, { lr, epochs, seed, init, engine }, ks, onResult) => [
       pool.start(
         "kmeans-table",
         { lr, epochs, seed, init, engine, uniformBox: this.options.uniformBox, ks },
@@ -338,11 +285,7 @@ export class KMeansModel
         },
       ),
     ],
-    render: (
-      results: Map<number, Map<string, { score: number; diverged: boolean; ms: number }>>,
-      references: Map<number, LloydRun>,
-      ks: number[],
-    ) =>
+    render: (results, references, ks) =>
       summaryTable(ks.flatMap((k) => {
         const result = results.get(k)?.get(RUN.id), lloyd = references.get(k);
         if (!result || !lloyd) return [];
@@ -352,37 +295,34 @@ export class KMeansModel
           gradientScore: result.score,
           gapPercent: 100 * (result.score - lloyd.validScore) / lloyd.validScore,
           ms: result.ms,
-          diverged: result.diverged,
         }];
       })),
   };
 
   /**
    * After a run that ended: the lesson's why; once it ended well, the notes beside the gap curve, the
-   * dead-centroid warnings and the matching with Lloyd's centroids. The lesson and the matching
-   * table are frame loop steps of their own (with the notes, one frame's work was a long task).
+   * dead-centroid warnings and the matching with Lloyd's centroids (a frame loop step of its own too).
    */
-  final(finished: { snapshot: KMeansSnapshot; status: string }[], engine: KMeansEngine): Node[] {
+  final(
+    finished: { run: RunSpec; snapshot: KMeansSnapshot; status: string }[],
+    engine: KMeansEngine,
+  ): Node[] {
     const [{ snapshot, status }] = finished;
     this.drawPicker(engine);
     const live = engine.runs.get(RUN.id)!;
-    engine.loop.want("lesson", () => {
-      // Superseded before its frame came (a new run began): nothing of it is drawn.
-      if (live.last !== snapshot) return;
+    explainInFrame(engine, finished, () => {
       const run = this.#finishedRun(engine);
       this.#lessonRun = run;
       this.#showLesson(engine.settings!);
       if (status !== "done") this.why.replaceChildren();
       else if (run) {
-        const history = live.history;
         this.why.replaceChildren(
           ...[
             jumpsAndCrawls(run),
-            stillFalling(
-              { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainLoss) },
-              run.lloyd.trainLoss,
-              { gap: "the gap to Lloyd's training loss" },
-            ),
+            stillFalling(live.history, run.lloyd.trainLoss, {
+              value: (s) => s.trainLoss,
+              gap: "the gap to Lloyd's training loss",
+            }),
             deadCentroidWhy(run),
           ].map(whyNote),
         );
@@ -441,15 +381,14 @@ export class KMeansModel
     });
   }
 
-  readonly extras: Extra<KMeansSettings, KMeansSnapshot, LloydRun, LloydStepSummary>[] = [{
+  readonly extras: NonNullable<Descriptor["extras"]> = [{
     slot: "restarts",
-    title: ({ restarts }: KMeansSettings) =>
+    title: ({ restarts }) =>
       `Restarts: the validation score of each of ${restarts} seeds (ringed: the lowest training loss)`,
     /** Restarts train seeds 0..R-1 whatever the seed input: the seed does not rerun them. */
-    key: ({ k, lr, epochs, init, engine, restarts }: KMeansSettings) =>
+    key: ({ k, lr, epochs, init, engine, restarts }) =>
       JSON.stringify([k, lr, epochs, init, engine, restarts]),
-    start: (pool: TrainingPool, settings: KMeansSettings, live: KMeansEngine, redraw: () => void) => {
-      const { k, lr, epochs, init, engine, restarts } = settings;
+    start: (pool, { k, lr, epochs, init, engine, restarts }, live, redraw) => {
       this.#restarts = undefined;
       return pool.start("restarts", {
         k,
@@ -470,7 +409,7 @@ export class KMeansModel
         },
       });
     },
-    draw: async (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: KMeansEngine) => {
+    draw: async (slot, engine) => {
       const result = this.#restarts, k = engine.settings!.k;
       if (!result) {
         slot.show(html`<p class="muted">Restarts train after the main run…</p>`);
@@ -543,7 +482,6 @@ export class KMeansModel
 
   #place(engine: KMeansEngine, placed: number[][] | undefined) {
     this.placed = placed;
-    this.#placedFor = placed?.length;
     writeStartParam(placed);
     engine.retrain();
   }
@@ -627,15 +565,11 @@ export const KMEANS_FILES: ModelFiles<KMeansSettings, KMeansSnapshot, LloydRun> 
           ...Object.fromEntries(row.map((v, t) => [`x${t}`, v])),
         })),
     },
-    {
-      label: "Validation assignments (CSV)",
-      file: "validation-assignments",
-      csv: (snapshot, { valid, split }) =>
-        Array.from(
-          assign(valid, snapshot.centroids).labels,
-          (label, i) => ({ row: split.valid[i], cluster: label + 1 }),
-        ),
-    },
+    assignmentsTable(
+      "validation-assignments",
+      "cluster",
+      (snapshot, valid) => assign(valid, snapshot.centroids).labels,
+    ),
     { label: "Centroids (JSON)", file: "gradient-centroids", json: (snapshot) => toRows(snapshot.centroids) },
   ],
 };

@@ -19,18 +19,10 @@ export function deadCentroidNote(trainCounts: number[]) {
     data (AdamW's weight decay only pulls it slowly to the origin). Try another seed, or the k-means++ init.</div>`;
 }
 
-/** One row of the k = 1..5 summary: Lloyd's score and a gradient run's, for one k. */
-interface SummaryRow {
-  k: number;
-  lloydScore: number;
-  gradientScore: number;
-  gapPercent: number;
-  ms: number;
-  diverged: boolean;
-}
-
 /** The k = 1..5 table: Lloyd's score, the gradient score, the gap, the training time in this tab. */
-export function summaryTable(rows: SummaryRow[]) {
+export function summaryTable(
+  rows: { k: number; lloydScore: number; gradientScore: number; gapPercent: number; ms: number }[],
+) {
   return Inputs.table(rows, {
     columns: ["k", "lloydScore", "gradientScore", "gapPercent", "ms"],
     header: {

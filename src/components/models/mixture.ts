@@ -23,15 +23,12 @@ import { GRADIENT_MIXTURE, NOTEBOOK_SPLIT } from "../../lib/notebook_settings.js
 import type { ChosenDataset } from "../inputs/dataset_store.js";
 import type { InputSpec } from "../inputs/input_spec.js";
 import { compareWithTab } from "../onnx/model_export.js";
-import { ReferenceJobs, type TrainingPool } from "../live/pool.js";
 import type { EMStepSummary, MixtureSnapshot } from "../live/protocol.js";
 import { collapseWarning, mixtureSummaryTable } from "./mixture_report.js";
 import { divergedNote, formatScore } from "../draw/format.js";
 import { capital, type Lessons, mixtureLessonInit, type MixtureLessonRun } from "./scenarios.js";
 import { stillFalling, unownedWarning, whyNote } from "./why_notes.js";
-
-// The exporter (with its protobuf code, 125 kB) is loaded when a model is exported or a map drawn.
-const onnxExport = () => import("../../lib/onnx/onnx_export.js");
+import { assignmentsTable, explainInFrame, onnxExport, referenceRuns, runJob } from "./model_parts.js";
 
 /** The mixture page's inputs ("both" shows the two inits side by side). */
 interface MixtureSettings extends LiveSettings {
@@ -50,14 +47,15 @@ interface EMRun {
   trainNLL?: number;
 }
 
-/** The mixture model's engine. */
+/** The mixture model's engine, and what a descriptor of it is. */
 type MixtureEngine = LiveEngine<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary>;
+type Descriptor = ModelDescriptor<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary>;
 
 const RUNS: RunSpec[] = [
   { id: "random", name: "random init", slot: 0 },
   { id: "kmeans", name: "K-means init", slot: 1 },
 ];
-const reportEveryFor = (epochs: number) => Math.max(1, Math.ceil(epochs / 50));
+const initOf = (run: RunSpec) => (run.id === "random" ? "random" : "kmeans");
 const emModel = (em: EMRun): SphericalGaussianMixture => ({
   means: fromRows(em.means),
   sigmas: Float64Array.from(em.sigmas),
@@ -65,13 +63,13 @@ const emModel = (em: EMRun): SphericalGaussianMixture => ({
 });
 
 /** The mixture descriptor. */
-export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSnapshot, EMRun, EMStepSummary> {
+export class MixtureModel implements Descriptor {
   readonly noun = "component";
   readonly optimizer = "Adam";
   readonly classic = "EM";
   readonly scoreName = "NLL";
   readonly runs = RUNS;
-  #em?: ReferenceJobs<"em", EMRun>;
+  readonly reference: Descriptor["reference"];
   readonly #focusLabels: HTMLSpanElement[] = [];
   /** The parameter chart's axes, kept while its domains stay. */
   readonly #parameterAxes = new ParameterAxes();
@@ -89,6 +87,15 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     readonly options: { train: Matrix; built?: EMRun[]; lessons?: Lessons<MixtureLessonRun> },
   ) {
     this.dataScale = Math.sqrt(meanFeatureVariance(options.train));
+    this.reference = referenceRuns("em", (k, r) => ({
+      k,
+      means: toRows(r.means),
+      sigmas: Array.from(r.sigmas),
+      weights: Array.from(r.weights),
+      validNLL: r.validNLL,
+      iterations: r.iterations,
+      trainNLL: r.trainNLL,
+    }), options.built);
   }
 
   shownRuns({ init }: MixtureSettings): RunSpec[] {
@@ -150,44 +157,23 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
   #explain(engine: MixtureEngine, run: MixtureLessonRun | undefined) {
     this.options.lessons?.show({ ...engine.settings }, run);
     this.why.replaceChildren(
-      ...(run ? engine.shown : []).map((shown) => {
-        const history = engine.runs.get(shown.id)!.history;
-        return whyNote(
-          stillFalling(
-            { epochs: history.map((s) => s.epoch), values: history.map((s) => s.trainNLL) },
-            run!.em.trainNLL,
-            { gap: `the ${shown.name}'s gap to EM's training NLL` },
-          ),
-        );
-      }),
+      ...(run ? engine.shown : []).map((shown) =>
+        whyNote(stillFalling(engine.runs.get(shown.id)!.history, run!.em.trainNLL, {
+          value: (s) => s.trainNLL,
+          gap: `the ${shown.name}'s gap to EM's training NLL`,
+        }))
+      ),
     );
   }
 
-  train(
-    pool: TrainingPool,
-    { k, lr, epochs, seed, engine }: MixtureSettings,
-    run: RunSpec,
-    { onSnapshot, epochs: upTo }: { onSnapshot: (snapshot: MixtureSnapshot) => void; epochs?: number },
-  ) {
-    return pool.start("mixture", {
-      k,
-      lr,
-      epochs: upTo ?? epochs,
-      seed,
-      engine,
-      init: run.id === "random" ? "random" : "kmeans",
-      reportEvery: upTo ?? reportEveryFor(epochs),
-      skipStart: upTo !== undefined,
-    }, { slot: run.slot, onSnapshot });
-  }
+  readonly train: Descriptor["train"] = (pool, settings, run, { onSnapshot, epochs }) =>
+    pool.start("mixture", { ...runJob(settings, epochs, 50), init: initOf(run) }, {
+      slot: run.slot,
+      onSnapshot,
+    });
 
-  parameters(snapshot: MixtureSnapshot): Matrix {
-    return snapshot.means;
-  }
-
-  referenceParameters(reference: EMRun): Matrix {
-    return fromRows(reference.means);
-  }
+  readonly parameters = (snapshot: MixtureSnapshot) => snapshot.means;
+  readonly referenceParameters = (reference: EMRun) => fromRows(reference.means);
 
   /** Paints the points by their most likely component (fainter where unsure), and the mixture over them. */
   #paintMixture(panel: ScatterPanel, model: SphericalGaussianMixture, context: PaintContext) {
@@ -221,21 +207,6 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     };
   }
 
-  reference(pool: TrainingPool, k: number, priority: number): Promise<EMRun> {
-    if (this.options.built) return Promise.resolve(this.options.built[k - 1]);
-    this.#em ??= new ReferenceJobs(pool, "em", (k, r) => ({
-      k,
-      means: toRows(r.means),
-      sigmas: Array.from(r.sigmas),
-      weights: Array.from(r.weights),
-      validNLL: r.validNLL,
-      iterations: r.iterations,
-      trainNLL: r.trainNLL,
-    }));
-    if (priority === 0) this.#em.cancelExcept(k);
-    return this.#em.get(k, priority);
-  }
-
   paintReference(panel: ScatterPanel, reference: EMRun, context: PaintContext) {
     const model = emModel(reference);
     this.#paintMixture(panel, model, context);
@@ -247,11 +218,11 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     };
   }
 
-  readonly curve = {
+  readonly curve: Descriptor["curve"] = {
     quantity: "training NLL",
-    value: (snapshot: MixtureSnapshot) => snapshot.trainNLL,
-    reference: (reference: EMRun, train: Matrix) => reference.trainNLL ?? gmmNLL(train, emModel(reference)),
-    caption: (shown: { run: RunSpec; history: MixtureSnapshot[] }[], reference: EMRun, value: number) => {
+    value: (snapshot) => snapshot.trainNLL,
+    reference: (reference, train) => reference.trainNLL ?? gmmNLL(train, emModel(reference)),
+    caption: (shown, reference, value) => {
       const finals = shown.filter(({ history }) => history.length).map(({ run, history }) =>
         `${run.name} ${formatScore(history.at(-1)!.trainNLL)} at epoch ${history.at(-1)!.epoch}`
       );
@@ -261,33 +232,22 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     },
   };
 
-  readonly steps = {
+  readonly steps: Descriptor["steps"] = {
     waiting: "computed once the runs are trained…",
     /** EM's own start for (k, seed), once the runs on screen are trained (they have the cores first). */
-    key: (settings: MixtureSettings, engine: MixtureEngine) =>
-      engine.shown.every((run) => engine.runs.get(run.id)!.trained)
-        ? JSON.stringify([settings.k, settings.seed])
-        : undefined,
-    start: (
-      pool: TrainingPool,
-      { k, seed }: MixtureSettings,
-      _engine: MixtureEngine,
-      done: (steps: EMStepSummary[]) => void,
-    ) =>
+    key: ({ k, seed }, engine) =>
+      engine.shown.every((run) => engine.runs.get(run.id)!.trained) ? JSON.stringify([k, seed]) : undefined,
+    start: (pool, { k, seed }, _engine, done) =>
       pool.start("em-steps", { k, seed, maxIterations: 100 }, {
         slot: 1,
         priority: 0, // a panel the reader sees: ahead of the table (tens of ms)
         onResult: done,
       }),
-    parameters: (step: EMStepSummary) => step.mixture.means,
+    parameters: (step) => step.mixture.means,
     // An E-step computes responsibilities under the mixture it starts from: draw those.
-    paint: (
-      panel: ScatterPanel,
-      step: EMStepSummary,
-      before: EMStepSummary | undefined,
-      context: PaintContext,
-    ) => this.#paintMixture(panel, (step.phase === "E" && before ? before : step).mixture, context),
-    describe: (step: EMStepSummary) => ({
+    paint: (panel, step, before, context) =>
+      this.#paintMixture(panel, (step.phase === "E" && before ? before : step).mixture, context),
+    describe: (step) => ({
       what: step.phase === "start"
         ? "start (k-means++, then Lloyd)"
         : `iteration ${step.iteration}, ${step.phase}-step`,
@@ -295,33 +255,17 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     }),
   };
 
-  readonly table = {
-    key: ({ lr, epochs, seed, engine }: MixtureSettings) => JSON.stringify([lr, epochs, seed, engine]),
-    start: (
-      pool: TrainingPool,
-      { lr, epochs, seed, engine }: MixtureSettings,
-      ks: number[],
-      onResult: (run: string, result: { k: number; score: number; diverged: boolean; ms: number }) => void,
-    ) =>
+  readonly table: Descriptor["table"] = {
+    key: ({ lr, epochs, seed, engine }) => JSON.stringify([lr, epochs, seed, engine]),
+    start: (pool, { lr, epochs, seed, engine }, ks, onResult) =>
       RUNS.map((run) =>
-        pool.start("mixture-table", {
-          lr,
-          epochs,
-          seed,
-          engine,
-          init: run.id === "random" ? "random" : "kmeans",
-          ks,
-        }, {
+        pool.start("mixture-table", { lr, epochs, seed, engine, init: initOf(run), ks }, {
           slot: run.slot,
           priority: 2,
           onResult: (result) => onResult(run.id, result),
         })
       ),
-    render: (
-      results: Map<number, Map<string, { score: number; ms: number }>>,
-      references: Map<number, EMRun>,
-      ks: number[],
-    ) =>
+    render: (results, references, ks) =>
       mixtureSummaryTable(ks.flatMap((k) => {
         const random = results.get(k)?.get("random"), kmeans = results.get(k)?.get("kmeans");
         const em = references.get(k);
@@ -344,12 +288,7 @@ export class MixtureModel implements ModelDescriptor<MixtureSettings, MixtureSna
     finished: { run: RunSpec; snapshot: MixtureSnapshot; status: string }[],
     engine: MixtureEngine,
   ): Node[] {
-    // The lesson is a frame loop step of its own (with the notes, one frame's work was a long task).
-    engine.loop.want("lesson", () => {
-      // Superseded before its frame came (a new run began): nothing of it is drawn.
-      if (finished.some(({ run, snapshot }) => engine.runs.get(run.id)!.last !== snapshot)) return;
-      this.#explain(engine, this.#finishedRun(engine));
-    });
+    explainInFrame(engine, finished, () => this.#explain(engine, this.#finishedRun(engine)));
     const valid = engine.options.valid;
     return finished.filter(({ status }) => status === "done").flatMap(({ run, snapshot }) => [
       collapseWarning(snapshot, { name: capital(run.name), dataScale: this.dataScale }),
@@ -449,14 +388,10 @@ export const MIXTURE_FILES: ModelFiles<MixtureSettings, MixtureSnapshot, EMRun> 
           ...Object.fromEntries(row.map((v, t) => [`mean_x${t}`, v])),
         })),
     },
-    {
-      label: "Validation assignments (CSV)",
-      file: "gmm-validation-assignments",
-      csv: (snapshot, { valid, split }) =>
-        Array.from(
-          gmmPredict(valid, snapshot),
-          (label, i) => ({ row: split.valid[i], component: label + 1 }),
-        ),
-    },
+    assignmentsTable(
+      "gmm-validation-assignments",
+      "component",
+      (snapshot, valid) => gmmPredict(valid, snapshot),
+    ),
   ],
 };

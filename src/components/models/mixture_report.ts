@@ -40,17 +40,10 @@ export function collapseWarning(
   `;
 }
 
-/** One row of the k = 1..5 summary: validation NLL of each init and of EM, for one k. */
-interface MixtureSummaryRow {
-  k: number;
-  random: number;
-  kmeans: number;
-  em: number;
-  ms: number;
-}
-
 /** The k = 1..5 table: validation NLL of random init, K-means init and EM. */
-export function mixtureSummaryTable(rows: MixtureSummaryRow[]) {
+export function mixtureSummaryTable(
+  rows: { k: number; random: number; kmeans: number; em: number; ms: number }[],
+) {
   const nll = (v: number) => formatScore(v);
   return Inputs.table(rows, {
     columns: ["k", "random", "kmeans", "em", "ms"],

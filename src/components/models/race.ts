@@ -16,15 +16,12 @@ import {
   type RaceLane,
   type RaceRun,
 } from "../../lib/kmeans/optimizer_race.js";
-import type { Matrix } from "../../lib/matrix.js";
+import { fromRows, type Matrix } from "../../lib/matrix.js";
 import { project, sampleRows } from "../../lib/projection.js";
 import { formatScore } from "../draw/format.js";
 import { clusterColourOf } from "../draw/palette.js";
 import type { InputSpec } from "../inputs/input_spec.js";
-import type { Extra, HalfStep, LiveEngine, LiveSettings } from "../live/engine.js";
-import type { TrainingPool } from "../live/pool.js";
-import type { RaceJobOptions } from "../live/protocol.js";
-import type { Snapshot } from "../player/player.js";
+import type { KMeansEngine, KMeansModel } from "./kmeans.js";
 
 /** The race's inputs: one learning rate per optimizer (`sgdLr`, `momentumLr`, `adamLr`, `adamwLr`). */
 export type RaceSettings = Record<`${OptimizerName}Lr`, number>;
@@ -84,39 +81,26 @@ export function raceSentence(
 /** How the race stands, on its element's `data-race-state`. */
 type RaceState = "waiting" | "running" | "done" | "cancelled" | "error";
 
-/** The settings the race needs of its page. */
-type PageSettings = LiveSettings & RaceSettings & { init: RaceJobOptions["init"] };
-
 /**
- * The race of one live page: its state, the element of its findings (sentence and table), and the
- * engine extra that trains and draws it. `startOf(k)` is the start placed by hand for k, if any.
+ * The race of the K-means page (`model`): its state, the element of its findings (sentence and
+ * table), and the engine extra that trains and draws it from the page's start.
  */
-export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {
+export class OptimizerRace {
   /** The findings: a sentence and the table of final figures; carries `data-race-state`. */
   readonly findings = html`<div class="race-findings" data-race-state="waiting"></div>` as HTMLDivElement;
   #runs: RaceRun[] = [];
   #lanes: RaceLane[] = [];
   #state: RaceState = "waiting";
 
-  constructor(
-    readonly options: {
-      uniformBox: RaceJobOptions["uniformBox"];
-      startOf: (k: number) => Matrix | undefined;
-      /** The reference's training loss (Lloyd's), drawn as a dashed line when known. */
-      referenceLoss: (engine: LiveEngine<S, Snap, Ref, Step>) => number | undefined;
-      /** The reference's centroids or means, drawn in every path panel when known. */
-      referenceParameters: (engine: LiveEngine<S, Snap, Ref, Step>) => Matrix | undefined;
-    },
-  ) {}
+  constructor(readonly model: KMeansModel) {}
 
   /** The live engine's extra: a `race` job per change of its inputs, drawn as its lanes come in. */
-  readonly extra: Extra<S, Snap, Ref, Step> = {
+  readonly extra: NonNullable<KMeansModel["extras"]>[number] = {
     slot: "race",
     title: ({ epochs }) =>
       `The optimizer race: training loss and centroid paths of SGD, momentum, Adam and AdamW over ${epochs} epochs`,
     key: (settings) => {
-      const { k, epochs, seed, init, engine } = settings;
-      const start = this.options.startOf(k);
+      const { k, epochs, seed, init, engine } = settings, start = this.model.placedStart(k);
       return JSON.stringify([
         k,
         epochs,
@@ -127,7 +111,7 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
         raceLanes(settings),
       ]);
     },
-    start: (pool: TrainingPool, settings, _engine, redraw) => {
+    start: (pool, settings, _engine, redraw) => {
       const { k, epochs, seed, init, engine } = settings;
       this.#runs = [];
       this.#lanes = raceLanes(settings);
@@ -138,8 +122,8 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
         seed,
         init,
         engine,
-        uniformBox: this.options.uniformBox,
-        initial: this.options.startOf(k),
+        uniformBox: this.model.options.uniformBox,
+        initial: this.model.placedStart(k),
         lanes: this.#lanes,
       }, {
         slot: 0,
@@ -157,26 +141,27 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
       return job;
     },
     draw: (slot, engine) => {
-      const runs = this.#runs, settings = engine.settings!;
+      const runs = this.#runs, lloyd = engine.reference;
       if (!runs.length) {
         slot.show(html`<p class="muted">The race trains after the main run…</p>`);
         this.findings.replaceChildren();
         return;
       }
+      // Lloyd's training loss dashed on the loss chart, and its centroids in every path panel, once known.
       slot.show(
-        lossChart(runs, { width: slot.drawWidth, reference: this.options.referenceLoss(engine) }),
-        this.#paths(runs, engine, slot.drawWidth),
+        lossChart(runs, {
+          width: slot.drawWidth,
+          reference: lloyd && this.model.curve.reference(lloyd, engine.options.train),
+        }),
+        this.#paths(runs, engine, { width: slot.drawWidth, reference: lloyd && fromRows(lloyd.centroids) }),
       );
-      const table = findingsTable(runs);
       this.findings.replaceChildren(
-        ...(this.#state === "done"
-          ? [
-            html`<p class="race-sentence">${
-              raceSentence(raceFindings(runs, this.#lanes), { epochs: settings.epochs })
-            }</p>`,
-          ]
-          : [html`<p class="muted">Racing: ${runs.length} of ${this.#lanes.length} optimizers trained…</p>`]),
-        table,
+        this.#state === "done"
+          ? html`<p class="race-sentence">${
+            raceSentence(raceFindings(runs, this.#lanes), { epochs: engine.settings!.epochs })
+          }</p>`
+          : html`<p class="muted">Racing: ${runs.length} of ${this.#lanes.length} optimizers trained…</p>`,
+        findingsTable(runs),
       );
     },
   };
@@ -187,39 +172,34 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
   }
 
   /** The centroid paths, one panel per optimizer, over a sample of the validation points. */
-  #paths(runs: RaceRun[], engine: LiveEngine<S, Snap, Ref, Step>, width: number) {
+  #paths(runs: RaceRun[], engine: KMeansEngine, { width, reference }: { width: number; reference?: Matrix }) {
     const projection = engine.projection!;
-    const points = project(sampleRows(engine.validDrawn, { max: 600 }), projection);
-    const pointRows = Array.from({ length: points.rows }, (_, i) => ({
-      x: points.data[2 * i],
-      y: points.data[2 * i + 1],
-    }));
+    const inPlane = (matrix: Matrix) => {
+      const plane = project(matrix, projection);
+      return Array.from(
+        { length: plane.rows },
+        (_, i) => ({ x: plane.data[2 * i], y: plane.data[2 * i + 1] }),
+      );
+    };
+    const pointRows = inPlane(sampleRows(engine.validDrawn, { max: 600 }));
+    const referenceRows = reference ? inPlane(reference) : [];
     const paths: { optimizer: string; path: string; x: number; y: number; colour: string }[] = [];
     const ends: typeof paths = [];
     for (const run of runs) {
       const colourOf = engine.colours(run.centroids.at(-1)!);
       run.centroids.forEach((centroids, e) => {
-        const shown = project(centroids, projection);
-        for (let j = 0; j < shown.rows; j++) {
+        inPlane(centroids).forEach((at, j) => {
           const row = {
+            ...at,
             optimizer: label(run),
             path: `${run.name} ${j}`,
-            x: shown.data[2 * j],
-            y: shown.data[2 * j + 1],
             colour: clusterColourOf(colourOf[j]),
           };
           paths.push(row);
           if (e === run.centroids.length - 1) ends.push(row);
-        }
+        });
       });
     }
-    const reference = this.options.referenceParameters(engine);
-    const referenceRows = reference
-      ? Array.from({ length: reference.rows }, (_, j) => {
-        const shown = project(reference, projection);
-        return { x: shown.data[2 * j], y: shown.data[2 * j + 1] };
-      })
-      : [];
     // The frame holds the points, the reference and every path point within one data width of them
     // (a run that blows up leaves it, clipped).
     const extent = (t: 0 | 1) => {
@@ -237,10 +217,10 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
       y: { domain: extent(1), label: projection.labels[1] },
       fx: { domain: facets, label: null },
       marks: [
-        Plot.dot(facets.flatMap((optimizer) => pointRows.map((row) => ({ ...row, optimizer }))), {
+        // Marks without fx (the points, Lloyd's centroids, the frame) are drawn in every panel.
+        Plot.dot(pointRows, {
           x: "x",
           y: "y",
-          fx: "optimizer",
           r: 1,
           fill: "currentColor",
           fillOpacity: 0.25,
@@ -255,10 +235,9 @@ export class OptimizerRace<S extends PageSettings, Snap extends Snapshot, Ref, S
           r: 4,
           clip: true,
         }),
-        Plot.dot(facets.flatMap((optimizer) => referenceRows.map((row) => ({ ...row, optimizer }))), {
+        Plot.dot(referenceRows, {
           x: "x",
           y: "y",
-          fx: "optimizer",
           symbol: "plus",
           stroke: "currentColor",
           r: 5,
@@ -303,18 +282,8 @@ const HEADERS = [
 
 /** The final figures of each lane, one row per optimizer (`data-optimizer` names it). */
 function findingsTable(runs: RaceRun[]) {
-  const table = document.createElement("table");
-  table.className = "race-table";
-  table.style.maxWidth = "760px";
-  const head = table.createTHead().insertRow();
-  for (const title of HEADERS) {
-    head.append(Object.assign(document.createElement("th"), { textContent: title }));
-  }
-  const body = table.createTBody();
-  for (const run of runs) {
-    const row = body.insertRow();
-    row.dataset.optimizer = run.name;
-    const cells: [string, string][] = [
+  const row = (run: RaceRun) => {
+    const cells = [
       ["", label(run)],
       ["", String(run.lr)],
       ["", `${run.epochs.at(-1)}${run.diverged ? " (diverged)" : ""}`],
@@ -322,11 +291,16 @@ function findingsTable(runs: RaceRun[]) {
       ["valid-score", formatScore(run.validScore.at(-1)!)],
       ["mean-norm", formatScore(meanNorm(run.centroids.at(-1)!), { digits: 3 })],
     ];
-    for (const [className, text] of cells) {
-      const cell = row.insertCell();
-      if (className) cell.className = className;
-      cell.textContent = text;
-    }
-  }
-  return table;
+    return html`<tr data-optimizer=${run.name}>${
+      cells.map(([className, text]) => html`<td class=${className || null}>${text}</td>`)
+    }</tr>`;
+  };
+  return html`
+    <table class="race-table" style="max-width: 760px">
+      <thead>
+        <tr>${HEADERS.map((title) => html`<th>${title}</th>`)}</tr>
+      </thead>
+      <tbody>${runs.map(row)}</tbody>
+    </table>
+  `;
 }

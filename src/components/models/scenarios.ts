@@ -60,12 +60,16 @@ export interface KMeansLessonRun {
   restarts?: { runs: { seed: number; validScore?: number }[]; best: number };
 }
 
-/** Points of `points` nearest to each of the k centroids. */
-export function nearestCounts(points: Matrix, centroids: Matrix): number[] {
-  const counts = new Array<number>(centroids.rows).fill(0);
-  for (const label of assign(points, centroids).labels) counts[label]++;
+/** How many of `labels` are each of 0..k-1. */
+function countLabels(labels: ArrayLike<number>, k: number): number[] {
+  const counts = new Array<number>(k).fill(0);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
   return counts;
 }
+
+/** Points of `points` nearest to each of the k centroids. */
+export const nearestCounts = (points: Matrix, centroids: Matrix) =>
+  countLabels(assign(points, centroids).labels, centroids.rows);
 
 /** The farthest a centroid moves in one Lloyd update (assign, then each centroid to its points' mean). */
 function lloydFirstMove(train: Matrix, start: Matrix): number {
@@ -142,12 +146,11 @@ export function mixtureLessonInit(
   final: MixtureLessonInit["final"],
   { valid, names }: { valid: Matrix; names?: string[] },
 ): MixtureLessonInit {
-  const k = final.means.rows, validCounts = new Array<number>(k).fill(0);
-  for (const label of gmmPredict(valid, final)) validCounts[label]++;
+  const k = final.means.rows;
   return {
     name,
     final,
-    validCounts,
+    validCounts: countLabels(gmmPredict(valid, final), k),
     names: names ?? Array.from({ length: k }, (_, j) => `component ${j + 1}`),
   };
 }

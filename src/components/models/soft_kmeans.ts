@@ -8,21 +8,15 @@
 import { html } from "htl";
 import { initialCentroids } from "../../lib/kmeans/gradient_kmeans.js";
 import { ANNEAL_DEFAULTS } from "../../lib/soft_kmeans/soft_kmeans.js";
-import { fromRows, type Matrix } from "../../lib/matrix.js";
+import type { Matrix } from "../../lib/matrix.js";
 import { formatScore } from "../draw/format.js";
 import { splitsChart } from "../draw/splits.js";
 import { type AnnealFindings, annealSentence, betaText } from "../../data/soft_kmeans_figures.js";
 import type { ChosenDataset } from "../inputs/dataset_store.js";
 import type { InputSpec } from "../inputs/input_spec.js";
-import type { Job, TrainingPool } from "../live/pool.js";
-import type {
-  KMeansJobOptions,
-  KMeansSnapshot,
-  LloydStepSummary,
-  SoftLloydStepSummary,
-} from "../live/protocol.js";
+import type { KMeansJobOptions, KMeansSnapshot, SoftLloydStepSummary } from "../live/protocol.js";
 import type { PaintContext } from "../live/engine.js";
-import { type KMeansEngine, kmeansInputs, KMeansModel, type KMeansSettings } from "./kmeans.js";
+import { kmeansInputs, KMeansModel, type KMeansSettings } from "./kmeans.js";
 import type { ScatterPanel } from "../draw/scatter_layers.js";
 
 /** The soft K-means page's inputs: K-means' and beta, fixed or annealed. */
@@ -32,7 +26,7 @@ export interface SoftKMeansSettings extends KMeansSettings {
 }
 
 /** Annealing's schedule, lib's: from below data2D's first critical beta, where every centroid sits at the mean. */
-export const { betaStart: ANNEAL_FROM, betaEnd: ANNEAL_TO, levels: ANNEAL_LEVELS } = ANNEAL_DEFAULTS;
+export const { betaStart: ANNEAL_FROM, betaEnd: ANNEAL_TO } = ANNEAL_DEFAULTS;
 
 const soft = (settings: KMeansSettings) => settings as SoftKMeansSettings;
 
@@ -64,34 +58,27 @@ export class SoftKMeansModel extends KMeansModel {
   /** The run's start: placed by hand, or drawn as the worker draws it (the same lib function). */
   startOf(settings: KMeansSettings, train: Matrix): Matrix {
     const { k, seed, init } = settings;
-    return this.placed?.length === k
-      ? fromRows(this.placed)
-      : initialCentroids(train, { k, seed, init, uniformBox: this.options.uniformBox });
+    return this.placedStart(k) ??
+      initialCentroids(train, { k, seed, init, uniformBox: this.options.uniformBox });
   }
 
-  override readonly steps = {
+  override readonly steps: KMeansModel["steps"] = {
     waiting: "waiting for the gradient run's start…",
-    key: (settings: KMeansSettings, engine: KMeansEngine) => {
-      const start = engine.runs.get("gradient")!.history[0];
-      if (!start || start.epoch !== 0 || start.centroids.rows !== settings.k) return undefined;
-      return JSON.stringify([soft(settings).beta, Array.from(start.centroids.data)]);
+    key: (settings, engine) => {
+      const start = this.runStart(settings, engine);
+      return start && JSON.stringify([soft(settings).beta, Array.from(start.data)]);
     },
-    start: (
-      pool: TrainingPool,
-      settings: KMeansSettings,
-      engine: KMeansEngine,
-      done: (steps: LloydStepSummary[]) => void,
-    ) =>
+    start: (pool, settings, engine, done) =>
       pool.start("soft-lloyd-steps", {
-        start: engine.runs.get("gradient")!.history[0].centroids,
+        start: this.runStart(settings, engine)!,
         beta: soft(settings).beta,
         maxIterations: 100,
       }, { slot: 1, priority: 0, onResult: done }),
-    parameters: (step: LloydStepSummary) => step.centroids,
+    parameters: (step) => step.centroids,
     // Every iterate's points coloured by their nearest centroid of that iterate.
-    paint: (panel: ScatterPanel, step: LloydStepSummary, _before: unknown, context: PaintContext) =>
+    paint: (panel, step, _before, context) =>
       this.paintCentroids(panel, step.centroids, step.centroids, context),
-    describe: (step: LloydStepSummary) => ({
+    describe: (step) => ({
       what: step.phase === "start"
         ? "soft Lloyd from the gradient run's start"
         : `soft Lloyd iteration ${step.iteration} (free energy ${
@@ -108,13 +95,12 @@ export class SoftKMeansModel extends KMeansModel {
     render: () => html`<p></p>` as Node,
   };
 
-  override readonly extras = [{
+  override readonly extras: KMeansModel["extras"] = [{
     slot: "anneal",
     title: () => `Annealing: the centroids split as beta rises from ${ANNEAL_FROM} to ${betaText(ANNEAL_TO)}`,
     /** Annealing starts from the run's start; beta's schedule is its own, so the beta input does not rerun it. */
-    key: (settings: KMeansSettings) =>
-      JSON.stringify([settings.k, settings.seed, settings.init, this.placed ?? null]),
-    start: (pool: TrainingPool, settings: KMeansSettings, engine: KMeansEngine, redraw: () => void): Job => {
+    key: ({ k, seed, init }) => JSON.stringify([k, seed, init, this.placed ?? null]),
+    start: (pool, settings, engine, redraw) => {
       this.#anneal = undefined;
       engine.slots.anneal.element.dataset.annealState = "running";
       return pool.start("anneal", {
@@ -129,16 +115,14 @@ export class SoftKMeansModel extends KMeansModel {
         },
       });
     },
-    // async as the K-means model's extras are, whose draw awaits Lloyd's run.
-    // deno-lint-ignore require-await
-    draw: async (slot: { show(...nodes: Node[]): void; drawWidth: number }, engine: KMeansEngine) => {
+    draw: (slot, engine) => {
       const result = this.#anneal;
       if (!result) {
         slot.show(html`<p class="muted">Annealing runs in a worker after the main run…</p>`);
         this.annealText.textContent = "";
         return;
       }
-      if (result !== this.#anneal || !engine.projection) return;
+      if (!engine.projection) return;
       const { annealed, lloydBest, lloydFromStart, gradientFromStart, splits, firstCritical, reached } =
         result;
       slot.show(splitsChart(result, {

@@ -4,10 +4,8 @@
  * patch of the data. The sentence quotes the data's own ranges, so it cannot drift from them.
  */
 import { columnRanges, type Matrix } from "../../lib/matrix.js";
+import { columnName } from "../draw/palette.js";
 
-const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
-/** "x₀", "x₁", ...: the column names the Report uses. */
-const columnName = (t: number) => `x${String(t).replace(/\d/g, (digit) => SUBSCRIPTS[Number(digit)])}`;
 const signed = (value: number) => value.toFixed(2).replace("-", "−");
 const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
 

@@ -85,31 +85,29 @@ export function jumpsAndCrawls(run: KMeansLessonRun): string | undefined {
   } in an epoch. Adam divides each gradient by its own running size, so a step is about the learning rate (${run.lr}) at most, however far the data.`;
 }
 
-/** A curve of a run: its epochs and values (training loss or NLL). */
-interface Curve {
-  epochs: number[];
-  values: number[];
-}
-
 /** The gap must have fallen by more than this fraction over the last tenth of training to be "still falling". */
 const FALLING = 0.01;
 
 /**
- * That the training has not converged, when the gap to the reference is positive and still fell by
- * more than 1% over the last tenth of the epochs; else undefined. `gap` names the gap ("the gap to
- * Lloyd's training loss").
+ * That the training has not converged, when the gap of the curve (`value` of each epoch of
+ * `history`) to the reference is positive and still fell by more than 1% over the last tenth of the
+ * epochs; else undefined. `gap` names the gap ("the gap to Lloyd's training loss").
  */
-export function stillFalling(curve: Curve, reference: number, { gap }: { gap: string }): string | undefined {
-  const n = curve.epochs.length;
-  if (n < 2 || !curve.values.every(Number.isFinite)) return undefined;
-  const last = curve.epochs[n - 1];
+export function stillFalling<T extends { epoch: number }>(
+  history: T[],
+  reference: number,
+  { value, gap }: { value: (step: T) => number; gap: string },
+): string | undefined {
+  const n = history.length, values = history.map(value);
+  if (n < 2 || !values.every(Number.isFinite)) return undefined;
+  const last = history[n - 1].epoch;
   const earlier = last - Math.max(1, Math.round(last / 10));
-  const i = curve.epochs.findIndex((epoch) => epoch >= earlier);
+  const i = history.findIndex(({ epoch }) => epoch >= earlier);
   if (i < 0 || i === n - 1) return undefined;
-  const before = curve.values[i] - reference, after = curve.values[n - 1] - reference;
+  const before = values[i] - reference, after = values[n - 1] - reference;
   if (!(after > 0 && before > (1 + FALLING) * after)) return undefined;
   return `${last} epochs are not convergence: ${gap} is still falling, from ${formatScore(before)} at epoch ${
-    curve.epochs[i]
+    history[i].epoch
   } to ${formatScore(after)} at epoch ${last} (${
     (100 * (1 - after / before)).toFixed(1)
   }% less in the last tenth of training); more epochs would narrow it.`;
@@ -136,17 +134,16 @@ export function unownedWarning(
 ): HTMLElement {
   const none = counts.flatMap((count, j) => (count === 0 ? [names[j]] : []));
   if (none.length === 0) return html`<span></span>`;
-  const listed = none.length === 1 ? none[0] : `${none.slice(0, -1).join(", ")} and ${none.at(-1)}`;
+  const one = none.length === 1;
+  const listed = one ? none[0] : `${none.slice(0, -1).join(", ")} and ${none.at(-1)}`;
   const subject = noun === "centroid"
-    ? `The centroid${none.length === 1 ? "" : "s"} of ${listed} ${none.length === 1 ? "is" : "are each"}`
-    : `${who ? `${who}: c` : "C"}omponent${none.length === 1 ? "" : "s"} ${
-      listed.replaceAll("component ", "")
-    } ${none.length === 1 ? "is" : "are each"}`;
+    ? `The centroid${one ? "" : "s"} of ${listed}`
+    : `${who ? `${who}: c` : "C"}omponent${one ? "" : "s"} ${listed.replaceAll("component ", "")}`;
   const role = noun === "centroid" ? "nearest centroid" : "most likely component";
   return html`
     <div class="warning" role="note"
-      data-warning="no-validation-point">${subject} the ${role} of none of the ${rows.toLocaleString(
-        "en-US",
-      )} validation points.</div>
+      data-warning="no-validation-point">${subject} ${one
+        ? "is"
+        : "are each"} the ${role} of none of the ${rows.toLocaleString("en-US")} validation points.</div>
   `;
 }
