@@ -296,7 +296,9 @@ const handlers: Handlers = {
     const { trainGradientKMeansRestarts } = await import("../../lib/kmeans/gradient_kmeans.js");
     const cost = `restarts:${o.engine}`, work = o.k * job.train.rows * o.restarts;
     const begun = performance.now();
-    const reportEvery = job.reportEvery(cost, work, o.reportEvery);
+    // Until their cost is known, the restarts report (and so yield) after every epoch: ten runs' epochs
+    // up to the requested report took longer than the pool's watchdog waits on a slow or busy machine.
+    const reportEvery = unitCost.has(cost) ? job.reportEvery(cost, work, o.reportEvery) : 1;
     let last: GradientKMeansRestartsStep | undefined;
     await job.drain(trainGradientKMeansRestarts(job.train, { ...o, ...job.common, reportEvery }), (step) => {
       last = step;
