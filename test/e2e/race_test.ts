@@ -28,7 +28,9 @@ async function raceDone(page: Page, sgdLr: number): Promise<ShownRace> {
     (lr) => {
       const findings = document.querySelector<HTMLElement>(".race-findings");
       const shownLr = findings?.querySelector('tr[data-optimizer="sgd"] td:nth-child(2)')?.textContent;
-      return findings?.dataset.raceState === "done" && shownLr === String(lr);
+      // The sentence is drawn last, in the frame after the race's charts: the race's end on screen.
+      return findings?.dataset.raceState === "done" && shownLr === String(lr) &&
+        findings.querySelector(".race-sentence") !== null;
     },
     sgdLr,
     { timeout: 180_000 },

@@ -88,6 +88,9 @@ type RaceState = "waiting" | "running" | "done" | "cancelled" | "error";
 export class OptimizerRace {
   /** The findings: a sentence and the table of final figures; carries `data-race-state`. */
   readonly findings = html`<div class="race-findings" data-race-state="waiting"></div>` as HTMLDivElement;
+  /** The loss chart's and the path panels' places in the race's slot. */
+  readonly #loss = html`<div></div>` as HTMLDivElement;
+  readonly #paths = html`<div></div>` as HTMLDivElement;
   #runs: RaceRun[] = [];
   #lanes: RaceLane[] = [];
   #state: RaceState = "waiting";
@@ -147,22 +150,36 @@ export class OptimizerRace {
         this.findings.replaceChildren();
         return;
       }
-      // Lloyd's training loss dashed on the loss chart, and its centroids in every path panel, once known.
-      slot.show(
-        lossChart(runs, {
+      // The charts once the race has ended (each lane drew them anew: four long tasks); the paths and
+      // the table each in a frame of their own, drawn from the race as it is when their frame comes.
+      if (this.#state === "running") {
+        slot.show(html`<p class="muted">The charts follow once every optimizer has trained.</p>`);
+      } else {
+        if (this.#loss.parentNode !== slot.element) slot.show(this.#loss, this.#paths);
+        // Lloyd's training loss dashed on the loss chart, and its centroids in every path panel, once known.
+        this.#loss.replaceChildren(lossChart(runs, {
           width: slot.drawWidth,
           reference: lloyd && this.model.curve.reference(lloyd, engine.options.train),
-        }),
-        this.#paths(runs, engine, { width: slot.drawWidth, reference: lloyd && fromRows(lloyd.centroids) }),
-      );
-      this.findings.replaceChildren(
-        this.#state === "done"
-          ? html`<p class="race-sentence">${
-            raceSentence(raceFindings(runs, this.#lanes), { epochs: engine.settings!.epochs })
-          }</p>`
-          : html`<p class="muted">Racing: ${runs.length} of ${this.#lanes.length} optimizers trained…</p>`,
-        findingsTable(runs),
-      );
+        }));
+        engine.loop.want("race paths", () => {
+          const lloyd = engine.reference;
+          this.#paths.replaceChildren(
+            pathsChart(this.#runs, engine, {
+              width: slot.drawWidth,
+              reference: lloyd && fromRows(lloyd.centroids),
+            }),
+          );
+        });
+      }
+      engine.loop.want("race findings", () =>
+        this.findings.replaceChildren(
+          this.#state === "done"
+            ? html`<p class="race-sentence">${
+              raceSentence(raceFindings(this.#runs, this.#lanes), { epochs: engine.settings!.epochs })
+            }</p>`
+            : html`<p class="muted">Racing: ${this.#runs.length} of ${this.#lanes.length} optimizers trained…</p>`,
+          findingsTable(this.#runs),
+        ));
     },
   };
 
@@ -170,83 +187,94 @@ export class OptimizerRace {
     this.#state = state;
     this.findings.dataset.raceState = state;
   }
+}
 
-  /** The centroid paths, one panel per optimizer, over a sample of the validation points. */
-  #paths(runs: RaceRun[], engine: KMeansEngine, { width, reference }: { width: number; reference?: Matrix }) {
-    const projection = engine.projection!;
-    const inPlane = (matrix: Matrix) => {
-      const plane = project(matrix, projection);
-      return Array.from(
-        { length: plane.rows },
-        (_, i) => ({ x: plane.data[2 * i], y: plane.data[2 * i + 1] }),
-      );
-    };
-    const pointRows = inPlane(sampleRows(engine.validDrawn, { max: 600 }));
-    const referenceRows = reference ? inPlane(reference) : [];
-    const paths: { optimizer: string; path: string; x: number; y: number; colour: string }[] = [];
-    const ends: typeof paths = [];
-    for (const run of runs) {
-      const colourOf = engine.colours(run.centroids.at(-1)!);
-      run.centroids.forEach((centroids, e) => {
-        inPlane(centroids).forEach((at, j) => {
-          const row = {
-            ...at,
-            optimizer: label(run),
-            path: `${run.name} ${j}`,
-            colour: clusterColourOf(colourOf[j]),
-          };
-          paths.push(row);
-          if (e === run.centroids.length - 1) ends.push(row);
-        });
+/** Points drawn of each centroid's path in the race's panels (see {@link pathsChart}). */
+const PATH_POINTS = 40;
+
+/** The centroid paths, one panel per optimizer, over a sample of the validation points. */
+function pathsChart(
+  runs: RaceRun[],
+  engine: KMeansEngine,
+  { width, reference }: { width: number; reference?: Matrix },
+) {
+  const projection = engine.projection!;
+  const inPlane = (matrix: Matrix) => {
+    const plane = project(matrix, projection);
+    return Array.from(
+      { length: plane.rows },
+      (_, i) => ({ x: plane.data[2 * i], y: plane.data[2 * i + 1] }),
+    );
+  };
+  const pointRows = inPlane(sampleRows(engine.validDrawn, { max: 300 }));
+  const referenceRows = reference ? inPlane(reference) : [];
+  const paths: { optimizer: string; path: string; x: number; y: number; colour: string }[] = [];
+  const ends: typeof paths = [];
+  for (const run of runs) {
+    const colourOf = engine.colours(run.centroids.at(-1)!);
+    // At most about PATH_POINTS points a path, the last always: more do not show at this size, and
+    // they made the chart a long task to build.
+    const last = run.centroids.length - 1, stride = Math.ceil(run.centroids.length / PATH_POINTS);
+    run.centroids.forEach((centroids, e) => {
+      if (e % stride !== 0 && e !== last) return;
+      inPlane(centroids).forEach((at, j) => {
+        const row = {
+          ...at,
+          optimizer: label(run),
+          path: `${run.name} ${j}`,
+          colour: clusterColourOf(colourOf[j]),
+        };
+        paths.push(row);
+        if (e === last) ends.push(row);
       });
-    }
-    // The frame holds the points, the reference and every path point within one data width of them
-    // (a run that blows up leaves it, clipped).
-    const extent = (t: 0 | 1) => {
-      const value = (row: { x: number; y: number }) => (t === 0 ? row.x : row.y);
-      const data = [...pointRows, ...referenceRows].map(value);
-      const low = Math.min(...data), high = Math.max(...data), span = high - low;
-      const near = paths.map(value).filter((v) => v >= low - span && v <= high + span);
-      return [Math.min(low, ...near), Math.max(high, ...near)];
-    };
-    const facets = runs.map(label);
-    return Plot.plot({
-      width,
-      height: Math.max(180, Math.min(320, width / Math.max(2, facets.length) + 40)),
-      x: { domain: extent(0), label: projection.labels[0] },
-      y: { domain: extent(1), label: projection.labels[1] },
-      fx: { domain: facets, label: null },
-      marks: [
-        // Marks without fx (the points, Lloyd's centroids, the frame) are drawn in every panel.
-        Plot.dot(pointRows, {
-          x: "x",
-          y: "y",
-          r: 1,
-          fill: "currentColor",
-          fillOpacity: 0.25,
-        }),
-        Plot.line(paths, { x: "x", y: "y", z: "path", fx: "optimizer", stroke: "colour", clip: true }),
-        Plot.dot(ends, {
-          x: "x",
-          y: "y",
-          fx: "optimizer",
-          fill: "colour",
-          stroke: "white",
-          r: 4,
-          clip: true,
-        }),
-        Plot.dot(referenceRows, {
-          x: "x",
-          y: "y",
-          symbol: "plus",
-          stroke: "currentColor",
-          r: 5,
-        }),
-        Plot.frame({ strokeOpacity: 0.2 }),
-      ],
-      ariaLabel: `Centroid paths of ${facets.join(", ")}, each from the same start`,
     });
   }
+  // The frame holds the points, the reference and every path point within one data width of them
+  // (a run that blows up leaves it, clipped).
+  const extent = (t: 0 | 1) => {
+    const value = (row: { x: number; y: number }) => (t === 0 ? row.x : row.y);
+    const data = [...pointRows, ...referenceRows].map(value);
+    const low = Math.min(...data), high = Math.max(...data), span = high - low;
+    const near = paths.map(value).filter((v) => v >= low - span && v <= high + span);
+    return [Math.min(low, ...near), Math.max(high, ...near)];
+  };
+  const facets = runs.map(label);
+  return Plot.plot({
+    width,
+    height: Math.max(180, Math.min(320, width / Math.max(2, facets.length) + 40)),
+    x: { domain: extent(0), label: projection.labels[0] },
+    y: { domain: extent(1), label: projection.labels[1] },
+    fx: { domain: facets, label: null },
+    marks: [
+      // Marks without fx (the points, Lloyd's centroids, the frame) are drawn in every panel.
+      Plot.dot(pointRows, {
+        x: "x",
+        y: "y",
+        r: 1,
+        fill: "currentColor",
+        fillOpacity: 0.25,
+      }),
+      Plot.line(paths, { x: "x", y: "y", z: "path", fx: "optimizer", stroke: "colour", clip: true }),
+      Plot.dot(ends, {
+        x: "x",
+        y: "y",
+        fx: "optimizer",
+        fill: "colour",
+        stroke: "white",
+        r: 4,
+        clip: true,
+      }),
+      Plot.dot(referenceRows, {
+        x: "x",
+        y: "y",
+        symbol: "plus",
+        stroke: "currentColor",
+        r: 5,
+      }),
+      Plot.frame({ strokeOpacity: 0.2 }),
+    ],
+    ariaLabel: `Centroid paths of ${facets.join(", ")}, each from the same start`,
+  });
 }
 
 /** One line per optimizer: its training loss over the epochs, log y; the reference's loss dashed. */
