@@ -51,6 +51,8 @@ Deno.test("the report steps Lloyd and EM one iteration and shows the loss lib/ c
     const watched = await openPage(site, "/", /Step through EM/);
     const { page } = watched;
     const sliders = page.locator('form:has(label:text-is("half-step")) input[type=number]');
+    // The page's cells render one after another: wait for the second stepper, then count.
+    await sliders.nth(1).waitFor({ timeout: 60_000 });
     assert.equal(await sliders.count(), 2, "one stepper for Lloyd, one for EM");
     const shown = async (testId: string) => Number(await page.getByTestId(testId).innerText());
     // Printed to 6 decimals: equal to lib's value to 5e-7.
