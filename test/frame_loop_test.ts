@@ -88,3 +88,21 @@ Deno.test("FrameLoop draws the player or runs a step in a frame, never both; a s
     frames.restore();
   }
 });
+
+Deno.test("FrameLoop goes on after a step that throws: the error is reported, the next steps still run", () => {
+  const frames = fakeFrames();
+  try {
+    const ran: string[] = [];
+    const loop = new FrameLoop();
+    loop.want("broken", () => {
+      throw new Error("a drawing failed");
+    });
+    loop.want("next", () => ran.push("next"));
+    assert.throws(() => frames.frame(), /a drawing failed/);
+    assert.equal(frames.requested, 1, "the loop asked for its next frame all the same");
+    frames.frame();
+    assert.deepEqual(ran, ["next"]);
+  } finally {
+    frames.restore();
+  }
+});

@@ -52,19 +52,24 @@ export class FrameLoop {
     const [first] = this.#steps;
     const overdue = first !== undefined && this.#waited >= FrameLoop.patience;
     let drew = false;
-    if (this.#playerWanted && this.#player && !overdue) {
-      this.#playerWanted = false;
-      drew = this.#player();
-    }
-    if (first) {
-      if (drew) this.#waited++;
-      else {
-        this.#waited = 0;
-        this.#steps.delete(first[0]);
-        first[1]();
+    try {
+      if (this.#playerWanted && this.#player && !overdue) {
+        this.#playerWanted = false;
+        drew = this.#player();
       }
+      if (first) {
+        if (drew) this.#waited++;
+        else {
+          this.#waited = 0;
+          this.#steps.delete(first[0]);
+          first[1]();
+        }
+      }
+    } finally {
+      // A piece that throws is reported (the error goes on), and the pieces after it still get their frames:
+      // one failed drawing must not freeze every later one.
+      if (this.pending) this.#schedule();
     }
-    if (this.pending) this.#schedule();
   }
 
   /** Drops every step and stops (the page is going away). */
