@@ -106,3 +106,27 @@ Deno.test("FrameLoop goes on after a step that throws: the error is reported, th
     frames.restore();
   }
 });
+
+Deno.test("FrameLoop.afterSteps calls back in a task after the frame that ran the last step, not before", async () => {
+  const frames = fakeFrames();
+  try {
+    const loop = new FrameLoop();
+    const called: string[] = [];
+    loop.want("a", () => called.push("a"));
+    loop.want("b", () => called.push("b"));
+    loop.afterSteps(() => called.push("after"));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    frames.frame();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(called, ["a"], "a step left: the callback waits");
+    frames.frame();
+    assert.deepEqual(called, ["a", "b"], "called in a task of its own, not inside the frame");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(called, ["a", "b", "after"]);
+    loop.afterSteps(() => called.push("idle"));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.deepEqual(called.at(-1), "idle", "no step left: called in the next task");
+  } finally {
+    frames.restore();
+  }
+});

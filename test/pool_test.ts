@@ -149,6 +149,29 @@ Deno.test("a background job waits while a foreground job runs on another slot", 
   pool.close();
 });
 
+Deno.test("once the foreground is done, background jobs wait for settle to resume them", () => {
+  let resume: (() => void) | undefined;
+  const worker = new FakeWorker();
+  const pool = new TrainingPool({
+    size: 1,
+    backends: ["cpu"],
+    createWorker: () => worker,
+    settle: (callback) => (resume = callback),
+  });
+  pool.setData(DATA, DATA);
+  pool.start("lloyd", { k: 3 }, { priority: 1 });
+  assert.deepEqual(kinds(worker), ["lloyd"], "no foreground yet: background starts at once");
+  worker.end(worker.jobs[0].id);
+  pool.start("kmeans", KMEANS);
+  pool.start("restarts", { ...KMEANS, restarts: 2 }, { priority: 1 });
+  worker.end(worker.jobs[1].id);
+  assert.deepEqual(kinds(worker), ["lloyd", "kmeans"], "the restarts wait for settle");
+  assert.ok(resume, "settle called when the last foreground job ended");
+  resume();
+  assert.deepEqual(kinds(worker), ["lloyd", "kmeans", "restarts"]);
+  pool.close();
+});
+
 Deno.test("a foreground job preempts a background job, which is sent again later under a new wire id", () => {
   const { pool, workers } = fakePool(1);
   const [worker] = workers;

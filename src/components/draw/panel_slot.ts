@@ -45,6 +45,22 @@ export class PanelSlot {
 
   /** Replaces the slot's content. */
   show(...nodes: (Node | string)[]): void {
+    this.element.classList.remove("waiting");
     this.element.replaceChildren(...nodes);
+  }
+
+  /**
+   * While the slot's next content is computed: a chart on screen stays, dimmed, under `message`, so
+   * that nothing below it moves; a slot with no chart shows `message` alone.
+   */
+  wait(message: string): void {
+    const note = html`<p class="muted slot-wait">${message}</p>`;
+    const kept = [...this.element.children].filter((child) => !child.classList.contains("slot-wait"));
+    if (!kept.some((child) => child.matches("svg, figure, canvas") || child.querySelector("svg, canvas"))) {
+      this.show(note);
+      return;
+    }
+    this.element.classList.add("waiting");
+    this.element.replaceChildren(note, ...kept);
   }
 }

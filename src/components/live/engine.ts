@@ -179,8 +179,16 @@ export const REFERENCE = "reference", STEPS = "steps", LOSS = "loss";
 
 /** A live page's engine (see the module's description). */
 export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step extends HalfStep> {
-  readonly pool = new TrainingPool(2);
   readonly loop = new FrameLoop();
+  /**
+   * Two workers. Background jobs (restarts, race, table) wait, after a change's runs end, until the
+   * frames that draw them are done: in a task after the worker's last message (its promises settled,
+   * its frames asked for), then after the frame loop's last step.
+   */
+  readonly pool = new TrainingPool({
+    size: 2,
+    settle: (resume) => setTimeout(() => this.loop.afterSteps(resume)),
+  });
   readonly player: Player<Snap>;
   readonly runs = new Map<string, LiveRun<Snap>>();
   /** Every shown run's progress element. */
@@ -324,7 +332,7 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       // results between two frames draw once, and the drawing is a frame step of its own.
       const job = extra.start(this.pool, settings, this, () => this.#extraLater(extra));
       this.#extraJobs.set(extra.slot, job);
-      this.#drawExtra(extra);
+      this.#extraLater(extra);
       // A job that fails (its worker died twice, say) says so in its slot, in place of "trains after…".
       job.ended.then(({ status, error }) => {
         if (status !== "error" || this.#extraJobs.get(extra.slot) !== job) return;

@@ -4,7 +4,9 @@
  * a slot runs one job at a time, lowest priority number first, and background jobs (priority > 0)
  * wait until no foreground job (priority 0) is queued or running anywhere, so that the run a
  * reader is watching has the cores to itself: a running background job is stopped when a
- * foreground job arrives, and started over afterwards.
+ * foreground job arrives, and started over afterwards. Once the foreground is done, background jobs
+ * wait for `settle` too (a live page's: until it has drawn the finished runs), so that the page's
+ * last frames of a change do not share the cores with them.
  *
  * Cancelling a job takes effect at once for the page: its messages are dropped from then on (so a
  * superseded job never draws), and the worker stops it at its next report. A synchronous job
@@ -87,6 +89,11 @@ interface PoolOptions {
   aliveMs?: number;
   /** The TensorFlow.js backends to try, in order; by default the page's `?backend=` first. */
   backends?: BackendName[];
+  /**
+   * Called when the last foreground job has ended; background jobs start once it calls `resume`
+   * (by default at once).
+   */
+  settle?: (resume: () => void) => void;
 }
 
 /** The sentence a job ends with when its worker died on it twice. */
@@ -143,6 +150,10 @@ export class TrainingPool {
   #resolveBackend!: (backend: BackendInfo) => void;
   #shown?: Pick<HTMLElement, "dataset">;
   #closed = false;
+  readonly #settle: (resume: () => void) => void;
+  /** Whether background jobs may start: no foreground job since `settle` last resumed them. */
+  #settled = true;
+  #settling = false;
   /** The backend the first worker chose. */
   readonly backend: Promise<BackendInfo> = new Promise((resolve) => (this.#resolveBackend = resolve));
 
@@ -154,7 +165,9 @@ export class TrainingPool {
       silenceMs = 60_000,
       aliveMs = 1_500,
       backends = backendsAsked(BACKEND_PREFERENCE),
+      settle = (resume: () => void) => resume(),
     } = typeof options === "number" ? { size: options } : options;
+    this.#settle = settle;
     this.#createWorker = createWorker;
     this.#silenceMs = silenceMs;
     this.#aliveMs = Math.min(aliveMs, silenceMs);
@@ -347,11 +360,21 @@ export class TrainingPool {
     const foreground = this.#slots.some((slot) =>
       slot.running?.priority === 0 || slot.queue.some((job) => job.priority === 0)
     );
+    if (foreground) this.#settled = false;
+    else if (!this.#settled && !this.#settling) {
+      this.#settling = true;
+      this.#settle(() => {
+        this.#settling = false;
+        this.#settled = true;
+        this.#pump();
+      });
+    }
+    const background = !foreground && this.#settled;
     for (const slot of this.#slots) {
       if (foreground && slot.running && slot.running.priority > 0) this.#preempt(slot, slot.running);
       if (slot.running || !slot.queue.length) continue;
       slot.queue.sort((a, b) => a.priority - b.priority || a.id - b.id);
-      if (slot.queue[0].priority > 0 && foreground) continue;
+      if (slot.queue[0].priority > 0 && !background) continue;
       const job = slot.queue.shift()!;
       slot.running = job;
       slot.started = false;

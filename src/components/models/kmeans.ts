@@ -412,7 +412,7 @@ export class KMeansModel implements Descriptor {
     draw: async (slot, engine) => {
       const result = this.#restarts, k = engine.settings!.k;
       if (!result) {
-        slot.show(html`<p class="muted">Restarts train after the main run…</p>`);
+        slot.wait("Restarts train after the main run…");
         this.restartsText.textContent = "";
         return;
       }

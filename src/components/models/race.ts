@@ -146,14 +146,14 @@ export class OptimizerRace {
     draw: (slot, engine) => {
       const runs = this.#runs, lloyd = engine.reference;
       if (!runs.length) {
-        slot.show(html`<p class="muted">The race trains after the main run…</p>`);
-        this.findings.replaceChildren();
+        slot.wait("The race trains after the main run…");
+        this.findings.classList.add("waiting");
         return;
       }
       // The charts once the race has ended (each lane drew them anew: four long tasks); the paths and
       // the table each in a frame of their own, drawn from the race as it is when their frame comes.
       if (this.#state === "running") {
-        slot.show(html`<p class="muted">The charts follow once every optimizer has trained.</p>`);
+        slot.wait("The charts follow once every optimizer has trained.");
       } else {
         if (this.#loss.parentNode !== slot.element) slot.show(this.#loss, this.#paths);
         // Lloyd's training loss dashed on the loss chart, and its centroids in every path panel, once known.
@@ -171,7 +171,8 @@ export class OptimizerRace {
           );
         });
       }
-      engine.loop.want("race findings", () =>
+      engine.loop.want("race findings", () => {
+        this.findings.classList.remove("waiting");
         this.findings.replaceChildren(
           this.#state === "done"
             ? html`<p class="race-sentence">${
@@ -179,7 +180,8 @@ export class OptimizerRace {
             }</p>`
             : html`<p class="muted">Racing: ${this.#runs.length} of ${this.#lanes.length} optimizers trained…</p>`,
           findingsTable(this.#runs),
-        ));
+        );
+      });
     },
   };
 

@@ -14,6 +14,8 @@ export class FrameLoop {
   #waited = 0;
   #player?: () => boolean;
   #playerWanted = false;
+  /** Callbacks waiting until no step is left (see {@link FrameLoop.afterSteps}). */
+  #afterSteps: (() => void)[] = [];
   static readonly patience = 3;
 
   /** Sets the player's draw: called in the next frame after {@link FrameLoop.requestPlayer}; true if it drew. */
@@ -36,6 +38,20 @@ export class FrameLoop {
   /** Forgets the step `name` if it has not run. */
   drop(name: string): void {
     this.#steps.delete(name);
+  }
+
+  /**
+   * Calls `callback` in a task of its own once no step is left (at once, in a task, if none is):
+   * after the frame that drew the last of them.
+   */
+  afterSteps(callback: () => void): void {
+    this.#afterSteps.push(callback);
+    if (!this.#steps.size) this.#release();
+  }
+
+  #release() {
+    const callbacks = this.#afterSteps.splice(0);
+    if (callbacks.length) setTimeout(() => callbacks.forEach((callback) => callback()));
   }
 
   /** Whether anything is waiting for a frame. */
@@ -69,6 +85,7 @@ export class FrameLoop {
       // A piece that throws is reported (the error goes on), and the pieces after it still get their frames:
       // one failed drawing must not freeze every later one.
       if (this.pending) this.#schedule();
+      if (!this.#steps.size) this.#release();
     }
   }
 
@@ -78,5 +95,6 @@ export class FrameLoop {
     this.#frame = 0;
     this.#steps.clear();
     this.#playerWanted = false;
+    this.#afterSteps = [];
   }
 }
