@@ -95,12 +95,17 @@ function frameTest(name: string, body: (frames: ReturnType<typeof fakeFrames>) =
 /**
  * A player of runs named `names` (one unnamed run by default), at `speed` (default: the default
  * speed), each run fed by hand for `epochs` epochs, started. `drawn` holds what each frame drew;
+ * `ended` whether each of those draws showed every run's end (trained, its last snapshot drawn);
  * `epochs()` the epochs of the first run drawn (frames before its first snapshot left out);
  * `latest()` the epochs of the latest frame, one per run.
  */
 function fedPlayer(epochs: number, { names = [""], speed }: { names?: string[]; speed?: "instant" } = {}) {
   const drawn: (Snap | undefined)[][] = [];
-  const player = new Player<Snap>(new FrameLoop(), (snapshots) => drawn.push([...snapshots]));
+  const ended: boolean[] = [];
+  const player = new Player<Snap>(new FrameLoop(), (snapshots) => {
+    drawn.push([...snapshots]);
+    ended.push(runs.every((run, r) => run.trained && snapshots[r] === run.last));
+  });
   const runs = names.map((name) => new LiveRun<Snap>(name));
   player.runs = runs;
   const feeds = runs.map((run) => fedRun(run, epochs, () => player.request()));
@@ -113,6 +118,7 @@ function fedPlayer(epochs: number, { names = [""], speed }: { names?: string[]; 
     run: runs[0],
     feed: feeds[0],
     drawn,
+    ended,
     epochs: () => drawn.flatMap(([s]) => s ? [s.epoch] : []),
     latest: () => drawn.at(-1)?.map((s) => s?.epoch),
   };
@@ -231,6 +237,30 @@ frameTest(
     await feed.finish();
     frames.settle(5);
     assert.equal(run.progress.dataset.trainingState, "done");
+  },
+);
+
+frameTest(
+  "Player: runs whose last epochs are on screen before their jobs end are drawn once more when they end",
+  async (frames) => {
+    // A training slower than the pace: each epoch is on screen as it arrives, the last one too, and
+    // each job's end comes after its last snapshot (the worker's "end" message follows it).
+    const { feeds, runs, ended, latest } = fedPlayer(10, { names: ["a", "b"] });
+    for (let epoch = 0; epoch <= 10; epoch++) {
+      for (const feed of feeds) feed.send(epoch);
+      frames.wait(200);
+      frames.settle(3);
+    }
+    assert.deepEqual(latest(), [10, 10], "the last epochs are on screen");
+    assert.ok(!ended.some((end) => end), "no draw showed ended runs yet");
+    await feeds[0].finish();
+    frames.settle(3);
+    assert.ok(!ended.some((end) => end), "run b still trains");
+    await feeds[1].finish();
+    frames.settle();
+    assert.equal(ended.at(-1), true, "a draw shows both runs ended (what the notes and lessons follow)");
+    assert.equal(ended.filter((end) => end).length, 1, "once");
+    assert.ok(runs.every((run) => run.progress.dataset.trainingState === "done"));
   },
 );
 

@@ -212,7 +212,8 @@ type PlayAction = "play" | "pause" | "replay";
  * Plays a set of runs that share an epoch axis: one play button (play, pause, or replay once every
  * run's end is on screen), step one epoch or one report, reset, skip to the end, a scrubber over the
  * stored history and the speed. `draw(snapshots)` gets the snapshot to show for each run and is
- * called at most once per animation frame, only when one of them changed.
+ * called at most once per animation frame, only when one of them changed or when every run's end
+ * has come to be on screen (a job ends after its last snapshot: that snapshot may be drawn already).
  *
  * Animated, a playhead moves over the epochs at {@link ANIMATION_MS} a whole run, from the first
  * snapshot on, and never past the latest epoch stored: a training faster than that is shown at
@@ -231,6 +232,8 @@ export class Player<S extends Snapshot> {
   /** When the playhead last moved. */
   #movedAt = 0;
   #drawn: (S | undefined)[] = [];
+  /** Whether the last tick had every run's end on screen. */
+  #ended = false;
   #shownKey = "";
   #action: PlayAction = "pause";
   readonly element: HTMLDivElement;
@@ -324,7 +327,7 @@ export class Player<S extends Snapshot> {
     return Math.floor(this.#playhead);
   }
 
-  /** Draws the epoch to show, if it changed; true if it drew. */
+  /** Draws the epoch to show, if it changed or the runs' ends came; true if it drew. */
   #tick(): boolean {
     const target = this.#target();
     // Instant: the start, then the result once trained (no drawing while the workers train).
@@ -340,7 +343,13 @@ export class Player<S extends Snapshot> {
       : wanted.map((snapshot, r) => (r === changed ? snapshot : this.#drawn[r]));
     const more = !this.paused && changed >= 0 &&
       wanted.some((snapshot, r) => r > changed && snapshot !== this.#drawn[r]);
-    if (changed >= 0) {
+    const ended = this.runs.length > 0 &&
+      this.runs.every((run, r) => run.trained && snapshots[r] === run.last);
+    // A job's end comes after its last snapshot, which may be on screen already: the runs' end is
+    // drawn all the same (what follows it, the notes and the lesson's why, is asked by the draw).
+    const draws = changed >= 0 || (ended && !this.#ended);
+    this.#ended = ended;
+    if (draws) {
       this.draw(snapshots);
       this.#drawn = snapshots;
     }
@@ -357,8 +366,6 @@ export class Player<S extends Snapshot> {
         if (run.trained || this.#paced) animating = true;
       }
     });
-    const ended = this.runs.length > 0 &&
-      this.runs.every((run, r) => run.trained && snapshots[r] === run.last);
     this.#showAction(ended ? "replay" : this.paused ? "play" : "pause");
     const shown = String(Math.max(0, ...snapshots.map((s) => s?.epoch ?? 0)));
     // Written only when they change: a tick comes with every snapshot, and each write costs the
@@ -371,7 +378,7 @@ export class Player<S extends Snapshot> {
       this.#label.textContent = shown;
     }
     if (animating) this.request();
-    return changed >= 0;
+    return draws;
   }
 
   /** Labels the play button with what it will do, and enables "skip to end" unless at the end. */
