@@ -2,9 +2,15 @@
 // the duration of a test: Plot and htl draw into the global document.
 import { JSDOM } from "jsdom";
 
-/** Runs `body` with jsdom's window, document and node classes as globals, then restores them. */
+/**
+ * Runs `body` with jsdom's window, document and node classes as globals, then restores them. jsdom
+ * has no canvas: a canvas gives no 2-D context (a scatter panel then paints nothing, as it does
+ * without one in a browser).
+ */
 export function withDom<T>(body: () => T): T {
-  const window = new JSDOM("<!doctype html><body></body>").window as unknown as Record<string, unknown>;
+  const dom = new JSDOM("<!doctype html><body></body>").window;
+  dom.HTMLCanvasElement.prototype.getContext = () => null;
+  const window = dom as unknown as Record<string, unknown>;
   const names = ["window", "document", "Node", "Element", "DocumentFragment"];
   const global = globalThis as unknown as Record<string, unknown>;
   const saved = names.map((name) => global[name]);

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-// Framework's own DOM for Node (a dependency of @observablehq/framework): Plot draws the axes in it.
-import { JSDOM } from "jsdom";
 import {
   axisNames,
   clipSegment,
@@ -14,6 +12,7 @@ import {
   type ScatterPanel,
   scatterPanel,
 } from "../src/components/draw/scatter_layers.ts";
+import { withDom } from "./_dom.ts";
 
 Deno.test("drawnRows() keeps every row of a small set, in order", () => {
   assert.deepEqual(Array.from(drawnRows(4)), [0, 1, 2, 3]);
@@ -127,18 +126,7 @@ Deno.test("clipSegment() cuts a segment to a box and keeps its direction; polyli
 });
 
 Deno.test("scatterPanel() clips its moving layer to the frame of Plot's scales", () => {
-  const dom = new JSDOM("<!doctype html><body></body>");
-  const window = dom.window as unknown as typeof globalThis;
-  // jsdom has no canvas: the panel then paints nothing (as it does without a 2-D context).
-  (window as unknown as { HTMLCanvasElement: { prototype: { getContext(): null } } }).HTMLCanvasElement
-    .prototype.getContext = () => null;
-  // Plot and htl use the global DOM.
-  const names = ["window", "document", "Node", "Element", "DocumentFragment"] as const;
-  const global = globalThis as unknown as Record<string, unknown>;
-  const saved = names.map((name) => global[name]);
-  Object.assign(globalThis, { window, document: window.document });
-  for (const name of names.slice(2)) global[name] = (window as unknown as Record<string, unknown>)[name];
-  try {
+  withDom(() => {
     const points = matrix([[0, 0], [2, 1], [-1, 3], [1e-3, 2]]);
     const panel = scatterPanel(points, { width: 400, k: 3 });
     const layer = panel.element.querySelector("g.moving")!;
@@ -174,9 +162,7 @@ Deno.test("scatterPanel() clips its moving layer to the frame of Plot's scales",
     // A second panel has a clip path of its own.
     const other = scatterPanel(points, { width: 300, k: 2 });
     assert.notEqual(other.element.querySelector("g.moving")!.getAttribute("clip-path"), `url(#${id})`);
-  } finally {
-    names.forEach((name, i) => global[name] = saved[i]);
-  }
+  });
 });
 
 Deno.test("mixtureOverlay()'s contours leave out the frame's edges (regions that reach the frame are closed along it)", () => {

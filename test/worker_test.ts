@@ -3,7 +3,7 @@
 // on the cpu backend (no browser).
 import assert from "node:assert/strict";
 import { TrainingPool } from "../src/components/live/pool.ts";
-import type { KMeansSnapshot, LloydResult } from "../src/components/live/protocol.ts";
+import type { KMeansSnapshot, LloydResult, RestartsResult } from "../src/components/live/protocol.ts";
 import type { Matrix } from "../lib/matrix.ts";
 import { makeBlobs } from "../lib/random/synthetic.ts";
 import { type AtlasRun, atlasRuns } from "../lib/atlas.ts";
@@ -11,11 +11,17 @@ import { type AtlasRun, atlasRuns } from "../lib/atlas.ts";
 const moduleWorker = () =>
   new Worker(new URL("../src/components/live/worker.ts", import.meta.url), { type: "module" });
 
-/** Runs `body` with a pool of one real worker that holds blobs of 300 training and 100 validation points. */
-async function withPool(body: (pool: TrainingPool, train: Matrix, valid: Matrix) => Promise<void>) {
+/**
+ * Runs `body` with a pool of one real worker that holds blobs of 300 training and 100 validation
+ * points (`aliveMs`: the pool's watchdog, 1.5 s by default).
+ */
+async function withPool(
+  body: (pool: TrainingPool, train: Matrix, valid: Matrix) => Promise<void>,
+  { aliveMs }: { aliveMs?: number } = {},
+) {
   const train = makeBlobs({ n: 300, k: 3, seed: 1 }).points,
     valid = makeBlobs({ n: 100, k: 3, seed: 2 }).points;
-  const pool = new TrainingPool({ size: 1, createWorker: moduleWorker, backends: ["cpu"] });
+  const pool = new TrainingPool({ size: 1, createWorker: moduleWorker, backends: ["cpu"], aliveMs });
   try {
     pool.setData(train, valid);
     await body(pool, train, valid);
@@ -49,6 +55,27 @@ Deno.test("a K-means run from a start placed by hand trains from it (the start i
     assert.equal((await reference.ended).status, "done");
     assert.ok(lloyd && lloyd.centroids.rows === 3 && lloyd.validScore > 0);
   });
+});
+
+Deno.test("a worker yields after every epoch until the cost of a job's kind is known, and so answers the pool's pings", async () => {
+  // A watchdog of 200 ms: ten restarts' 20,000 epochs up to the report asked (about 1 s on a fast
+  // machine), without a yield, outlast it.
+  await withPool(async (pool) => {
+    let result: RestartsResult | undefined;
+    const job = pool.start("restarts", {
+      k: 3,
+      lr: 0.1,
+      epochs: 20_000,
+      init: "uniform",
+      engine: "fused",
+      uniformBox: "unit",
+      restarts: 10,
+      reportEvery: 20_000,
+    }, { onResult: (r) => (result = r) });
+    const end = await job.ended;
+    assert.deepEqual([end.status, end.error], ["done", undefined]);
+    assert.equal(result?.runs.length, 10);
+  }, { aliveMs: 200 });
 });
 
 Deno.test("an atlas job streams each seed's run as lib/atlas gives it, and a cancel stops it", async () => {

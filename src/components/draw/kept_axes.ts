@@ -6,13 +6,7 @@
  * the axes, change seldom as a run trains.
  */
 import * as Plot from "@observablehq/plot";
-import { polylinePath } from "./scatter_layers.js";
-
-type Scale = { apply(v: number): number; range: number[] };
-type PlotSvg = SVGSVGElement & { scale(name: string): Scale };
-
-/** A rectangle [left, top, right, bottom] in px. */
-export type Box = [number, number, number, number];
+import { type Box, fixed, type PlotSvg, polylinePath } from "./scatter_layers.js";
 
 /** Plot's axes of a chart, its frame in px, the scales, and the layer its moving marks are drawn in. */
 export interface Axes {
@@ -50,7 +44,6 @@ export class KeptAxes {
   }
 }
 
-const fixed = (v: number) => v.toFixed(1);
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A polyline through (x, y) data points as an SVG path cut to `axes`' frame (empty if nothing shows). */

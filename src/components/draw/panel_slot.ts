@@ -50,6 +50,15 @@ export class PanelSlot {
   }
 
   /**
+   * Shows `nodes` unless they already are the slot's content: a kept chart, redrawn in place, stays
+   * where it is (moving it would cost a layout).
+   */
+  showKept(...nodes: Node[]): void {
+    const shown = this.element.childNodes;
+    if (shown.length !== nodes.length || nodes.some((node, i) => shown[i] !== node)) this.show(...nodes);
+  }
+
+  /**
    * While the slot's next content is computed: a chart on screen stays, dimmed, under `message`, so
    * that nothing below it moves; a slot with no chart shows `message` alone.
    */

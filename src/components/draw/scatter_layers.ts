@@ -47,6 +47,9 @@ interface ScatterOptions {
   name?: (j: number) => string;
 }
 
+/** A rectangle [left, top, right, bottom] in px. */
+export type Box = [number, number, number, number];
+
 /** A layered scatter: see the module's description. */
 export interface ScatterPanel {
   element: HTMLElement;
@@ -65,15 +68,15 @@ export interface ScatterPanel {
   /** Data to pixel coordinates. */
   px(x: number): number;
   py(y: number): number;
-  /** The plotting area in pixels: [left, top, right, bottom]. */
-  frame: [number, number, number, number];
+  /** The plotting area in pixels. */
+  frame: Box;
   /** The data domain shown: [x1, x2, y1, y2]. */
   domain: [number, number, number, number];
 }
 
 type Scale = { apply(v: number): number; range: number[]; domain: number[] };
 /** Plot's SVG, with its scales. */
-type PlotSvg = SVGSVGElement & { scale(name: string): Scale };
+export type PlotSvg = SVGSVGElement & { scale(name: string): Scale };
 
 /** How to paint each panel's points on a new canvas at another scale (see {@link pointsAt}). */
 const repaints = new WeakMap<HTMLCanvasElement, (scale: number) => HTMLCanvasElement>();
@@ -281,7 +284,8 @@ function blendDisc(pixels: Uint8ClampedArray, { w, h, cx, cy, r, alpha, rgb }: D
   }
 }
 
-const fixed = (v: number) => v.toFixed(1);
+/** `v` in px with one decimal, as every drawn SVG coordinate is written. */
+export const fixed = (v: number) => v.toFixed(1);
 
 /**
  * How far past the frame the moving layer's coordinates may reach, in px: every mark is cut to
@@ -289,9 +293,6 @@ const fixed = (v: number) => v.toFixed(1);
  * run's values), then clipped to the frame itself by the layer's clip path.
  */
 export const OVERLAY_MARGIN = 16;
-
-/** A rectangle [left, top, right, bottom] in px. */
-type Box = [number, number, number, number];
 
 /** The frame of `panel` grown by {@link OVERLAY_MARGIN} on each side. */
 function reach(panel: ScatterPanel): Box {

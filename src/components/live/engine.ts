@@ -204,8 +204,9 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
   #projection?: Projection;
   #shown?: Matrix;
   readonly #panels = new KeptPanels<string>();
-  /** The gap curve's axes, kept while its domains stay. */
+  /** The gap curve's axes, kept while its domains stay, and its caption. */
   readonly #lossAxes = new KeptAxes();
+  readonly #lossCaption = html`<p class="muted small loss-caption"></p>` as HTMLParagraphElement;
   /** The panels' key (k, view, widths, shown runs, the reference's k), and the one each was built for. */
   #panelKey = "";
   readonly #built = new Map<string, string>();
@@ -566,12 +567,8 @@ export class LiveEngine<S extends LiveSettings, Snap extends Snapshot, Ref, Step
       },
       this.#lossAxes,
     );
-    const caption = this.model.curve.caption(shown, reference, value);
-    const slot = this.slots[LOSS].element;
-    // The same chart, redrawn: only its caption's text changes (moving the chart costs a layout).
-    if (slot.firstChild === chart && slot.lastElementChild?.classList.contains("loss-caption")) {
-      slot.lastElementChild.textContent = caption;
-    } else this.slots[LOSS].show(chart, html`<p class="muted small loss-caption">${caption}</p>`);
+    this.#lossCaption.textContent = this.model.curve.caption(shown, reference, value);
+    this.slots[LOSS].showKept(chart, this.#lossCaption);
   }
 
   /** Whether the half-steps in hand are those the settings and the runs on screen call for. */

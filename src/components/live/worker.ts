@@ -16,7 +16,7 @@
 import { selectBackend } from "./tf_backend.js";
 import { assign, lloyd, validationScore } from "../../lib/kmeans/kmeans.js";
 import { gmmNLL } from "../../lib/mixture/gaussian_mixture.js";
-import type { GradientKMeansRestartsStep, GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
+import type { GradientKMeansStep } from "../../lib/kmeans/gradient_kmeans.js";
 import type { GradientMixtureStep } from "../../lib/mixture/gradient_mixture.js";
 import type { Matrix } from "../../lib/matrix.js";
 import { LLOYD } from "../../lib/notebook_settings.js";
@@ -52,7 +52,9 @@ class Cancelled extends Error {}
 /**
  * A cancel is seen only between two reports, so a report interval is kept to about this many
  * milliseconds: from the epochs the same kind of job took before (per point and component), the
- * worker lowers a job's `reportEvery` (never raises it). The first job of a kind reports as asked.
+ * worker lowers a job's `reportEvery` (never raises it). Until that cost is known, a job reports
+ * after every epoch: the epochs up to the requested report could outlast the pool's watchdog
+ * (`aliveMs`) on a slow or busy machine, and the worker be taken for dead.
  */
 const REPORT_BUDGET_MS = 40;
 /** A job that posted nothing for this long says it is alive (the pool's watchdog waits far longer). */
@@ -138,18 +140,33 @@ class JobContext<K extends JobKind> {
   }
 
   /**
-   * `requested` lowered so that a report comes about every {@link REPORT_BUDGET_MS}, from what the
-   * same `cost` key took before per unit of `work` (components x points x runs) and epoch.
+   * Trains `steps(every)`, drained as {@link drain} does (`onStep` also told `every` and
+   * `reportEvery`): `reportEvery` is `requested` lowered so that a report comes about every
+   * {@link REPORT_BUDGET_MS}, from what the same `cost` key took before per unit of `work`
+   * (components x points x runs) and epoch; `every` is the same, or 1 while that cost is unknown
+   * (then `reportEvery` is `requested`). What the `epochs(last)` epochs took is then learned for
+   * the next. Returns the last step.
    */
-  reportEvery(cost: string, work: number, requested: number): number {
-    const unit = unitCost.get(cost);
-    if (!unit) return requested;
-    return Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / (unit * work))));
-  }
-
-  /** Records what `epochs` epochs of `work` took, for {@link reportEvery}. */
-  learnCost(cost: string, work: number, epochs: number, ms: number): void {
-    if (epochs >= 1 && ms > 0) unitCost.set(cost, ms / (epochs * work));
+  async run<T>(
+    steps: (every: number) => AsyncGenerator<T>,
+    { cost, work, requested, epochs, onStep = () => {} }: {
+      cost: string;
+      work: number;
+      requested: number;
+      epochs: (last: T) => number;
+      onStep?: (step: T, every: number, reportEvery: number) => boolean | void;
+    },
+  ): Promise<T | undefined> {
+    const begun = performance.now(), unit = unitCost.get(cost);
+    const reportEvery = unit
+      ? Math.max(1, Math.min(requested, Math.floor(REPORT_BUDGET_MS / (unit * work))))
+      : requested;
+    const every = unit ? reportEvery : 1;
+    let last: T | undefined;
+    await this.drain(steps(every), (step) => onStep(last = step, every, reportEvery));
+    const trained = last === undefined ? 0 : epochs(last), ms = performance.now() - begun;
+    if (trained >= 1 && ms > 0) unitCost.set(cost, ms / (trained * work));
+    return last;
   }
 
   /** The training points of the step-by-step replays (see {@link stepsTrain}). */
@@ -196,25 +213,28 @@ async function watch<K extends "kmeans" | "mixture", Step extends { epoch: numbe
     job.flush();
     await job.pause();
   }
-  const begun = performance.now();
-  const cost = `${job.kind}:${o.engine}`, work = o.k * job.train.rows;
-  const every = job.reportEvery(cost, work, o.reportEvery);
-  let last: Step | undefined;
-  await job.drain(steps(o.skipStart ? every : 1), (step) => {
-    const final = step.diverged || step.epoch === o.epochs;
-    const report = final || step.epoch % every === 0;
-    add(step, report, final);
-    last = step;
-    if (!report) return false;
-    job.flush();
+  const last = await job.run((every) => steps(o.skipStart ? every : 1), {
+    cost: `${job.kind}:${o.engine}`,
+    work: o.k * job.train.rows,
+    requested: o.reportEvery,
+    epochs: (last) => last.epoch,
+    // Snapshots are posted at reports; the worker yields to its event loop at those and every `every` epochs.
+    onStep: (step, every, reportEvery) => {
+      const final = step.diverged || step.epoch === o.epochs;
+      const report = final || step.epoch % reportEvery === 0;
+      add(step, report, final);
+      if (report) job.flush();
+      else if (step.epoch % every !== 0) return false;
+    },
   });
-  if (!last) return;
-  job.learnCost(cost, work, last.epoch, performance.now() - begun);
-  if (last.diverged) job.status = "diverged";
+  if (last?.diverged) job.status = "diverged";
 }
 
 /** Runs one gradient training per k of `ks` and posts each k's final `score` (`cost`: as its watched run's). */
-async function table<K extends "kmeans-table" | "mixture-table", Step extends { diverged: boolean }>(
+async function table<
+  K extends "kmeans-table" | "mixture-table",
+  Step extends { epoch: number; diverged: boolean },
+>(
   job: JobContext<K>,
   { ks, epochs, engine }: JobOptions<K>,
   cost: string,
@@ -223,13 +243,12 @@ async function table<K extends "kmeans-table" | "mixture-table", Step extends { 
 ) {
   for (const k of ks) {
     const begun = performance.now();
-    let last: Step | undefined;
-    const every = job.reportEvery(
-      `${cost}:${engine}`,
-      k * job.train.rows,
-      Math.max(1, Math.ceil(epochs / 10)),
-    );
-    await job.drain(run(k, every), (step) => void (last = step));
+    const last = await job.run((every) => run(k, every), {
+      cost: `${cost}:${engine}`,
+      work: k * job.train.rows,
+      requested: Math.max(1, Math.ceil(epochs / 10)),
+      epochs: (last) => last.epoch,
+    });
     const ms = performance.now() - begun;
     job.result({ k, score: (last && score(last)) ?? NaN, diverged: last?.diverged ?? false, ms });
   }
@@ -294,17 +313,16 @@ const handlers: Handlers = {
 
   async restarts(o, job) {
     const { trainGradientKMeansRestarts } = await import("../../lib/kmeans/gradient_kmeans.js");
-    const cost = `restarts:${o.engine}`, work = o.k * job.train.rows * o.restarts;
-    const begun = performance.now();
-    // Until their cost is known, the restarts report (and so yield) after every epoch: ten runs' epochs
-    // up to the requested report took longer than the pool's watchdog waits on a slow or busy machine.
-    const reportEvery = unitCost.has(cost) ? job.reportEvery(cost, work, o.reportEvery) : 1;
-    let last: GradientKMeansRestartsStep | undefined;
-    await job.drain(trainGradientKMeansRestarts(job.train, { ...o, ...job.common, reportEvery }), (step) => {
-      last = step;
-    });
+    const last = await job.run(
+      (reportEvery) => trainGradientKMeansRestarts(job.train, { ...o, ...job.common, reportEvery }),
+      {
+        cost: `restarts:${o.engine}`,
+        work: o.k * job.train.rows * o.restarts,
+        requested: o.reportEvery,
+        epochs: (last) => last.epoch,
+      },
+    );
     if (!last) throw new Error("the restarts reported nothing.");
-    job.learnCost(cost, work, last.epoch, performance.now() - begun);
     job.result({
       runs: last.runs.map(({ seed, validScore, diverged }) => ({ seed, validScore, diverged })),
       best: last.best,
@@ -360,13 +378,29 @@ const handlers: Handlers = {
 
   async atlas(o, job) {
     const { trainAtlas } = await import("../../lib/atlas.js");
-    // A gradient run yields every 50 epochs (tens of milliseconds on data2D): a cancel is seen within a seed.
+    // A gradient run yields at most every 50 epochs (tens of milliseconds on data2D): a cancel is seen
+    // within a seed. Each seed's run is trained on its own, so that the first one's cost sets the next's
+    // report interval (the references and Lloyd's and EM's runs are synchronous: one go).
     const { valid, ...common } = job.common;
-    await job.drain(trainAtlas(job.train, valid, { ...o, ...common, reportEvery: 50 }), ({ run }) => {
-      if (!run) return;
-      job.snapshot(run, []);
-      job.flush();
-    });
+    const gradient = o.method.startsWith("gradient");
+    for (const seeds of gradient ? o.seeds.map((seed) => [seed]) : [o.seeds]) {
+      let reports = 0, interval = 1;
+      await job.run(
+        (reportEvery) => trainAtlas(job.train, valid, { ...o, ...common, seeds, reportEvery }),
+        {
+          cost: `atlas:${o.method}:${o.engine}`,
+          work: o.k * job.train.rows,
+          requested: 50,
+          epochs: () => reports * interval,
+          onStep: ({ run }, every) => {
+            interval = every;
+            if (!run) return void reports++;
+            job.snapshot(run, []);
+            job.flush();
+          },
+        },
+      );
+    }
   },
 
   async "soft-lloyd-steps"({ start, beta, maxIterations }, job) {
@@ -389,13 +423,21 @@ const handlers: Handlers = {
     job.result(await annealFindings(job, start, { seed }));
   },
 
-  /** Each lane's run posted as it ends; a cancel is seen every {@link RACE_PAUSE_EPOCHS} epochs. */
+  /** Each lane's run posted as it ends; a cancel is seen at least every {@link RACE_PAUSE_EPOCHS} epochs. */
   async race(o, job) {
     const { raceSteps } = await import("../../lib/kmeans/optimizer_race.js");
     // The job's options are the race's own (start, epochs, engine, lanes); the data is the worker's.
-    await job.drain(raceSteps(job.train, { ...o, ...job.common }), ({ run, done }) => {
-      if (done) job.result(run);
-      else if (run.epochs.at(-1)! % RACE_PAUSE_EPOCHS !== 0) return false;
+    // Every lane reports each epoch; the worker yields to its event loop every `every` of them.
+    let epochs = 0;
+    await job.run(() => raceSteps(job.train, { ...o, ...job.common }), {
+      cost: `race:${o.engine}`,
+      work: o.k * job.train.rows,
+      requested: RACE_PAUSE_EPOCHS,
+      epochs: () => epochs,
+      onStep: ({ run, done }, every) => {
+        if (done) job.result(run);
+        else if (++epochs % every !== 0) return false;
+      },
     });
   },
 };

@@ -301,14 +301,11 @@ export class MixtureModel implements Descriptor {
     ]);
   }
 
-  readonly extras = [{
+  readonly extras: NonNullable<Descriptor["extras"]> = [{
     slot: "parameters",
     title: () => `Mixing weights and sigmas of the ${this.#focusWord()}-init run over training`,
     /** The focus run's weights and sigmas against epoch, to the epoch on screen. */
-    draw: (
-      slot: { element: HTMLElement; show(...nodes: Node[]): void; drawWidth: number },
-      engine: MixtureEngine,
-    ) => {
+    draw: (slot, engine) => {
       const r = engine.shown.findIndex((run) => run.id === this.#focus);
       const shown = engine.drawn[r];
       const history = engine.historyShown(this.#focus);
@@ -317,8 +314,7 @@ export class MixtureModel implements Descriptor {
         epochs: engine.settings!.epochs,
         colourOf: shown ? engine.colours(shown.means) : undefined,
       }, this.#parameterAxes);
-      // The kept chart, redrawn in place (moving it would cost a layout).
-      if (slot.element.firstChild !== chart) slot.show(chart);
+      slot.showKept(chart);
     },
   }];
 }

@@ -155,7 +155,7 @@ export class OptimizerRace {
       if (this.#state === "running") {
         slot.wait("The charts follow once every optimizer has trained.");
       } else {
-        if (this.#loss.parentNode !== slot.element) slot.show(this.#loss, this.#paths);
+        slot.showKept(this.#loss, this.#paths);
         // Lloyd's training loss dashed on the loss chart, and its centroids in every path panel, once known.
         this.#loss.replaceChildren(lossChart(runs, {
           width: slot.drawWidth,
