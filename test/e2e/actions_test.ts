@@ -503,8 +503,21 @@ Deno.test("/kmeans: changing R reruns only the restarts; changing the seed does 
     const first = await settle(watched, (view) => runsAre(view, "done", 150), { what: "the first run" });
     await waitForText(watched, /The best of 10 restarts scores/, WAIT);
     const run = first.runs[0].run;
+    // While the restarts rerun, their old chart stays in place, dimmed (nothing below it moves).
+    await page.evaluate(() => {
+      const flags = globalThis as unknown as { dimmedChart: boolean };
+      flags.dimmedChart = false;
+      new MutationObserver(() => {
+        if (document.querySelector(".panel-slot.waiting > .slot-wait + svg")) flags.dimmedChart = true;
+      }).observe(document.querySelector("main")!, { childList: true, subtree: true, attributes: true });
+    });
     await setInput(watched, "restarts (R)", 4);
     await waitForText(watched, /The best of 4 restarts scores/, WAIT);
+    assert.ok(
+      await page.evaluate(() => (globalThis as unknown as { dimmedChart: boolean }).dimmedChart),
+      "the old restarts chart stayed, dimmed, while they reran",
+    );
+    assert.equal(await page.locator(".waiting").count(), 0, "nothing is left dimmed once they are done");
     const afterR = await liveView(watched);
     assert.deepEqual(afterR.runs.map((r) => [r.state, r.run]), [["done", run]], "R reran the main run");
     const chartDrawn = await page.evaluate(() => {
